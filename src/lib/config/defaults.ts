@@ -1,0 +1,52 @@
+/** Every engine crypto-bench can run, in the order they are started and shown. */
+export const ENGINES = ['spark', 'flink', 'baseline'] as const;
+/** One of the measured engines. */
+export type Engine = (typeof ENGINES)[number];
+
+/** The services of a stack, in start order; `down` stops them in reverse. */
+export const SERVICES = ['postgres', 'kafka', ...ENGINES] as const;
+/** One supervised service of the stack. */
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Where each port sits relative to `--port-base`. */
+export const PORT_OFFSETS = {
+  kafka: 0,
+  kafkaController: 1,
+  postgres: 2,
+  sparkUi: 3,
+  flinkUi: 4,
+} as const;
+
+/** One place for every default of the tool. */
+export const DEFAULTS = {
+  /** State directory (pids, ports, logs, data), relative to the working directory. */
+  stateDir: '.crypto-bench',
+  /** First of five consecutive ports; unusual on purpose, to stay clear of a user's own Kafka or PostgreSQL. */
+  portBase: 19092,
+  /** Host every service binds to. Loopback only: nothing is exposed to the network. */
+  host: '127.0.0.1',
+  /** The topic every engine consumes. */
+  topic: 'crypto_prices',
+  /** Partitions of the topic (DESIGN section 1). */
+  topicPartitions: 3,
+  /** PostgreSQL database and role created for the benchmark. */
+  database: 'cryptobench',
+  databaseUser: 'cryptobench',
+  /** How long `up` waits for the whole stack to be healthy. */
+  upTimeoutMs: 300_000,
+  /** Spark trigger interval; 0 = as fast as possible. */
+  sparkTriggerMs: 0,
+  /** Flink network buffer timeout. */
+  flinkBufferTimeoutMs: 100,
+  /** Flink JDBC sink batching. */
+  flinkBatchSize: 1000,
+  flinkBatchIntervalMs: 200,
+  /** Flink checkpoint interval. */
+  flinkCheckpointIntervalMs: 10_000,
+  /** Baseline consumer JDBC batch size. */
+  baselineBatchSize: 1000,
+  /** JVM heaps: explicit and modest, the machines have 2 cores and everything shares them. */
+  heapMb: { kafka: 512, spark: 1024, flink: 768, baseline: 256 },
+  /** The pairs of the original pipeline. */
+  pairs: ['BTC-USD', 'ETH-USD', 'SOL-USD', 'ADA-USD', 'DOGE-USD'],
+} as const;

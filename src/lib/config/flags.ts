@@ -1,0 +1,78 @@
+import { Flags } from '@oclif/core';
+import { UsageError } from '../errors.js';
+import { DEFAULTS, ENGINES, type Engine } from './defaults.js';
+import { parseDurationMs, parseList } from './units.js';
+
+/** A duration flag (`15s`, `500ms`, `5m`); bare numbers are read in `bareUnit`. Value in milliseconds. */
+export function durationFlag(options: {
+  description: string;
+  default?: number;
+  bareUnit?: 'ms' | 's';
+  minMs?: number;
+}) {
+  return Flags.custom<number>({
+    description: options.description,
+    default: options.default,
+    helpValue: '<duration>',
+    async parse(input, _context, opts) {
+      const parsed = parseDurationMs(input, options.bareUnit);
+      const flag = `--${opts.name}`;
+      if (typeof parsed === 'string') throw new UsageError(`${flag}: ${parsed}`);
+      if (options.minMs !== undefined && parsed < options.minMs) {
+        throw new UsageError(`${flag}: ${input} is too short; use at least ${options.minMs}ms`);
+      }
+      return parsed;
+    },
+  })();
+}
+
+/** `--engines spark,flink,baseline`: a subset of the known engines, in canonical order. */
+export const enginesFlag = Flags.custom<Engine[]>({
+  description: `Engines to run, comma-separated [default: ${ENGINES.join(',')}]`,
+  helpValue: '<list>',
+  async parse(input) {
+    const items = parseList(input);
+    if (typeof items === 'string') throw new UsageError(`--engines: ${items}`);
+    const unknown = items.filter((item) => !(ENGINES as readonly string[]).includes(item));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--engines: unknown engine "${unknown.join(', ')}"; choose from ${ENGINES.join(', ')}`,
+      );
+    }
+    return ENGINES.filter((engine) => items.includes(engine));
+  },
+});
+
+/** A TCP port flag. */
+export function portFlag(description: string) {
+  return Flags.integer({ description, min: 1, max: 65_535 });
+}
+
+/** Flags shared by every command that touches a stack. */
+export const stateDirFlag = Flags.string({
+  description: 'Directory holding pids, ports, logs and data of the stack',
+  default: DEFAULTS.stateDir,
+  env: 'CRYPTO_BENCH_STATE_DIR',
+});
+
+/** Flags that place and size a stack, shared by `up`, `run` and `sweep`. */
+export const stackFlags = {
+  'state-dir': stateDirFlag,
+  'port-base': Flags.integer({
+    description: 'First of five consecutive ports: Kafka, Kafka controller, PostgreSQL, Spark UI, Flink UI',
+    default: DEFAULTS.portBase,
+    min: 1024,
+    max: 65_530,
+  }),
+  'kafka-port': portFlag('Kafka broker port (overrides --port-base)'),
+  'postgres-port': portFlag('PostgreSQL port (overrides --port-base)'),
+  'spark-ui-port': portFlag('Spark UI port (overrides --port-base)'),
+  'flink-ui-port': portFlag('Flink web UI port (overrides --port-base)'),
+  engines: enginesFlag(),
+  timeout: durationFlag({
+    description: 'How long to wait for the stack to become healthy',
+    default: DEFAULTS.upTimeoutMs,
+    bareUnit: 's',
+    minMs: 1000,
+  }),
+};

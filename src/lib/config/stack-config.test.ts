@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { resolveStackConfig } from './stack-config.js';
+
+describe('resolveStackConfig', () => {
+  it('lays out five consecutive ports from the default base', () => {
+    const config = resolveStackConfig({}, '/work');
+    expect(config.ports).toEqual({
+      kafka: 19092,
+      kafkaController: 19093,
+      postgres: 19094,
+      sparkUi: 19095,
+      flinkUi: 19096,
+    });
+    expect(config.stateDir).toBe('/work/.crypto-bench');
+    expect(config.engines).toEqual(['spark', 'flink', 'baseline']);
+  });
+
+  it('moves every port with --port-base and lets one service override its own', () => {
+    const config = resolveStackConfig({ 'port-base': 30000, 'postgres-port': 5555 }, '/work');
+    expect(config.ports).toEqual({
+      kafka: 30000,
+      kafkaController: 30001,
+      postgres: 5555,
+      sparkUi: 30003,
+      flinkUi: 30004,
+    });
+  });
+
+  it('refuses two services on one port', () => {
+    expect(() => resolveStackConfig({ 'kafka-port': 19094 }, '/work')).toThrow(
+      /given to both kafka and postgres/,
+    );
+  });
+
+  it('keeps an absolute state directory as given', () => {
+    expect(resolveStackConfig({ 'state-dir': '/tmp/cb' }, '/work').stateDir).toBe('/tmp/cb');
+  });
+});

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { DEFAULTS, PORT_OFFSETS, type Engine } from './defaults.js';
+
+/** The ports of one stack, all bound to 127.0.0.1. */
+export interface StackPorts {
+  /** Kafka broker (PLAINTEXT listener). */
+  kafka: number;
+  /** Kafka KRaft controller listener. */
+  kafkaController: number;
+  /** PostgreSQL server. */
+  postgres: number;
+  /** Spark UI of the Spark job's driver. */
+  sparkUi: number;
+  /** Flink web UI / REST API of the Flink MiniCluster. */
+  flinkUi: number;
+}
+
+/** Settings of the jobs; `sweep` varies them. */
+export interface JobSettings {
+  /** Spark micro-batch trigger interval; 0 = as fast as possible. */
+  sparkTriggerMs: number;
+  /** Flink network buffer timeout. */
+  flinkBufferTimeoutMs: number;
+  /** Rows per JDBC batch of Flink's sink. */
+  flinkBatchSize: number;
+  /** Longest a row waits in Flink's JDBC batch. */
+  flinkBatchIntervalMs: number;
+  /** Flink checkpoint interval. */
+  flinkCheckpointIntervalMs: number;
+  /** Rows per JDBC batch of the baseline consumer. */
+  baselineBatchSize: number;
+}
+
+/** Everything needed to bring a stack up, resolved once from flags. */
+export interface StackConfig {
+  /** Absolute state directory. */
+  stateDir: string;
+  /** Bind address of every service. */
+  host: string;
+  /** Ports of every service. */
+  ports: StackPorts;
+  /** Engines to start. */
+  engines: Engine[];
+  /** How long `up` waits for health. */
+  upTimeoutMs: number;
+  /** Job settings. */
+  jobs: JobSettings;
+}
+
+/** Flag values the stack config is resolved from (all optional; defaults fill the rest). */
+export interface StackFlagValues {
+  'state-dir'?: string;
+  'port-base'?: number;
+  'kafka-port'?: number;
+  'postgres-port'?: number;
+  'spark-ui-port'?: number;
+  'flink-ui-port'?: number;
+  engines?: Engine[];
+  timeout?: number;
+}
+
+/** Resolves flags into one typed config; rejects two services on one port. */
+export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()): StackConfig {
+  const base = flags['port-base'] ?? DEFAULTS.portBase;
+  const ports: StackPorts = {
+    kafka: flags['kafka-port'] ?? base + PORT_OFFSETS.kafka,
+    kafkaController: base + PORT_OFFSETS.kafkaController,
+    postgres: flags['postgres-port'] ?? base + PORT_OFFSETS.postgres,
+    sparkUi: flags['spark-ui-port'] ?? base + PORT_OFFSETS.sparkUi,
+    flinkUi: flags['flink-ui-port'] ?? base + PORT_OFFSETS.flinkUi,
+  };
+  assertDistinctPorts(ports);
+  return {
+    stateDir: path.resolve(cwd, flags['state-dir'] ?? DEFAULTS.stateDir),
+    host: DEFAULTS.host,
+    ports,
+    engines: flags.engines ?? ['spark', 'flink', 'baseline'],
+    upTimeoutMs: flags.timeout ?? DEFAULTS.upTimeoutMs,
+    jobs: {
+      sparkTriggerMs: DEFAULTS.sparkTriggerMs,
+      flinkBufferTimeoutMs: DEFAULTS.flinkBufferTimeoutMs,
+      flinkBatchSize: DEFAULTS.flinkBatchSize,
+      flinkBatchIntervalMs: DEFAULTS.flinkBatchIntervalMs,
+      flinkCheckpointIntervalMs: DEFAULTS.flinkCheckpointIntervalMs,
+      baselineBatchSize: DEFAULTS.baselineBatchSize,
+    },
+  };
+}
+
+function assertDistinctPorts(ports: StackPorts): void {
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) {
+      throw new UsageError(`Port ${port} is given to both ${other} and ${name}`, {
+        suggestions: ['Give each service its own port, or move them all with --port-base'],
+      });
+    }
+    seen.set(port, name);
+  }
+}

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { DEFAULTS } from '../config/defaults.js';
+import type { StackConfig } from '../config/stack-config.js';
+import { InfrastructureError, describe } from '../errors.js';
+import { jvmOptions, moduleClasspath, type JavaRuntime } from '../runtime/java.js';
+import type { ProcessSpec } from '../runtime/processes.js';
+import { statePaths } from '../runtime/state.js';
+
+const run = promisify(execFile);
+
+/** The broker's configuration: single node, KRaft (broker + controller), loopback only. */
+export function brokerProperties(config: StackConfig): string {
+  const { host, ports } = config;
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${host}:${ports.kafkaController}`,
+    `listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}`,
+    `advertised.listeners=PLAINTEXT://${host}:${ports.kafka}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${statePaths(config.stateDir).kafkaData}`,
+    `num.partitions=${DEFAULTS.topicPartitions}`,
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
+}
+
+const BROKER_LOG4J = `status = warn
+appender.out.type = Console
+appender.out.name = STDOUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c{1})%n
+rootLogger.level = warn
+rootLogger.appenderRef.out.ref = STDOUT
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = info
+`;
+
+/** Writes the broker config and formats its storage on first use (KRaft needs a cluster id). */
+export async function prepareBroker(config: StackConfig, java: JavaRuntime): Promise<ProcessSpec> {
+  const paths = statePaths(config.stateDir);
+  mkdirSync(paths.config, { recursive: true });
+  const properties = path.join(paths.config, 'server.properties');
+  const log4j = path.join(paths.config, 'kafka-log4j2.properties');
+  writeFileSync(properties, brokerProperties(config));
+  writeFileSync(log4j, BROKER_LOG4J);
+  const baseArgs = [
+    ...jvmOptions(),
+    `-Dlog4j2.configurationFile=${log4j}`,
+    '-cp',
+    moduleClasspath('kafka-broker'),
+  ];
+  if (!existsSync(path.join(paths.kafkaData, 'meta.properties'))) {
+    const clusterId = randomBytes(16).toString('base64url');
+    try {
+      await run(java.executable, [
+        ...baseArgs,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        properties,
+      ]);
+    } catch (error) {
+      throw new InfrastructureError(
+        `Formatting Kafka's storage in ${paths.kafkaData} failed: ${describe(error)}`,
+      );
+    }
+  }
+  return {
+    command: java.executable,
+    args: [
+      `-Xmx${DEFAULTS.heapMb.kafka}m`,
+      `-Xms${DEFAULTS.heapMb.kafka}m`,
+      ...baseArgs,
+      'kafka.Kafka',
+      properties,
+    ],
+    logFile: path.join(paths.logs, 'kafka.log'),
+  };
+}
+
+/** A kafkajs client for this stack; quiet, because the CLI reports errors itself. */
+export function kafkaClient(config: StackConfig, clientId = 'crypto-bench'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [`${config.host}:${config.ports.kafka}`],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2 },
+  });
+}
+
+/** Connects an admin client, failing with the address and the fix. */
+export async function connectAdmin(config: StackConfig): Promise<Admin> {
+  const admin = kafkaClient(config).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw new InfrastructureError(
+      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
+      {
+        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
+      },
+    );
+  }
+  return admin;
+}
+
+/**
+ * Creates the benchmark topic when missing: 3 partitions, and the broker's append time as each record's
+ * timestamp, which is what `kafka_ts` measures.
+ */
+export async function ensureTopic(admin: Admin, topic: string = DEFAULTS.topic): Promise<void> {
+  const existing = await admin.listTopics();
+  if (existing.includes(topic)) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic,
+        numPartitions: DEFAULTS.topicPartitions,
+        replicationFactor: 1,
+        configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+      },
+    ],
+  });
+}
+
+/** An idempotent producer (acks=all) that sends to explicit partitions. */
+export async function connectProducer(config: StackConfig): Promise<Producer> {
+  const producer = kafkaClient(config, 'crypto-bench-producer').producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  try {
+    await producer.connect();
+  } catch (error) {
+    throw new InfrastructureError(
+      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
+      {
+        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
+      },
+    );
+  }
+  return producer;
+}

@@ -1,0 +1,48 @@
+import type { DownResult } from '../runtime/local-down.js';
+import type { StackStatus } from '../runtime/local-status.js';
+import { formatBytes, renderTable } from './table.js';
+
+/** The `status` table plus endpoints. */
+export function renderStatus(status: StackStatus): string {
+  if (!status.started)
+    return `Nothing is running in ${status.stateDir}. Start the stack with \`crypto-bench up\`.`;
+  const rows = status.services.map((s) => [
+    s.name,
+    s.pid,
+    [s.port, s.uiPort].filter(Boolean).join(', ') || '-',
+    s.health,
+    s.version ?? '-',
+    formatBytes(s.rssBytes),
+    s.logFile,
+  ]);
+  const table = renderTable(['service', 'pid', 'port', 'health', 'version', 'memory', 'log'], rows);
+  return [table, renderEndpoints(status), `Total memory: ${formatBytes(status.totalRssBytes)}`].join('\n');
+}
+
+/** Endpoint lines. */
+export function renderEndpoints(status: StackStatus): string {
+  const e = status.endpoints;
+  if (!e) return '';
+  return [
+    `Kafka       ${e.kafka}`,
+    `PostgreSQL  ${e.postgres}  (password in ${status.stateDir}/postgres.password)`,
+    e.sparkUi ? `Spark UI    ${e.sparkUi}` : undefined,
+    e.flinkUi ? `Flink UI    ${e.flinkUi}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** One paragraph saying what `down` did. */
+export function renderDown(result: DownResult): string {
+  const lines: string[] = [];
+  if (result.nothingRunning) lines.push(`Nothing was running in ${result.stateDir}.`);
+  if (result.stopped.length > 0) lines.push(`Stopped ${result.stopped.join(', ')}.`);
+  if (result.alreadyDead.length > 0) lines.push(`Already stopped: ${result.alreadyDead.join(', ')}.`);
+  lines.push(
+    result.deleted.length > 0
+      ? `Deleted the data in ${result.stateDir}.`
+      : `Data kept in ${result.stateDir} (--volumes deletes it).`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,20 @@
+import Table from 'cli-table3';
+
+/** Renders rows as a boxed table string; colour only when the stream is a terminal and NO_COLOR is unset. */
+export function renderTable(
+  head: string[],
+  rows: (string | number)[][],
+  stream: NodeJS.WriteStream = process.stdout,
+): string {
+  const colour = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  const table = new Table({ head, style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] } });
+  for (const row of rows) table.push(row.map(String));
+  return table.toString();
+}
+
+/** Bytes as MiB/GiB for people. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '-';
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}

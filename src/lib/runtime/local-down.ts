@@ -1,0 +1,54 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceName } from '../config/defaults.js';
+import { stopStarted } from './local-up.js';
+import { clearState, readState, statePaths } from './state.js';
+
+/** What `down` did. */
+export interface DownResult {
+  /** Absolute state directory. */
+  stateDir: string;
+  /** Services that were running and have been stopped. */
+  stopped: ServiceName[];
+  /** Services recorded as started that had already died. */
+  alreadyDead: ServiceName[];
+  /** True when nothing had been started in this state directory. */
+  nothingRunning: boolean;
+  /** Data directories deleted (`--volumes`). */
+  deleted: string[];
+}
+
+/**
+ * Stops exactly the processes recorded in the state directory (never a stranger that reused a pid), then
+ * forgets them. Idempotent: a second `down` finds nothing and says so. Data stays unless `volumes`.
+ */
+export async function downLocal(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
+  const state = readState(stateDir);
+  const recorded = state ? (Object.keys(state.services) as ServiceName[]) : [];
+  const stopped = state ? await stopStarted(state) : [];
+  clearState(stateDir);
+  const deleted = options.volumes ? deleteData(stateDir) : [];
+  return {
+    stateDir,
+    stopped,
+    alreadyDead: recorded.filter((name) => !stopped.includes(name)),
+    nothingRunning: !state,
+    deleted,
+  };
+}
+
+/** Deletes the stack's data: database, Kafka log, checkpoints, logs, generated config. */
+function deleteData(stateDir: string): string[] {
+  const paths = statePaths(stateDir);
+  const targets = [
+    paths.pgData,
+    paths.passwordFile,
+    paths.kafkaData,
+    paths.checkpoints,
+    paths.logs,
+    paths.config,
+    path.join(stateDir, 'tmp'),
+  ];
+  for (const target of targets) rmSync(target, { recursive: true, force: true });
+  return targets;
+}

@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { ServiceName } from '../config/defaults.js';
+import type { StackConfig, StackPorts } from '../config/stack-config.js';
+
+/** Version of the state file layout; bump when a field changes meaning. */
+export const STATE_SCHEMA_VERSION = 1;
+
+/** One process the CLI started and supervises. */
+export interface ServiceRecord {
+  /** Which service this is. */
+  name: ServiceName;
+  /** Process id (also the process group id: services start detached). */
+  pid: number;
+  /** Port the service listens on, when it has one. */
+  port?: number;
+  /** Second port (Spark UI / Flink UI of a job). */
+  uiPort?: number;
+  /** Absolute path of the service's log file. */
+  logFile: string;
+  /** Version of the software, as far as it could be read. */
+  version?: string;
+  /** When it was started, ISO-8601. */
+  startedAt: string;
+}
+
+/** What `up` leaves behind for `down` and `status`: exactly the processes it started. */
+export interface StackState {
+  /** Layout version of this file. */
+  schemaVersion: number;
+  /** Runtime that started the stack. */
+  runtime: 'local';
+  /** When `up` started, ISO-8601. */
+  startedAt: string;
+  /** Ports in use. */
+  ports: StackPorts;
+  /** The full config the stack was started with. */
+  config: StackConfig;
+  /** Started services by name. */
+  services: Partial<Record<ServiceName, ServiceRecord>>;
+}
+
+/** Paths inside a state directory. One function, so every part agrees on the layout. */
+export function statePaths(stateDir: string) {
+  return {
+    root: stateDir,
+    stateFile: path.join(stateDir, 'state.json'),
+    logs: path.join(stateDir, 'logs'),
+    config: path.join(stateDir, 'config'),
+    pgData: path.join(stateDir, 'pgdata'),
+    passwordFile: path.join(stateDir, 'postgres.password'),
+    kafkaData: path.join(stateDir, 'kafka-data'),
+    checkpoints: path.join(stateDir, 'checkpoints'),
+    lock: path.join(stateDir, 'up.lock'),
+  };
+}
+
+/** Reads the state file, or undefined when no stack was started here. */
+export function readState(stateDir: string): StackState | undefined {
+  const file = statePaths(stateDir).stateFile;
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`The state file ${file} is not valid JSON (${(error as Error).message})`, {
+      suggestions: [`Stop any crypto-bench processes by hand, then delete ${file}`],
+    });
+  }
+  const state = parsed as Partial<StackState>;
+  if (typeof state !== 'object' || state === null || typeof state.services !== 'object') {
+    throw new ConfigError(`The state file ${file} has no services list`, {
+      suggestions: [`Stop any crypto-bench processes by hand, then delete ${file}`],
+    });
+  }
+  if (state.schemaVersion !== STATE_SCHEMA_VERSION) {
+    throw new ConfigError(
+      `The state file ${file} is version ${state.schemaVersion}; this crypto-bench reads ${STATE_SCHEMA_VERSION}`,
+      {
+        suggestions: ['Run `crypto-bench down` with the version that started the stack'],
+      },
+    );
+  }
+  return state as StackState;
+}
+
+/** Writes the state file atomically (write then rename), so a crash never leaves half a file. */
+export function writeState(stateDir: string, state: StackState): void {
+  const file = statePaths(stateDir).stateFile;
+  mkdirSync(stateDir, { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, file);
+}
+
+/** Removes the state file (the stack is down). Data directories stay. */
+export function clearState(stateDir: string): void {
+  rmSync(statePaths(stateDir).stateFile, { force: true });
+}
