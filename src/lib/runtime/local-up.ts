@@ -82,6 +82,7 @@ export async function upLocal(config: StackConfig, progress: ProgressOptions): P
           task.title = `Java ${c.java.version}`;
         },
       },
+      { title: 'Check ports', task: () => assertPortsFree(wantedPorts(config), config.host) },
       {
         title: 'Build the Java jobs (first time: downloads Spark, Flink and Kafka from Maven Central)',
         skip: () => jobsBuilt() && 'Java jobs already built',
@@ -95,7 +96,6 @@ export async function upLocal(config: StackConfig, progress: ProgressOptions): P
           c.buildMs = Date.now() - begin;
         },
       },
-      { title: 'Check ports', task: () => assertPortsFree(wantedPorts(config), config.host) },
       { title: 'Start PostgreSQL', task: (c, task) => startPostgres(config, c, task) },
       { title: 'Start Kafka', task: (c, task) => startKafka(config, c, task) },
       {
