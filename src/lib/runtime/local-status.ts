@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { DEFAULTS, SERVICES, type ServiceName } from '../config/defaults.js';
 import { isListening } from './ports.js';
-import { isOurs, residentBytes } from './processes.js';
+import { isOurs } from './processes.js';
+import { treeRssBytes } from './proc-stats.js';
 import { readState } from './state.js';
 
 /** Health of one service as `status` sees it. */
@@ -78,7 +78,7 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
       uiPort: record.uiPort,
       health,
       version: record.version,
-      rssBytes: alive ? processTreeRss(record.pid) : undefined,
+      rssBytes: alive ? treeRssBytes(record.pid) : undefined,
       logFile: record.logFile,
     });
   }
@@ -100,20 +100,4 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
     endpoints,
     totalRssBytes,
   };
-}
-
-/** Resident memory of a process and its descendants (PostgreSQL forks a process per backend). */
-function processTreeRss(pid: number): number | undefined {
-  const own = residentBytes(pid);
-  if (own === undefined) return undefined;
-  return own + childrenOf(pid).reduce((sum, child) => sum + (processTreeRss(child) ?? 0), 0);
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text.split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }

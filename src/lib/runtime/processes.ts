@@ -69,13 +69,6 @@ export function isOurs(pid: number, marker: string): boolean {
   return cmdline === undefined || cmdline.replaceAll('\0', ' ').includes(marker);
 }
 
-/** Resident memory of a process in bytes, when /proc can tell. */
-export function residentBytes(pid: number): number | undefined {
-  const status = readProc(pid, 'status');
-  const match = status ? /VmRSS:\s+(\d+) kB/.exec(status) : null;
-  return match ? Number(match[1]) * 1024 : undefined;
-}
-
 function readProc(pid: number, file: string): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/${file}`, 'utf8');
