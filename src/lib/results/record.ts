@@ -1,0 +1,232 @@
+import type { Engine } from '../config/defaults.js';
+import type { JobSettings } from '../config/stack-config.js';
+import type { CompletenessReport } from '../metrics/completeness.js';
+import type { CostSummary } from '../metrics/cost.js';
+import type { FreshnessSummary } from '../metrics/freshness.js';
+import type { SerializedHistogram } from '../metrics/histogram.js';
+import type { LatencySummary } from '../metrics/summary.js';
+import type { SteadyStateWindow } from '../metrics/window.js';
+
+/**
+ * Layout version of `run.json`. Bump it when a field is added, removed or changes meaning, and add an upgrade
+ * from the previous version in `upgrade.ts`, so that files written by older versions keep loading.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** How a run ended. */
+export const RUN_STATUSES = ['complete', 'interrupted', 'invalid'] as const;
+/**
+ * `complete`: measured as asked. `interrupted`: stopped early (Ctrl-C, a crash, or still being written); the
+ * figures cover what was measured. `invalid`: ran to the end but cannot be trusted (e.g. the producer fell
+ * behind its schedule). The reasons are in {@link RunRecord.statusReasons}.
+ */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where the events came from (DESIGN section 1). */
+export type RunSource = 'coinbase-rest' | 'coinbase-ws' | 'synthetic' | 'replay';
+
+/**
+ * The stages between producer and table (DESIGN section 4), each a difference of two row timestamps:
+ * kafka = kafka_ts − produced_at, engine = engine_ts − kafka_ts, sink = commit − engine_ts.
+ */
+export const STAGES = ['kafka', 'engine', 'sink'] as const;
+/** One stage of {@link STAGES}. */
+export type Stage = (typeof STAGES)[number];
+
+/** The result of one `crypto-bench run`, as saved in `results/<run-id>/run.json`. */
+export interface RunRecord {
+  /** Layout version; see {@link RESULT_SCHEMA_VERSION}. */
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  /** Id of the run (`YYYYMMDD-HHMMSS-xxxx`, UTC), also the name of its directory and the events' `run_id`. */
+  runId: string;
+  /** Version of crypto-bench that wrote the record; null in files upgraded from before schema 1. */
+  toolVersion: string | null;
+  /** When the run started (the producer's first event), ISO-8601. */
+  startedAt: string;
+  /** When measuring ended, ISO-8601; null while the run is still going or when it never got there. */
+  endedAt: string | null;
+  /** How the run ended. */
+  status: RunStatus;
+  /** Why the status is not `complete`, one sentence each; empty when complete. */
+  statusReasons: string[];
+  /** What was asked. */
+  config: RunConfigRecord;
+  /** Where it ran. */
+  environment: EnvironmentRecord;
+  /** The steady-state window every figure covers (epoch µs); null until the run has ended. */
+  window: SteadyStateWindow | null;
+  /** What the producer did; null until it has reported. */
+  producer: ProducerReport | null;
+  /** Figures per engine that took part. */
+  engines: Partial<Record<Engine, EngineResult>>;
+  /** One point per second of the run, in order. */
+  timeseries: TimeseriesPoint[];
+}
+
+/** The settings a run was made with. */
+export interface RunConfigRecord {
+  /** Where events came from. */
+  source: RunSource;
+  /** File replayed with `--source replay`; null otherwise. */
+  sourceFile: string | null;
+  /** Pairs produced, e.g. BTC-USD. */
+  pairs: string[];
+  /** Offered rate asked for, events/s; null for live sources, whose rate is the market's. */
+  rateEventsPerSec: number | null;
+  /** Length of the run, ms. */
+  durationMs: number;
+  /** Warm-up excluded from the figures, ms. */
+  warmupMs: number;
+  /** Engines measured, in the order they are shown. */
+  engines: Engine[];
+  /** Engines ran one at a time on the same workload (`--isolate`) rather than in parallel. */
+  isolate: boolean;
+  /** Runtime the stack ran on. */
+  runtime: 'local' | 'docker' | 'remote';
+  /** Bound on the producer's schedule-lag p99 beyond which the run is invalid, µs; null when not checked. */
+  scheduleLagP99BoundUs: number | null;
+  /** Settings of the jobs (trigger, buffer timeout, batching); null in files upgraded from before schema 1. */
+  jobs: JobSettings | null;
+  /** Place of this run in a `--repeat N` series; null for a single run. */
+  repeat: RepeatPosition | null;
+}
+
+/** Place of a run in a `--repeat` series. */
+export interface RepeatPosition {
+  /** Id shared by every run of the series. */
+  groupId: string;
+  /** 1-based index of this run. */
+  index: number;
+  /** Number of runs asked for. */
+  count: number;
+}
+
+/** The machine and software a run was measured on, as given by the caller. */
+export interface EnvironmentRecord {
+  /** Versions of every piece of software, by name: spark, flink, kafka, postgres, baseline, kafkajs… */
+  softwareVersions: Record<string, string>;
+  /** Logical CPUs of the host. */
+  cpuCount: number;
+  /** CPU model of the host; null when unknown. */
+  cpuModel: string | null;
+  /** Memory of the host, bytes; null when unknown. */
+  totalMemoryBytes: number | null;
+  /** Operating system: platform, release and architecture. */
+  os: string;
+  /** Node.js version of the CLI. */
+  nodeVersion: string;
+  /** Java version running the jobs; null when unknown. */
+  javaVersion: string | null;
+  /** Commit of crypto-bench's checkout (with `-dirty` for local changes); null outside a git checkout. */
+  gitCommit: string | null;
+  /** How clocks relate, e.g. "one host: every timestamp from the same system clock". */
+  clockAssumption: string;
+}
+
+/** What the producer did (open-loop, DESIGN section 4). */
+export interface ProducerReport {
+  /** Events acknowledged by Kafka. */
+  sentEvents: number;
+  /** Events Kafka did not acknowledge. */
+  failedEvents: number;
+  /** Rate asked for, events/s; null for live sources. */
+  offeredRateEventsPerSec: number | null;
+  /** Rate actually sent over the window, events/s. */
+  achievedRateEventsPerSec: number | null;
+  /** produced_at − intended_at: how far the producer fell behind its schedule. */
+  scheduleLag: LatencySummary;
+  /** produced_at − event_time, for live Coinbase sources only; null otherwise. Not the engines' latency. */
+  sourceDelay: LatencySummary | null;
+}
+
+/** Every figure of one engine over the steady-state window. Null = not measured (see `problems`). */
+export interface EngineResult {
+  /** End-to-end latency commit − produced_at, the headline figure. */
+  latency: LatencySummary | null;
+  /** Latency of each stage (see {@link STAGES}). */
+  stages: Record<Stage, LatencySummary | null>;
+  /** The histograms behind `latency` and `stages`, to merge repeats later. */
+  histograms: Record<'endToEnd' | Stage, SerializedHistogram | null>;
+  /** Rows whose commit time lies in the window. */
+  committedInWindowRows: number | null;
+  /** committedInWindowRows / window seconds. */
+  throughputEventsPerSec: number | null;
+  /** Staleness of the table, sampled every second. */
+  freshness: FreshnessSummary | null;
+  /** Produced, committed, missing, duplicate and dead-lettered rows over the whole run. */
+  completeness: CompletenessReport | null;
+  /** CPU and memory of the engine's processes in the window. */
+  cost: CostSummary | null;
+  /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
+  problems: string[];
+}
+
+/** One second of a run. */
+export interface TimeseriesPoint {
+  /** Seconds since the run started (0-based). */
+  secondIndex: number;
+  /** Start of the second, epoch µs. */
+  startUs: number;
+  /** Events the producer sent in that second, events/s; null when unknown. */
+  offeredRateEventsPerSec: number | null;
+  /** Per engine, what it did in that second. */
+  engines: Partial<Record<Engine, EngineSecond>>;
+}
+
+/** One engine in one second. Null = no row committed in that second / not sampled. */
+export interface EngineSecond {
+  /** Rows committed in that second, events/s. */
+  committedRateEventsPerSec: number | null;
+  /** Median end-to-end latency of the rows committed in that second, µs. */
+  p50Us: number | null;
+  /** 99th percentile of the same, µs. */
+  p99Us: number | null;
+  /** Freshness sampled in that second, µs. */
+  freshnessUs: number | null;
+}
+
+/** An engine result with nothing measured yet. */
+export function emptyEngineResult(): EngineResult {
+  return {
+    latency: null,
+    stages: { kafka: null, engine: null, sink: null },
+    histograms: { endToEnd: null, kafka: null, engine: null, sink: null },
+    committedInWindowRows: null,
+    throughputEventsPerSec: null,
+    freshness: null,
+    completeness: null,
+    cost: null,
+    problems: [],
+  };
+}
+
+/** Reason a record carries while its run is still going; stays if the run never finishes. */
+export const UNFINISHED_REASON = 'the run did not finish: figures cover what was measured before it stopped';
+
+/**
+ * The record of a run that has just started: status `interrupted` with {@link UNFINISHED_REASON} until the
+ * run writes its final record, so a crash leaves an honest file behind.
+ */
+export function startRunRecord(init: {
+  runId: string;
+  toolVersion: string;
+  startedAt: string;
+  config: RunConfigRecord;
+  environment: EnvironmentRecord;
+}): RunRecord {
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    runId: init.runId,
+    toolVersion: init.toolVersion,
+    startedAt: init.startedAt,
+    endedAt: null,
+    status: 'interrupted',
+    statusReasons: [UNFINISHED_REASON],
+    config: init.config,
+    environment: init.environment,
+    window: null,
+    producer: null,
+    engines: Object.fromEntries(init.config.engines.map((engine) => [engine, emptyEngineResult()])),
+    timeseries: [],
+  };
+}
