@@ -14,19 +14,23 @@ export abstract class BaseCommand extends Command {
     return { json: this.jsonEnabled() };
   }
 
-  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (
-      error instanceof CryptoBenchError ||
-      error instanceof Errors.CLIError ||
-      process.env.CRYPTO_BENCH_DEBUG
-    ) {
-      return super.catch(error);
-    }
-    // oclif's own parse errors carry their exit code; anything else is unexpected, shown without a stack.
-    const wrapped = new Errors.CLIError(error.message, {
-      exit: typeof error.exitCode === 'number' ? error.exitCode : 1,
-      suggestions: ['If this looks like a bug, rerun with CRYPTO_BENCH_DEBUG=1 and report the stack trace'],
-    });
-    return super.catch(wrapped);
+  protected override async catch(
+    error: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
+    const expected =
+      error instanceof CryptoBenchError || error instanceof Errors.CLIError || process.env.CRYPTO_BENCH_DEBUG;
+    // Anything unexpected is shown as one message without a stack, with a way to get the stack.
+    const shown = expected
+      ? error
+      : new Errors.CLIError(error.message, {
+          exit: error.oclif?.exit ?? error.exitCode ?? 1,
+          suggestions: [
+            'If this looks like a bug, rerun with CRYPTO_BENCH_DEBUG=1 and report the stack trace',
+          ],
+        });
+    // Under --json oclif takes the exit code from `exitCode`, which CLIError leaves unset.
+    const exit = (shown as Errors.CLIError).oclif?.exit;
+    if (typeof exit === 'number') (shown as Error & { exitCode?: number }).exitCode = exit;
+    return super.catch(shown);
   }
 }

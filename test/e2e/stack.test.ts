@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,9 @@ import type { StackStatus } from '../../src/lib/runtime/local-status.js';
 import { json, runCli } from '../support/cli.js';
 
 const PORT_BASE = 39092;
+// PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
 const stateDir = mkdtempSync(path.join(tmpdir(), 'cb-e2e-stack-'));
+chmodSync(stateDir, 0o755);
 const stackArgs = ['--state-dir', stateDir, '--port-base', String(PORT_BASE)];
 const config = resolveStackConfig({ 'state-dir': stateDir, 'port-base': PORT_BASE });
 const RUN_ID = `e2e-${Date.now()}`;

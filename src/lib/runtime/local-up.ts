@@ -251,7 +251,8 @@ async function waitForJobs(
       const ready = await enginesThatSawProbe(client, runId, config.engines);
       const waiting = config.engines.filter((engine) => !ready.includes(engine));
       if (waiting.length === 0) return;
-      task.output = `committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`;
+      const message = `committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`;
+      if (task.output !== message) task.output = message;
       if (Date.now() > deadline) {
         const logsHint = waiting
           .map((engine) => `${engine}: ${ctx.state.services[engine]?.logFile}`)

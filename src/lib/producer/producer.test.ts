@@ -1,0 +1,184 @@
+import type { Message, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../config/defaults.js';
+import { nowUs } from './clock.js';
+import type { TickEvent } from './event.js';
+import { produce, type ProducerProgress } from './producer.js';
+import { emptyStats, type Tick, type TickSource } from './source.js';
+import { SyntheticSource } from './synthetic.js';
+
+/**
+ * Stands in for kafkajs' `send` in unit tests only (the producer's figures against a real broker come from
+ * test/bench/producer-bench.ts): records every call, acknowledges after `delayMs`, or fails the calls chosen.
+ */
+class RecordingSend {
+  readonly records: ProducerRecord[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(
+    private readonly delayMs = 0,
+    private readonly fails: (call: number) => boolean = () => false,
+  ) {}
+
+  readonly send = async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+    const call = this.records.push(record) - 1;
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.inFlight -= 1;
+    if (this.fails(call)) throw new Error('KafkaJSNumberOfRetriesExceeded: broker gone');
+    return [];
+  };
+
+  events(): TickEvent[] {
+    return this.records.flatMap((record) =>
+      record.messages.map((message: Message) => JSON.parse(String(message.value))),
+    );
+  }
+}
+
+function fixedSource(ticks: Tick[], openLoop = true): TickSource {
+  return {
+    name: 'fixed',
+    pairs: DEFAULTS.pairs,
+    openLoop,
+    async *ticks() {
+      yield ticks;
+    },
+    stats: emptyStats,
+  };
+}
+
+const synthetic = (count: number, rateEventsPerSec = 100_000) =>
+  new SyntheticSource({ pairs: DEFAULTS.pairs, rateEventsPerSec, seed: 3, count });
+
+const base = { topic: DEFAULTS.topic, runId: 'run-1', partitions: DEFAULTS.topicPartitions };
+
+describe('produce', () => {
+  it('writes the event contract with a run-wide seq from 0, acks=all, and one fixed partition per pair', async () => {
+    const kafka = new RecordingSend();
+    const before = nowUs();
+    const report = await produce({ ...base, producer: kafka, source: synthetic(1_000) });
+    const events = kafka.events();
+    expect(report).toMatchObject({ sent: 1_000, failed: 0, interrupted: false });
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+    expect(kafka.records.every((record) => record.acks === -1 && record.topic === DEFAULTS.topic)).toBe(true);
+    const event = events[0] as TickEvent;
+    expect(Object.keys(event)).toEqual([
+      'v',
+      'run_id',
+      'seq',
+      'symbol',
+      'price',
+      'size',
+      'event_time',
+      'intended_at',
+      'produced_at',
+    ]);
+    expect(event).toMatchObject({ v: 1, run_id: 'run-1', symbol: 'BTC-USD' });
+    expect(event.produced_at).toBeGreaterThanOrEqual(Math.max(before, event.intended_at));
+    const partitions = kafka.records.flatMap((record) => record.messages.map((m) => [m.key, m.partition]));
+    expect(new Map(partitions as [string, number][])).toEqual(
+      new Map([
+        ['BTC-USD', 0],
+        ['ETH-USD', 1],
+        ['SOL-USD', 2],
+        ['ADA-USD', 0],
+        ['DOGE-USD', 1],
+      ]),
+    );
+  });
+
+  it('records the schedule lag of every event and reports the offered and achieved rates', async () => {
+    const report = await produce({
+      ...base,
+      producer: new RecordingSend(),
+      source: synthetic(2_000, 20_000),
+    });
+    expect(report.scheduleLagUs.totalCount).toBe(2_000);
+    expect(report.offeredRateEventsPerSec).toBeCloseTo(20_000, 0);
+    expect(report.achievedRateEventsPerSec).toBeGreaterThan(15_000);
+    expect(report.behindSchedule).toBe(false);
+    expect(report.lastProducedAtUs).toBeGreaterThan(report.firstProducedAtUs);
+  });
+
+  it('batches and keeps at most the allowed number of sends in flight', async () => {
+    const kafka = new RecordingSend(5);
+    await produce({
+      ...base,
+      producer: kafka,
+      source: synthetic(20_000, 1e6),
+      maxBatchEvents: 500,
+      maxInFlightSends: 3,
+    });
+    expect(kafka.maxInFlight).toBe(3);
+    expect(kafka.records.every((record) => record.messages.length <= 500)).toBe(true);
+    expect(kafka.records.length).toBeLessThan(100);
+  });
+
+  it('counts failed sends instead of dropping them silently', async () => {
+    const kafka = new RecordingSend(0, (call) => call === 1);
+    const report = await produce({
+      ...base,
+      producer: kafka,
+      source: synthetic(3_000, 1e6),
+      maxBatchEvents: 1_000,
+      maxInFlightSends: 1,
+    });
+    expect(report.sent + report.failed).toBe(3_000);
+    expect(report.failed).toBe(kafka.records[1]?.messages.length);
+    expect(report.sendErrors[0]).toMatch(/events not sent: KafkaJSNumberOfRetriesExceeded/);
+  });
+
+  it('marks an open-loop run behind schedule when Kafka cannot keep up', async () => {
+    const startUs = nowUs() - 1_000_000;
+    const late = Array.from({ length: 10 }, (_, i) => ({
+      symbol: 'BTC-USD',
+      price: '1',
+      size: '1',
+      eventTimeUs: startUs,
+      intendedAtUs: startUs + i,
+    }));
+    const report = await produce({ ...base, producer: new RecordingSend(), source: fixedSource(late) });
+    expect(report.behindSchedule).toBe(true);
+    const live = await produce({ ...base, producer: new RecordingSend(), source: fixedSource(late, false) });
+    expect(live.behindSchedule).toBe(false);
+    const lenient = await produce({
+      ...base,
+      producer: new RecordingSend(),
+      source: fixedSource(late),
+      behindScheduleBoundUs: 5_000_000,
+    });
+    expect(lenient.behindSchedule).toBe(false);
+  });
+
+  it('stops on Ctrl-C, counts what was handed to Kafka and says it was interrupted', async () => {
+    const kafka = new RecordingSend(20);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const report = await produce({
+      ...base,
+      producer: kafka,
+      source: synthetic(1e9, 10_000),
+      signal: controller.signal,
+    });
+    expect(report.interrupted).toBe(true);
+    expect(report.sent).toBe(kafka.events().length);
+    expect(report.sent).toBeGreaterThan(500);
+    expect(kafka.inFlight).toBe(0);
+  });
+
+  it('reports progress about once a second', async () => {
+    const progress: ProducerProgress[] = [];
+    await produce({
+      ...base,
+      producer: new RecordingSend(),
+      source: synthetic(2_300, 1_000),
+      onProgress: (p) => progress.push(p),
+    });
+    expect(progress).toHaveLength(2);
+    expect(progress[0]?.currentRateEventsPerSec).toBeGreaterThan(800);
+    expect(progress[1]?.sent).toBeGreaterThan(progress[0]?.sent ?? 0);
+    expect(progress[1]?.elapsedMs).toBeGreaterThanOrEqual(1_900);
+  });
+});

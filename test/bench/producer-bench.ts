@@ -1,0 +1,139 @@
+/**
+ * Producer benchmark (a measurement, not a test): the in-process producer's schedule lag at a fixed open-loop
+ * rate, its highest sustained rate, and Kafka's own `ProducerPerformance` on the same broker for comparison.
+ *
+ * Needs a running broker and the broker jars (`jobs/kafka-broker/target/lib`). Run from the repository root:
+ *
+ *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 \
+ *     [--rates 10000,50000,100000] [--seconds 20] [--batch 2000] [--in-flight 2] [--perf-records 2000000]
+ *
+ * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
+ * asks for far more than the producer can give, so the achieved rate is its ceiling.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { DEFAULTS } from '../../src/lib/config/defaults.js';
+import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
+import { connectAdmin, connectProducer, ensureTopic } from '../../src/lib/engines/kafka.js';
+import { produce, type ProducerReport } from '../../src/lib/producer/producer.js';
+import { SyntheticSource } from '../../src/lib/producer/synthetic.js';
+import { encodeEvent } from '../../src/lib/producer/event.js';
+
+const { values } = parseArgs({
+  options: {
+    bootstrap: { type: 'string', default: '127.0.0.1:29192' },
+    rates: { type: 'string', default: '10000,50000,100000,max' },
+    seconds: { type: 'string', default: '20' },
+    batch: { type: 'string', default: '2000' },
+    'in-flight': { type: 'string', default: '2' },
+    'perf-records': { type: 'string', default: '2000000' },
+    jars: { type: 'string', default: 'jobs/kafka-broker/target/lib/*' },
+  },
+  allowPositionals: true,
+});
+
+const [host = '127.0.0.1', port = '29192'] = (values.bootstrap ?? '').split(':');
+const config = { ...resolveStackConfig({ 'kafka-port': Number(port) }), host };
+const seconds = Number(values.seconds);
+
+async function freshTopic(label: string): Promise<string> {
+  const topic = `bench_${label}_${Date.now()}`;
+  const admin = await connectAdmin(config);
+  await ensureTopic(admin, topic);
+  await admin.disconnect();
+  return topic;
+}
+
+async function runRate(rateText: string): Promise<ProducerReport> {
+  const rateEventsPerSec = rateText === 'max' ? 5_000_000 : Number(rateText);
+  const topic = await freshTopic(rateText);
+  const producer = await connectProducer(config);
+  const source = new SyntheticSource({
+    pairs: DEFAULTS.pairs,
+    rateEventsPerSec,
+    seed: 1,
+    durationMs: seconds * 1000,
+  });
+  try {
+    return await produce({
+      producer,
+      topic,
+      runId: `bench-${rateText}`,
+      source,
+      partitions: DEFAULTS.topicPartitions,
+      maxBatchEvents: Number(values.batch),
+      maxInFlightSends: Number(values['in-flight']),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+function row(rate: string, report: ProducerReport): string {
+  const lag = report.scheduleLagUs;
+  const ms = (us: number) => (us / 1000).toFixed(2);
+  return [
+    rate.padStart(8),
+    report.offeredRateEventsPerSec.toFixed(0).padStart(9),
+    report.achievedRateEventsPerSec.toFixed(0).padStart(9),
+    String(report.sent).padStart(9),
+    String(report.failed).padStart(6),
+    ms(lag.getValueAtPercentile(50)).padStart(9),
+    ms(lag.getValueAtPercentile(99)).padStart(9),
+    ms(lag.getValueAtPercentile(99.9)).padStart(9),
+    ms(lag.maxValue).padStart(9),
+    String(report.behindSchedule).padStart(6),
+  ].join(' ');
+}
+
+/** Kafka's own producer performance tool, same broker, records the size of our events, acks=all, idempotent. */
+async function kafkaPerf(recordSize: number): Promise<string> {
+  const topic = await freshTopic('perf');
+  const { stdout } = await promisify(execFile)(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      values.jars ?? '',
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      values['perf-records'] ?? '2000000',
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${values.bootstrap}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  return stdout.trim().split('\n').at(-1) ?? '';
+}
+
+async function main(): Promise<void> {
+  const sample = encodeEvent({
+    v: 1,
+    run_id: 'bench-100000',
+    seq: 1_234_567,
+    symbol: 'BTC-USD',
+    price: '60012.34',
+    size: '0.00345678',
+    event_time: 1_714_566_896_123_456,
+    intended_at: 1_714_566_896_123_456,
+    produced_at: 1_714_566_896_124_001,
+  });
+  console.log(
+    `batch ${values.batch}, in-flight ${values['in-flight']}, ${seconds}s per rate, event ~${sample.length} B`,
+  );
+  console.log('    rate   offered  achieved      sent failed  lag p50  lag p99 lag p999  lag max behind');
+  for (const rate of (values.rates ?? '').split(',')) console.log(row(rate, await runRate(rate)));
+  if (Number(values['perf-records']) > 0)
+    console.log(`ProducerPerformance: ${await kafkaPerf(sample.length)}`);
+}
+
+await main();
