@@ -1,0 +1,87 @@
+package dev.cryptobench.baseline;
+
+import dev.cryptobench.common.Backoff;
+import dev.cryptobench.common.DbErrors;
+import dev.cryptobench.common.FatalSinkException;
+import dev.cryptobench.common.JdbcBatchWriter;
+import dev.cryptobench.common.KafkaMessage;
+import dev.cryptobench.common.SinkConfig;
+import dev.cryptobench.common.WriteCounts;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each poll's records in one transaction on a long-lived connection. A transient database error
+ * drops the connection and retries the whole poll after a backoff (the inserts skip rows already written);
+ * a fatal one is thrown as a {@link FatalSinkException}.
+ */
+final class ReconnectingWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconnectingWriter.class);
+
+    private final SinkConfig sink;
+    private final int batchSize;
+    private final CountDownLatch stop;
+    private final Backoff backoff = new Backoff();
+    private JdbcBatchWriter writer;
+
+    /** {@code stop} cuts a backoff short when the job shuts down. */
+    ReconnectingWriter(SinkConfig sink, int batchSize, CountDownLatch stop) {
+        this.sink = sink;
+        this.batchSize = batchSize;
+        this.stop = stop;
+    }
+
+    /** Writes and commits {@code records}; empty if the job was stopped before they could be written. */
+    Optional<WriteCounts> write(ConsumerRecords<byte[], byte[]> records)
+            throws FatalSinkException, InterruptedException {
+        while (true) {
+            try {
+                if (writer == null) {
+                    writer = JdbcBatchWriter.open(sink, batchSize);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    writer.write(KafkaMessage.ofMillis(
+                            record.value(), record.partition(), record.offset(), record.timestamp()));
+                }
+                WriteCounts counts = writer.commit();
+                backoff.reset();
+                return Optional.of(counts);
+            } catch (SQLException e) {
+                closeWriter();
+                if (DbErrors.isFatal(e)) {
+                    throw new FatalSinkException("cannot write to table " + sink.table() + " or "
+                            + sink.deadLetterTable() + ": " + DbErrors.describe(e), e);
+                }
+                long delayMs = backoff.nextDelayMs();
+                LOG.warn("write failed ({}); reconnecting in {} ms", DbErrors.describe(e), delayMs);
+                if (stop.await(delayMs, TimeUnit.MILLISECONDS)) {
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeWriter();
+    }
+
+    private void closeWriter() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a failed connection: {}", e.getMessage());
+        }
+        writer = null;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cryptobench.flink;
+
+import dev.cryptobench.common.Cli;
+import dev.cryptobench.common.DeadLetter;
+import dev.cryptobench.common.KafkaMessage;
+import dev.cryptobench.common.PriceRow;
+import dev.cryptobench.common.SinkConfig;
+import dev.cryptobench.common.SinkStatements;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flink DataStream job on a local MiniCluster with the web UI: Kafka topic to {@code crypto_prices_flink}
+ * through Flink's JDBC sink, malformed records to {@code dead_letters_flink}. Failures restart the job
+ * (exponential delay); Kafka offsets are committed on checkpoints, so a new run resumes where the last
+ * checkpoint left off.
+ */
+public final class FlinkJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlinkJob.class);
+
+    /** Retries of a failed JDBC batch inside the sink before the failure restarts the job. */
+    private static final int JDBC_MAX_RETRIES = 3;
+
+    private FlinkJob() {}
+
+    public static void main(String[] args) throws Exception {
+        FlinkArgs options = Cli.parseOrExit(args, FlinkArgs::fromArgs, FlinkArgs.USAGE);
+        SinkConfig sink = options.common().sink();
+        Cli.checkSinkOrExit(sink, LOG);
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(options));
+        env.setParallelism(options.parallelism());
+        env.setBufferTimeout(options.bufferTimeoutMs());
+        env.enableCheckpointing(options.checkpointIntervalMs());
+
+        DataStream<KafkaMessage> messages = env.fromSource(
+                kafkaSource(options), WatermarkStrategy.noWatermarks(), "kafka");
+        JdbcExecutionOptions batching = JdbcExecutionOptions.builder()
+                .withBatchSize(options.batchSize())
+                .withBatchIntervalMs(options.batchIntervalMs())
+                .withMaxRetries(JDBC_MAX_RETRIES)
+                .build();
+        build(messages,
+                JdbcSink.<PriceRow>builder()
+                        .withQueryStatement(SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder())
+                        .withExecutionOptions(batching)
+                        .buildAtLeastOnce(connection(sink)),
+                JdbcSink.<DeadLetter>builder()
+                        .withQueryStatement(SinkStatements.insertDeadLetter(sink.deadLetterTable()),
+                                new DeadLetterStatementBuilder())
+                        .withExecutionOptions(batching)
+                        .buildAtLeastOnce(connection(sink)));
+
+        JobClient job = env.executeAsync("crypto-bench-flink");
+        awaitRunning(job);
+        LOG.info("crypto-bench: flink job running (topic={} table={} job={} ui=http://127.0.0.1:{})",
+                options.common().topic(), sink.table(), job.getJobID(), options.uiPort());
+        try {
+            job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            LOG.error("crypto-bench: flink job failed", e.getCause());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * The pipeline: parse every message; valid events to {@code prices}, malformed ones to
+     * {@code deadLetters}. Sources and sinks come from the caller, so tests can run it on test ones.
+     */
+    static void build(DataStream<KafkaMessage> messages, Sink<PriceRow> prices, Sink<DeadLetter> deadLetters) {
+        SingleOutputStreamOperator<PriceRow> parsed = messages
+                .process(new ParseEvents())
+                .name("parse")
+                .uid("parse-events");
+        parsed.sinkTo(prices).name("prices").uid("sink-prices");
+        parsed.getSideOutput(ParseEvents.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .name("dead-letters")
+                .uid("sink-dead-letters");
+    }
+
+    /**
+     * MiniCluster settings: the web UI and REST API at the UI port and every other endpoint on 127.0.0.1;
+     * one slot per parallel task; file checkpoints under {@code <state-dir>/checkpoints/flink} and scratch
+     * files under {@code <state-dir>/flink-tmp}; restarts with exponential delay. At-least-once checkpoints
+     * suffice: the sinks are at-least-once and the inserts skip replays.
+     */
+    static Configuration configuration(FlinkArgs options) {
+        Path stateDir = options.common().stateDir();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, options.uiPort());
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, options.parallelism());
+        conf.set(CoreOptions.TMP_DIRS, stateDir.resolve("flink-tmp").toString());
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                stateDir.resolve("checkpoints").resolve("flink").toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.AT_LEAST_ONCE);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        return conf;
+    }
+
+    /**
+     * Reads the topic as this job's consumer group: from the group's committed offsets, or the earliest
+     * ones for a new group; offsets are committed on every checkpoint.
+     */
+    static KafkaSource<KafkaMessage> kafkaSource(FlinkArgs options) {
+        return KafkaSource.<KafkaMessage>builder()
+                .setBootstrapServers(options.common().bootstrap())
+                .setTopics(options.common().topic())
+                .setGroupId(options.common().group())
+                .setClientIdPrefix(options.common().group())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaMessageDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    private static JdbcConnectionOptions connection(SinkConfig sink) {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(sink.jdbcUrl())
+                .withDriverName("org.postgresql.Driver")
+                .withUsername(sink.user())
+                .withPassword(sink.password())
+                .build();
+    }
+
+    /** Waits until the job runs (its tasks are being deployed) or has ended. */
+    private static void awaitRunning(JobClient job) throws Exception {
+        while (true) {
+            JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
+            if (status == JobStatus.RUNNING || status.isTerminalState()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cryptobench.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cryptobench.common.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class FlinkArgsTest {
+
+    @TempDir
+    Path tmp;
+
+    private FlinkArgs parse(String... extra) throws Exception {
+        Path password = Files.writeString(tmp.resolve("pw"), "pw");
+        List<String> args = new ArrayList<>(List.of(
+                "--jdbc-password-file", password.toString(), "--state-dir", tmp.toString()));
+        args.addAll(List.of(extra));
+        return FlinkArgs.fromArgs(args.toArray(String[]::new));
+    }
+
+    @Test
+    void reads_every_flink_flag() throws Exception {
+        FlinkArgs args = parse("--buffer-timeout-ms", "0", "--batch-size", "200", "--batch-interval-ms", "0",
+                "--checkpoint-interval-ms", "5000", "--parallelism", "2", "--ui-port", "18081");
+        assertEquals(0, args.bufferTimeoutMs());
+        assertEquals(200, args.batchSize());
+        assertEquals(0, args.batchIntervalMs());
+        assertEquals(5000, args.checkpointIntervalMs());
+        assertEquals(2, args.parallelism());
+        assertEquals(18081, args.uiPort());
+    }
+
+    @Test
+    void has_defaults_named_after_the_engine() throws Exception {
+        FlinkArgs args = parse();
+        assertEquals(100, args.bufferTimeoutMs());
+        assertEquals(1000, args.batchSize());
+        assertEquals(200, args.batchIntervalMs());
+        assertEquals(10_000, args.checkpointIntervalMs());
+        assertEquals(1, args.parallelism());
+        assertEquals(8081, args.uiPort());
+        assertEquals("crypto_prices_flink", args.common().sink().table());
+        assertEquals("crypto-bench-flink", args.common().group());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--buffer-timeout-ms      | -1   | --buffer-timeout-ms must be between 0",
+        "--batch-size             | 0    | --batch-size must be between 1",
+        "--batch-interval-ms      | soon | --batch-interval-ms must be an integer",
+        "--checkpoint-interval-ms | 5    | --checkpoint-interval-ms must be between 10",
+        "--parallelism            | 0    | --parallelism must be between 1",
+        "--ui-port                | 70000| --ui-port must be between 1 and 65535",
+        "--trigger                | 5s   | unknown flag: --trigger",
+    })
+    void names_the_flag_with_a_bad_value(String flag, String value, String messageStart) {
+        String message = assertThrows(UsageException.class, () -> parse(flag, value)).getMessage();
+        assertTrue(message.startsWith(messageStart), message);
+    }
+
+    @Test
+    void configures_the_minicluster_on_loopback_with_file_checkpoints_under_the_state_dir() throws Exception {
+        Configuration conf = FlinkJob.configuration(parse("--ui-port", "18081", "--parallelism", "2"));
+        assertEquals("127.0.0.1", conf.get(RestOptions.BIND_ADDRESS));
+        assertEquals("127.0.0.1", conf.get(RestOptions.ADDRESS));
+        assertEquals(18081, conf.get(RestOptions.PORT));
+        assertEquals(2, conf.get(TaskManagerOptions.NUM_TASK_SLOTS));
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/flink").toUri().toString(),
+                conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        assertTrue(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY).startsWith("file:/"));
+        assertEquals(tmp.toAbsolutePath().resolve("flink-tmp").toString(), conf.get(CoreOptions.TMP_DIRS));
+        assertEquals(CheckpointingMode.AT_LEAST_ONCE, conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
+        assertEquals("exponential-delay", conf.get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(Duration.ofSeconds(30),
+                conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF));
+    }
+}
