@@ -79,10 +79,10 @@ function row(rate: string, report: ProducerReport): string {
     report.achievedRateEventsPerSec.toFixed(0).padStart(9),
     String(report.sent).padStart(9),
     String(report.failed).padStart(6),
-    ms(lag.getValueAtPercentile(50)).padStart(9),
-    ms(lag.getValueAtPercentile(99)).padStart(9),
-    ms(lag.getValueAtPercentile(99.9)).padStart(9),
-    ms(lag.maxValue).padStart(9),
+    ms(lag.percentileUs(0.5) ?? 0).padStart(9),
+    ms(lag.percentileUs(0.99) ?? 0).padStart(9),
+    ms(lag.percentileUs(0.999) ?? 0).padStart(9),
+    ms(lag.summarize().maxUs ?? 0).padStart(9),
     String(report.behindSchedule).padStart(6),
   ].join(' ');
 }

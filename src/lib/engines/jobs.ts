@@ -126,6 +126,8 @@ export function jobProcess(engine: Engine, config: StackConfig, java: JavaRuntim
       ...engineArgs(engine, config),
     ],
     cwd: packageRoot(),
+    // Spark takes the UI's bind address only from this variable; without it the UI listens on every interface.
+    env: engine === 'spark' ? { SPARK_LOCAL_IP: config.host } : undefined,
     logFile: path.join(paths.logs, `${engine}.log`),
   };
 }

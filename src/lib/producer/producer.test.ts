@@ -95,7 +95,7 @@ describe('produce', () => {
       producer: new RecordingSend(),
       source: synthetic(2_000, 20_000),
     });
-    expect(report.scheduleLagUs.totalCount).toBe(2_000);
+    expect(report.scheduleLagUs.count).toBe(2_000);
     expect(report.offeredRateEventsPerSec).toBeCloseTo(20_000, 0);
     expect(report.achievedRateEventsPerSec).toBeGreaterThan(15_000);
     expect(report.behindSchedule).toBe(false);

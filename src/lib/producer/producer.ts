@@ -1,6 +1,6 @@
-import { build, type Histogram } from 'hdr-histogram-js';
 import type { Message, Producer } from 'kafkajs';
 import { describe } from '../errors.js';
+import { LatencyRecorder } from '../metrics/histogram.js';
 import { nowUs } from './clock.js';
 import { EVENT_SCHEMA_VERSION, encodeEvent } from './event.js';
 import { SymbolPartitioner } from './partitioner.js';
@@ -54,8 +54,8 @@ export interface ProducerReport {
   firstProducedAtUs: number;
   /** `produced_at` of the last event, epoch µs; 0 when nothing was produced. */
   lastProducedAtUs: number;
-  /** Schedule lag of every event handed to Kafka, µs (negative values, clock rounding only, are recorded as 0). */
-  scheduleLagUs: Histogram;
+  /** Schedule lag of every event handed to Kafka, µs (negative values, clock rounding only, are kept). */
+  scheduleLagUs: LatencyRecorder;
   /** Events per second the schedule asked for: events over the span of their intended times. */
   offeredRateEventsPerSec: number;
   /** Events per second acknowledged: acknowledged events over the span of their produced times. */
@@ -97,7 +97,7 @@ export async function produce(options: ProduceOptions): Promise<ProducerReport> 
 /** State of one {@link produce} call. */
 class ProducerRun {
   private readonly partitioner: SymbolPartitioner;
-  private readonly lag = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000 });
+  private readonly lag = new LatencyRecorder();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly startedAtMs = Date.now();
@@ -157,7 +157,7 @@ class ProducerRun {
       failed: this.failed,
       elapsedMs: nowMs - this.startedAtMs,
       currentRateEventsPerSec: ((this.sent - this.progressMark.sent) * 1000) / intervalMs,
-      scheduleLagP99Us: this.lag.totalCount > 0 ? this.lag.getValueAtPercentile(99) : 0,
+      scheduleLagP99Us: (this.lag.percentileUs(0.99) ?? 0),
     });
     this.progressMark = { atMs: nowMs, sent: this.sent };
   }
@@ -167,7 +167,7 @@ class ProducerRun {
     const handed = this.sent + this.failed;
     const intendedSpanSec = (this.lastIntendedAtUs - this.firstIntendedAtUs) / 1e6;
     const producedSpanSec = (this.lastProducedAtUs - this.firstProducedAtUs) / 1e6;
-    const p99Us = this.lag.totalCount > 0 ? this.lag.getValueAtPercentile(99) : 0;
+    const p99Us = (this.lag.percentileUs(0.99) ?? 0);
     return {
       sent: this.sent,
       failed: this.failed,
@@ -231,7 +231,7 @@ class ProducerRun {
     this.lastProducedAtUs = producedAtUs;
     if (tick.intendedAtUs < this.firstIntendedAtUs) this.firstIntendedAtUs = tick.intendedAtUs;
     if (tick.intendedAtUs > this.lastIntendedAtUs) this.lastIntendedAtUs = tick.intendedAtUs;
-    this.lag.recordValue(Math.max(0, producedAtUs - tick.intendedAtUs));
+    this.lag.record(producedAtUs - tick.intendedAtUs);
     const value = encodeEvent({
       v: EVENT_SCHEMA_VERSION,
       run_id: this.options.runId,

@@ -7,7 +7,12 @@ export function renderTable(
   stream: NodeJS.WriteStream = process.stdout,
 ): string {
   const colour = Boolean(stream.isTTY) && !process.env.NO_COLOR;
-  const table = new Table({ head, style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] } });
+  const table = new Table({
+    head,
+    style: { head: colour ? ['cyan'] : [], border: colour ? ['grey'] : [] },
+    // No rule between body rows: long tables stay readable.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   for (const row of rows) table.push(row.map(String));
   return table.toString();
 }

@@ -1,0 +1,88 @@
+import { Flags } from '@oclif/core';
+import path from 'node:path';
+import { BaseCommand } from '../lib/base-command.js';
+import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
+import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
+import { resolveStackConfig } from '../lib/config/stack-config.js';
+import { UsageError } from '../lib/errors.js';
+import { renderRunSummary } from '../lib/render/summary.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'Produce events, measure every engine end to end, save and print the results';
+
+  static override description = `Brings the stack up if it is not (and down again afterwards), gives the run a fresh id, produces from the chosen source for --duration while a live panel shows rates, latencies and freshness, waits until every engine has drained, then reads every committed row's latency from PostgreSQL and saves results/<run-id>/ (run.json, latency.csv, timeseries.csv). Ctrl-C stops producing and still saves what was measured, marked interrupted.`;
+
+  static override examples = [
+    '<%= config.bin %> run --duration 2m --rate 1000',
+    '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
+    '<%= config.bin %> run --source coinbase-ws --duration 10m',
+    '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
+  ];
+
+  static override flags = {
+    ...stackFlags,
+    ...sourceFlags,
+    duration: durationFlag({
+      description: 'How long to produce',
+      default: 120_000,
+      bareUnit: 's',
+      minMs: 1000,
+    }),
+    warmup: durationFlag({
+      description: 'Warm-up excluded from the figures [default: 20% of the run, at most 60s]',
+      bareUnit: 's',
+    }),
+    repeat: Flags.integer({
+      description: 'Runs to make; results give the median and a 95% interval',
+      min: 1,
+      max: 100,
+      default: 1,
+    }),
+    'drain-timeout': durationFlag({
+      description: 'Longest wait for the engines to catch up after producing',
+      default: 60_000,
+      bareUnit: 's',
+    }),
+    'schedule-lag-bound': durationFlag({
+      description: 'Schedule-lag p99 above which the run is invalid',
+      default: 50,
+      bareUnit: 'ms',
+    }),
+    'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+  };
+
+  async run(): Promise<RunOutcome> {
+    const { flags } = await this.parse(Run);
+    if (flags.warmup !== undefined && flags.warmup >= flags.duration) {
+      throw new UsageError(
+        `--warmup ${flags.warmup / 1000}s leaves nothing of --duration ${flags.duration / 1000}s to measure`,
+      );
+    }
+    const controller = new AbortController();
+    const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
+    process.on('SIGINT', onSigint);
+    try {
+      const resultsDir = path.resolve(flags['results-dir']);
+      const outcome = await runBenchmark(
+        {
+          stack: resolveStackConfig(flags),
+          source: resolveSource(flags, flags.duration),
+          durationMs: flags.duration,
+          warmupMs: flags.warmup,
+          resultsDir,
+          drainTimeoutMs: flags['drain-timeout'],
+          scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
+          repeat: flags.repeat,
+          signal: controller.signal,
+        },
+        this.progress(),
+      );
+      this.log(renderRunSummary(outcome.runs, resultsDir));
+      if (outcome.runs.some((run) => run.status !== 'complete')) process.exitCode = 1;
+      return outcome;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+}

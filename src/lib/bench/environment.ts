@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EnvironmentRecord } from '../results/record.js';
+import type { StackStatus } from '../runtime/local-status.js';
+import { packageRoot } from '../runtime/java.js';
+
+/** The version of crypto-bench itself, from package.json. */
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Describes the machine and software a run is measured on. */
+export function describeEnvironment(status: StackStatus, javaVersion: string | null): EnvironmentRecord {
+  const softwareVersions: Record<string, string> = {};
+  for (const service of status.services)
+    if (service.version) softwareVersions[service.name] = service.version;
+  return {
+    softwareVersions,
+    cpuCount: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    totalMemoryBytes: os.totalmem(),
+    os: `${os.platform()} ${os.release()} ${os.arch()}`,
+    nodeVersion: process.version,
+    javaVersion,
+    gitCommit: gitCommit(),
+    clockAssumption: 'one host: producer, engines and PostgreSQL read the same system clock',
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    const cwd = packageRoot();
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,224 @@
+import type pg from 'pg';
+import { DEFAULTS, type Engine } from '../config/defaults.js';
+import type { StackConfig } from '../config/stack-config.js';
+import { InfrastructureError } from '../errors.js';
+import { connectProducer } from '../engines/kafka.js';
+import { connect } from '../engines/postgres.js';
+import { engineTables } from '../engines/schema.js';
+import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
+import { createSource, type SourceConfig } from '../producer/sources.js';
+import { LivePanel, type PanelState } from '../render/panel.js';
+import type { ProgressOptions } from '../render/progress.js';
+import { note } from '../render/progress.js';
+import type { RunConfigRecord, RunRecord } from '../results/record.js';
+import { startRunRecord } from '../results/record.js';
+import { newRunId } from '../results/run-id.js';
+import { writeRun } from '../results/store.js';
+import { findJava } from '../runtime/java.js';
+import { downLocal } from '../runtime/local-down.js';
+import { stackStatus, type StackStatus } from '../runtime/local-status.js';
+import { upLocal } from '../runtime/local-up.js';
+import { describeEnvironment, toolVersion } from './environment.js';
+import { RunMonitor } from './monitor.js';
+import { finishRecord } from './summarize.js';
+
+/** Everything a benchmark run needs, resolved from flags. */
+export interface RunOptions {
+  /** The stack to run on (brought up when it is not). */
+  stack: StackConfig;
+  /** Where events come from. */
+  source: SourceConfig;
+  /** Length of the producing phase, ms. */
+  durationMs: number;
+  /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */
+  warmupMs?: number;
+  /** Directory of result folders. */
+  resultsDir: string;
+  /** Longest wait for every engine to commit what was produced, after producing stops, ms. */
+  drainTimeoutMs: number;
+  /** Schedule-lag p99 above which the run is invalid, µs. */
+  scheduleLagBoundUs: number;
+  /** Runs to make (`--repeat`). */
+  repeat: number;
+  /** Ctrl-C. */
+  signal: AbortSignal;
+}
+
+/** What `run` returns: one record per repeat. */
+export interface RunOutcome {
+  /** Every run made, in order. */
+  runs: RunRecord[];
+  /** True when `run` started the stack (and stopped it again). */
+  startedStack: boolean;
+}
+
+/**
+ * A benchmark run: brings the stack up if needed, then for each repeat produces under a fresh run id while
+ * sampling every engine once a second, waits until every engine has drained, collects every committed row's
+ * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
+ */
+export async function runBenchmark(options: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
+  let status = await stackStatus(options.stack.stateDir);
+  const startedStack = !isHealthy(status, options.stack.engines);
+  if (startedStack) {
+    if (status.started) throw notHealthy(status);
+    note('The stack is not running; starting it.', progress);
+    status = await upLocal(options.stack, progress);
+  }
+  const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
+  const runs: RunRecord[] = [];
+  const groupId = options.repeat > 1 ? newRunId() : null;
+  try {
+    for (let index = 1; index <= options.repeat && !options.signal.aborted; index++) {
+      const repeat = groupId ? { groupId, index, count: options.repeat } : null;
+      runs.push(await runOnce(options, status, javaVersion, repeat, progress));
+    }
+  } finally {
+    if (startedStack) await downLocal(options.stack.stateDir, { volumes: false });
+  }
+  return { runs, startedStack };
+}
+
+function isHealthy(status: StackStatus, engines: Engine[]): boolean {
+  const needed = ['postgres', 'kafka', ...engines];
+  return needed.every((name) =>
+    status.services.some((s) => s.name === name && s.health !== 'dead' && s.health !== 'unreachable'),
+  );
+}
+
+function notHealthy(status: StackStatus): InfrastructureError {
+  const broken = status.services
+    .filter((s) => s.health === 'dead' || s.health === 'unreachable')
+    .map((s) => `${s.name} (${s.health})`);
+  return new InfrastructureError(
+    `The stack in ${status.stateDir} is not healthy: ${broken.join(', ') || 'an engine asked for is not running'}`,
+    {
+      suggestions: [
+        'Run `crypto-bench down`, then `crypto-bench up` (or just `crypto-bench run`, which starts it)',
+      ],
+    },
+  );
+}
+
+async function runOnce(
+  options: RunOptions,
+  status: StackStatus,
+  javaVersion: string | null,
+  repeat: RunConfigRecord['repeat'],
+  progress: ProgressOptions,
+): Promise<RunRecord> {
+  const runId = newRunId();
+  const engines = options.stack.engines;
+  let record = startRunRecord({
+    runId,
+    toolVersion: toolVersion(),
+    startedAt: new Date().toISOString(),
+    config: runConfig(options, repeat),
+    environment: describeEnvironment(status, javaVersion),
+  });
+  await writeRun(options.resultsDir, record, { partial: true });
+  const pids = Object.fromEntries(engines.map((e) => [e, status.services.find((s) => s.name === e)?.pid]));
+  const client = await connect(options.stack);
+  const monitor = new RunMonitor(client, runId, pids);
+  const panel = new LivePanel(progress.json);
+  const panelState: PanelState = {
+    runId,
+    durationMs: options.durationMs,
+    offeredRateEventsPerSec: options.source.kind === 'synthetic' ? options.source.rateEventsPerSec : null,
+    producer: null,
+    engines: monitor.live,
+    phase: 'producing',
+  };
+  const redraw = setInterval(() => panel.draw(panelState), 1000);
+  try {
+    monitor.start();
+    note(`Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind})`, progress);
+    const report = await produceFor(options, runId, (p) => {
+      panelState.producer = p;
+      if (p) monitor.noteProducer(p);
+    });
+    panelState.phase = 'draining';
+    await drain(client, engines, runId, report.sent, options, progress);
+    await monitor.stop();
+    panelState.phase = 'collecting';
+    panel.draw(panelState);
+    record = await finishRecord(client, record, report, monitor, options);
+  } finally {
+    clearInterval(redraw);
+    await monitor.stop();
+    await client.end();
+  }
+  await writeRun(options.resultsDir, record);
+  return record;
+}
+
+function runConfig(options: RunOptions, repeat: RunConfigRecord['repeat']): RunConfigRecord {
+  const source = options.source;
+  return {
+    source: source.kind,
+    sourceFile: source.kind === 'replay' ? source.file : null,
+    pairs: source.kind === 'replay' ? [] : [...source.pairs],
+    rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
+    durationMs: options.durationMs,
+    warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
+    engines: options.stack.engines,
+    isolate: false,
+    runtime: 'local',
+    scheduleLagP99BoundUs: options.scheduleLagBoundUs,
+    jobs: options.stack.jobs,
+    repeat,
+  };
+}
+
+/** Produces for the run's duration (or until Ctrl-C). */
+async function produceFor(
+  options: RunOptions,
+  runId: string,
+  onProgress: (p: PanelState['producer']) => void,
+): Promise<RawProducerReport> {
+  const source = await createSource(options.source);
+  const producer = await connectProducer(options.stack);
+  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(options.durationMs)]);
+  try {
+    return await produce({
+      producer,
+      topic: DEFAULTS.topic,
+      runId,
+      source,
+      partitions: DEFAULTS.topicPartitions,
+      signal: stop,
+      onProgress,
+      behindScheduleBoundUs: options.scheduleLagBoundUs,
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Waits until every engine has committed everything sent, or the drain timeout passes. */
+async function drain(
+  client: pg.Client,
+  engines: Engine[],
+  runId: string,
+  sent: number,
+  options: RunOptions,
+  progress: ProgressOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.drainTimeoutMs;
+  const pending = new Set(engines);
+  while (pending.size > 0 && Date.now() < deadline && !options.signal.aborted) {
+    for (const engine of [...pending]) {
+      const result = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${engineTables(engine).raw} WHERE run_id = $1`,
+        [runId],
+      );
+      if (Number(result.rows[0]?.n) >= sent) pending.delete(engine);
+    }
+    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (pending.size > 0)
+    note(
+      `Not drained after ${options.drainTimeoutMs / 1000}s: ${[...pending].join(', ')} (counted as missing)`,
+      progress,
+    );
+}

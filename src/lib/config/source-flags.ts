@@ -1,0 +1,120 @@
+import { Flags } from '@oclif/core';
+import { UsageError } from '../errors.js';
+import { parsePairs } from '../producer/pairs.js';
+import { parseSpeed } from '../producer/replay.js';
+import { parseBurst, type BurstSpec } from '../producer/schedule.js';
+import { SOURCE_KINDS, type SourceConfig } from '../producer/sources.js';
+import { DEFAULTS } from './defaults.js';
+import { durationFlag } from './flags.js';
+
+/** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
+function orFail<T>(flag: string, parsed: T | string): T {
+  if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
+  return parsed;
+}
+
+const pairsFlag = Flags.custom<string[]>({
+  description: `Pairs to produce [default: ${DEFAULTS.pairs.join(',')}]`,
+  helpValue: '<list>',
+  parse: async (input) => orFail('pairs', parsePairs(input)),
+});
+
+const burstFlag = Flags.custom<BurstSpec>({
+  description: 'Synthetic bursts EVERY:LENGTH:MULTIPLIER, e.g. 10s:2s:5x',
+  helpValue: '<spec>',
+  parse: async (input) => orFail('burst', parseBurst(input)),
+});
+
+const speedFlag = Flags.custom<number>({
+  description: 'Replay speed: 1 = original pace, 10 = ten times faster, max = as fast as possible',
+  helpValue: '<N|max>',
+  parse: async (input) => orFail('speed', parseSpeed(input)),
+});
+
+/** Flags choosing and shaping the event source, shared by `run`, `sweep` and `record`. */
+export const sourceFlags = {
+  source: Flags.option({
+    description: 'Where events come from',
+    options: SOURCE_KINDS,
+    default: 'synthetic' as const,
+  })(),
+  pairs: pairsFlag(),
+  rate: Flags.integer({
+    description: 'Open-loop rate of the synthetic source, events/s',
+    min: 1,
+    max: 10_000_000,
+    default: 1000,
+  }),
+  seed: Flags.integer({
+    description: 'Seed of the synthetic random walk (same seed, same events)',
+    default: 1,
+  }),
+  burst: burstFlag(),
+  interval: durationFlag({
+    description: 'Polling interval of coinbase-rest',
+    default: 10_000,
+    bareUnit: 's',
+    minMs: 100,
+  }),
+  file: Flags.string({ description: 'NDJSON file for --source replay (written by `crypto-bench record`)' }),
+  speed: speedFlag(),
+  'coinbase-rest-url': Flags.string({
+    description: 'Base URL of the Coinbase Exchange REST API',
+    hidden: true,
+  }),
+  'coinbase-ws-url': Flags.string({
+    description: 'URL of the Coinbase Exchange WebSocket feed',
+    hidden: true,
+  }),
+};
+
+/** Values of {@link sourceFlags} after parsing. */
+export interface SourceFlagValues {
+  source: (typeof SOURCE_KINDS)[number];
+  pairs?: string[];
+  rate: number;
+  seed: number;
+  burst?: BurstSpec;
+  interval: number;
+  file?: string;
+  speed?: number;
+  'coinbase-rest-url'?: string;
+  'coinbase-ws-url'?: string;
+}
+
+/** Resolves the source flags into one source config; rejects flags that do not fit the source. */
+export function resolveSource(flags: SourceFlagValues, durationMs: number): SourceConfig {
+  const pairs = flags.pairs ?? [...DEFAULTS.pairs];
+  if (flags.source !== 'replay' && flags.file) {
+    throw new UsageError(`--file is only for --source replay (the source is ${flags.source})`);
+  }
+  switch (flags.source) {
+    case 'synthetic':
+      return {
+        kind: 'synthetic',
+        pairs,
+        rateEventsPerSec: flags.rate,
+        seed: flags.seed,
+        burst: flags.burst,
+        durationMs,
+      };
+    case 'coinbase-rest':
+      return {
+        kind: 'coinbase-rest',
+        pairs,
+        intervalMs: flags.interval,
+        baseUrl: flags['coinbase-rest-url'],
+      };
+    case 'coinbase-ws':
+      return { kind: 'coinbase-ws', pairs, baseUrl: flags['coinbase-ws-url'] };
+    case 'replay':
+      if (!flags.file) {
+        throw new UsageError('--source replay needs --file FILE', {
+          suggestions: [
+            'Record one first: crypto-bench record --source coinbase-ws --duration 10m --out ticks.ndjson',
+          ],
+        });
+      }
+      return { kind: 'replay', file: flags.file, speed: flags.speed ?? 1 };
+  }
+}

@@ -1,0 +1,126 @@
+import type { Engine } from '../config/defaults.js';
+import { ratio } from '../metrics/compare.js';
+import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.js';
+import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
+import type { EngineResult, RunRecord } from '../results/record.js';
+import { formatBytes, renderTable } from './table.js';
+
+/** The figures a run summary shows (compare --all shows every one). */
+export const HEADLINE_METRICS = [
+  'latency_e2e_p50_us',
+  'latency_e2e_p90_us',
+  'latency_e2e_p99_us',
+  'latency_e2e_p999_us',
+  'latency_e2e_max_us',
+  'latency_e2e_mean_us',
+  'latency_kafka_p50_us',
+  'latency_kafka_p99_us',
+  'latency_engine_p50_us',
+  'latency_engine_p99_us',
+  'latency_sink_p50_us',
+  'latency_sink_p99_us',
+  'throughput_events_per_sec',
+  'freshness_mean_us',
+  'freshness_p95_us',
+  'produced_rows',
+  'committed_distinct_rows',
+  'missing_rows',
+  'dead_lettered_rows',
+  'cpu_seconds',
+  'mean_cores',
+  'peak_rss_bytes',
+  'cpu_seconds_per_million_events',
+];
+
+/** Formats a value for people, by unit: µs as ms, bytes as MiB, rates per second. */
+export function formatValue(value: number | null | undefined, unit: MetricUnit): string {
+  if (value === null || value === undefined) return '-';
+  switch (unit) {
+    case 'us':
+      return Math.abs(value) < 1000 ? `${(value / 1000).toFixed(2)} ms` : `${(value / 1000).toFixed(1)} ms`;
+    case 'bytes':
+      return formatBytes(value);
+    case 'events_per_sec':
+      return `${value.toFixed(0)}/s`;
+    case 'ratio':
+      return `${(value * 100).toFixed(2)}%`;
+    case 'cores':
+    case 'cpu_seconds':
+    case 'cpu_seconds_per_million_events':
+      return value.toFixed(2);
+    default:
+      return String(Math.round(value));
+  }
+}
+
+function formatRatio(value: number | null): string {
+  return value === null ? '-' : `${value.toFixed(value >= 10 ? 1 : 2)}x`;
+}
+
+function formatRepeat(summary: RepeatSummary | undefined, unit: MetricUnit): string {
+  if (!summary || summary.median === null) return '-';
+  const median = formatValue(summary.median, unit);
+  if (summary.ciLow === null || summary.ciHigh === null) return median;
+  return `${median} [${formatValue(summary.ciLow, unit)} – ${formatValue(summary.ciHigh, unit)}]`;
+}
+
+/** Pairs of engines to show ratios for: each engine over every later one ("spark / flink"). */
+function ratioPairs(engines: Engine[]): [Engine, Engine][] {
+  return engines.flatMap((a, i) => engines.slice(i + 1).map((b): [Engine, Engine] => [a, b]));
+}
+
+/**
+ * One table for one or more repeats of the same configuration: a row per figure, a column per engine
+ * (the median and its interval across repeats when there are several) and a ratio column per engine pair.
+ */
+export function renderEngineTable(runs: RunRecord[], metricNames: string[] = HEADLINE_METRICS): string {
+  const engines = runs[0]?.config.engines ?? [];
+  const perEngine = new Map<Engine, Record<string, RepeatSummary>>();
+  for (const engine of engines) {
+    const figures = runs
+      .map((run) => run.engines[engine])
+      .filter((e): e is EngineResult => Boolean(e))
+      .map(engineFigures);
+    perEngine.set(engine, summarizeFigureRepeats(figures));
+  }
+  const metrics = metricNames
+    .map((name) => ENGINE_METRICS.find((m) => m.name === name))
+    .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
+  const pairs = ratioPairs(engines);
+  const head = ['figure', ...engines, ...pairs.map(([a, b]) => `${a} / ${b}`)];
+  const rows = metrics.map((metric) => [
+    metric.label,
+    ...engines.map((engine) => formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit)),
+    ...pairs.map(([a, b]) =>
+      formatRatio(
+        ratio(
+          perEngine.get(a)?.[metric.name]?.median ?? null,
+          perEngine.get(b)?.[metric.name]?.median ?? null,
+        ),
+      ),
+    ),
+  ]);
+  return renderTable(head, rows);
+}
+
+/** The heading lines of a run: id, source, load, status and why. */
+export function renderRunHeading(run: RunRecord): string {
+  const c = run.config;
+  const load = c.rateEventsPerSec === null ? c.source : `${c.source} at ${c.rateEventsPerSec} events/s`;
+  const mode = c.isolate ? 'isolated' : 'in parallel';
+  const lines = [
+    `Run ${run.runId}: ${load} for ${c.durationMs / 1000}s, engines ${mode}, warm-up ${c.warmupMs / 1000}s — ${run.status.toUpperCase()}`,
+  ];
+  for (const reason of run.statusReasons) lines.push(`  ! ${reason}`);
+  const p = run.producer;
+  if (p) {
+    lines.push(
+      `  producer: sent ${p.sentEvents}, failed ${p.failedEvents}, achieved ${formatValue(p.achievedRateEventsPerSec, 'events_per_sec')}, schedule lag p99 ${formatValue(p.scheduleLag.p99Us, 'us')}` +
+        (p.sourceDelay ? `, source delay p50 ${formatValue(p.sourceDelay.p50Us, 'us')}` : ''),
+    );
+  }
+  for (const [engine, result] of Object.entries(run.engines)) {
+    for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import type { RunRecord } from '../results/record.js';
+import { renderEngineTable, renderRunHeading } from './compare.js';
+
+/**
+ * What `run` prints at the end: each run's heading and status, then one table — per run for a single run,
+ * or the median and interval across repeats, with only complete runs in the figures.
+ */
+export function renderRunSummary(runs: RunRecord[], resultsDir: string): string {
+  if (runs.length === 0) return 'No run was made.';
+  const headings = runs.map(renderRunHeading).join('\n');
+  const complete = runs.filter((run) => run.status === 'complete');
+  const measured = complete.length > 0 ? complete : runs;
+  const label =
+    runs.length === 1
+      ? ''
+      : `\nMedian [95% interval, or the full range below 6 runs] over ${measured.length} ${complete.length > 0 ? 'complete' : 'incomplete'} runs:`;
+  const where = `\nSaved in ${runs.map((run) => path.join(resultsDir, run.runId)).join(', ')}`;
+  return `${headings}${label}\n${renderEngineTable(measured)}${where}`;
+}
