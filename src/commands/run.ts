@@ -5,7 +5,7 @@ import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
 import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
-import { UsageError } from '../lib/errors.js';
+import { EXIT, UsageError } from '../lib/errors.js';
 import { renderRunSummary } from '../lib/render/summary.js';
 
 export default class Run extends BaseCommand {
@@ -79,7 +79,8 @@ export default class Run extends BaseCommand {
         this.progress(),
       );
       this.log(renderRunSummary(outcome.runs, resultsDir));
-      if (outcome.runs.some((run) => run.status !== 'complete')) process.exitCode = 1;
+      if (outcome.runs.some((run) => run.status === 'interrupted')) process.exitCode = EXIT.interrupted;
+      else if (outcome.runs.some((run) => run.status === 'invalid')) process.exitCode = EXIT.invalidRun;
       return outcome;
     } finally {
       process.off('SIGINT', onSigint);

@@ -6,6 +6,8 @@ export const EXIT = {
   config: 3,
   infrastructure: 4,
   job: 5,
+  /** A run finished but cannot be trusted (e.g. the producer fell behind its schedule). */
+  invalidRun: 6,
   interrupted: 130,
 } as const;
 

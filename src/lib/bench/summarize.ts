@@ -48,7 +48,7 @@ export async function finishRecord(
   const behind = report.behindSchedule;
   if (behind) {
     reasons.push(
-      `the producer fell behind its schedule: schedule-lag p99 ${(lag.percentileUs(0.99) ?? 0) / 1000} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
+      `the producer fell behind its schedule: schedule-lag p99 ${((lag.percentileUs(0.99) ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
     );
   }
   if (report.failed > 0) reasons.push(`${report.failed} events could not be sent to Kafka`);

@@ -1,9 +1,12 @@
 import type { Engine } from '../config/defaults.js';
-import { ratio } from '../metrics/compare.js';
+import { change, ratio } from '../metrics/compare.js';
 import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.js';
 import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
-import { formatBytes, renderTable } from './table.js';
+import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
+
+/** Text formats of a table. */
+export type TableFormat = 'table' | 'markdown';
 
 /** The figures a run summary shows (compare --all shows every one). */
 export const HEADLINE_METRICS = [
@@ -73,7 +76,17 @@ function ratioPairs(engines: Engine[]): [Engine, Engine][] {
  * One table for one or more repeats of the same configuration: a row per figure, a column per engine
  * (the median and its interval across repeats when there are several) and a ratio column per engine pair.
  */
-export function renderEngineTable(runs: RunRecord[], metricNames: string[] = HEADLINE_METRICS): string {
+export function renderEngineTable(
+  runs: RunRecord[],
+  metricNames: string[] = HEADLINE_METRICS,
+  format: TableFormat = 'table',
+): string {
+  const { head, rows } = engineTable(runs, metricNames);
+  return format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+}
+
+/** The engine table as a header and rows (see {@link renderEngineTable}). */
+export function engineTable(runs: RunRecord[], metricNames: string[]): { head: string[]; rows: string[][] } {
   const engines = runs[0]?.config.engines ?? [];
   const perEngine = new Map<Engine, Record<string, RepeatSummary>>();
   for (const engine of engines) {
@@ -100,7 +113,7 @@ export function renderEngineTable(runs: RunRecord[], metricNames: string[] = HEA
       ),
     ),
   ]);
-  return renderTable(head, rows);
+  return { head, rows };
 }
 
 /** The heading lines of a run: id, source, load, status and why. */
@@ -123,4 +136,36 @@ export function renderRunHeading(run: RunRecord): string {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Change between runs, one table per engine: a row per figure, a column per run (status shown when not
+ * complete, never silently mixed in) and the change of the last run against the first, absolute and in %.
+ */
+export function renderChangeTables(runs: RunRecord[], metricNames: string[], format: TableFormat): string {
+  const engines = [...new Set(runs.flatMap((run) => run.config.engines))];
+  const metrics = metricNames
+    .map((name) => ENGINE_METRICS.find((m) => m.name === name))
+    .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
+  const runLabel = (run: RunRecord) =>
+    run.status === 'complete' ? run.runId : `${run.runId} (${run.status})`;
+  const tables = engines.map((engine) => {
+    const head = ['figure', ...runs.map(runLabel), 'change'];
+    const rows = metrics.map((metric) => {
+      const values = runs.map((run) => {
+        const result = run.engines[engine];
+        return result ? metric.read(result) : null;
+      });
+      const delta = change(values[0] ?? null, values[values.length - 1] ?? null);
+      const changeCell =
+        delta.absolute === null
+          ? '-'
+          : `${delta.absolute >= 0 ? '+' : ''}${formatValue(delta.absolute, metric.unit)}` +
+            (delta.percent === null ? '' : ` (${delta.percent >= 0 ? '+' : ''}${delta.percent.toFixed(1)}%)`);
+      return [metric.label, ...values.map((v) => formatValue(v, metric.unit)), changeCell];
+    });
+    const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+    return `${format === 'markdown' ? '### ' : ''}${engine}\n${table}`;
+  });
+  return tables.join('\n\n');
 }

@@ -23,3 +23,10 @@ export function formatBytes(bytes: number | undefined): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
   return `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
+
+/** Renders rows as a GitHub-flavoured Markdown table. */
+export function renderMarkdownTable(head: string[], rows: (string | number)[][]): string {
+  const escape = (cell: string | number) => String(cell).replaceAll('|', '\\|');
+  const line = (cells: (string | number)[]) => `| ${cells.map(escape).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,91 @@
+import { ENGINE_METRICS, formatFiguresCsv } from '../results/figures.js';
+import type { RunRecord } from '../results/record.js';
+import { listRuns, loadLatestRun, loadRun } from '../results/store.js';
+import {
+  HEADLINE_METRICS,
+  renderChangeTables,
+  renderEngineTable,
+  renderRunHeading,
+} from '../render/compare.js';
+import { ConfigError } from '../errors.js';
+
+/** Output formats of `compare`. */
+export const COMPARE_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+/** One of {@link COMPARE_FORMATS}. */
+export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+
+/** What `compare` was asked. */
+export interface CompareOptions {
+  /** Directory of result folders. */
+  resultsDir: string;
+  /** Run ids (or repeat-group ids); empty = the newest run. */
+  ids: string[];
+  /** Output format. */
+  format: CompareFormat;
+  /** Every figure instead of the headline ones. */
+  all: boolean;
+}
+
+/** What `compare` returns (the `--json` shape). */
+export interface CompareResult {
+  /** The runs compared, oldest first. */
+  runs: RunRecord[];
+  /** Files written by older versions of the tool that were upgraded on load: run id -> their version. */
+  upgraded: Record<string, number>;
+  /** The rendered output (table, CSV or Markdown); empty for json. */
+  output: string;
+}
+
+/**
+ * Loads the runs asked for (an id of a `--repeat` series stands for all its runs) and renders them: one run
+ * (or one series) as engines side by side with ratios; several as the change from the first to the last.
+ */
+export function compareRuns(options: CompareOptions): CompareResult {
+  const loaded =
+    options.ids.length === 0
+      ? [loadLatestRun(options.resultsDir)]
+      : options.ids.flatMap((id) => loadIdOrGroup(options.resultsDir, id));
+  const runs = loaded.map((l) => l.record).sort((a, b) => (a.runId < b.runId ? -1 : 1));
+  const upgraded = Object.fromEntries(
+    loaded
+      .filter((l) => l.upgradedFromVersion !== null)
+      .map((l) => [l.record.runId, l.upgradedFromVersion as number]),
+  );
+  const metrics = options.all ? ENGINE_METRICS.map((m) => m.name) : HEADLINE_METRICS;
+  return { runs, upgraded, output: render(runs, metrics, options.format) };
+}
+
+function render(runs: RunRecord[], metrics: string[], format: CompareFormat): string {
+  if (format === 'json') return '';
+  if (format === 'csv') return formatFiguresCsv(runs);
+  const headings = runs.map(renderRunHeading).join('\n');
+  const sameSeries =
+    runs.length > 1 &&
+    runs.every((r) => r.config.repeat && r.config.repeat.groupId === runs[0]?.config.repeat?.groupId);
+  if (runs.length === 1 || sameSeries) {
+    const complete = runs.filter((r) => r.status === 'complete');
+    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
+  }
+  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
+}
+
+function loadIdOrGroup(resultsDir: string, id: string) {
+  try {
+    return [loadRun(resultsDir, id)];
+  } catch (error) {
+    const group = listRuns(resultsDir)
+      .map((entry) => safeLoad(resultsDir, entry.runId))
+      .filter((run) => run?.record.config.repeat?.groupId === id);
+    if (group.length > 0) return group as NonNullable<(typeof group)[number]>[];
+    throw error;
+  }
+}
+
+function safeLoad(resultsDir: string, runId: string) {
+  try {
+    return loadRun(resultsDir, runId);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}

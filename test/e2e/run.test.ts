@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
+import { connect } from '../../src/lib/engines/postgres.js';
+import { engineTables } from '../../src/lib/engines/schema.js';
+import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
+import type { RunRecord } from '../../src/lib/results/record.js';
+import { json, runCli } from '../support/cli.js';
+
+const PORT_BASE = 49092;
+// PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
+const stateDir = mkdtempSync(path.join(tmpdir(), 'cb-e2e-run-'));
+chmodSync(stateDir, 0o755);
+const resultsDir = path.join(stateDir, 'results');
+const stackArgs = ['--state-dir', stateDir, '--port-base', String(PORT_BASE)];
+const config = resolveStackConfig({ 'state-dir': stateDir, 'port-base': PORT_BASE });
+// Timings on a loaded 2-core machine are noisy; the run must not be declared invalid for that here.
+const runArgs = [
+  ...stackArgs,
+  '--results-dir',
+  resultsDir,
+  '--schedule-lag-bound',
+  '2s',
+  '--drain-timeout',
+  '90s',
+];
+
+describe('crypto-bench run and compare', () => {
+  let run: RunRecord;
+
+  beforeAll(async () => {
+    const up = await runCli(['up', ...stackArgs, '--json']);
+    expect(up.code, up.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
+  });
+
+  it('measures every engine on a synthetic load and saves the result', async () => {
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--duration',
+      '20s',
+      '--rate',
+      '500',
+      '--warmup',
+      '4s',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    run = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+    expect(run.status).toBe('complete');
+    expect(run.producer?.sentEvents).toBe(10_000);
+    for (const file of ['run.json', 'latency.csv', 'timeseries.csv']) {
+      expect(readFileSync(path.join(resultsDir, run.runId, file), 'utf8').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts add up for every engine: produced = committed + missing, nothing missing', () => {
+    for (const [engine, result] of Object.entries(run.engines)) {
+      const c = result?.completeness;
+      expect(c?.producedRows, engine).toBe(10_000);
+      expect((c?.committedDistinctRows ?? 0) + (c?.missingRows ?? 0), engine).toBe(c?.producedRows);
+      expect(c?.missingRows, engine).toBe(0);
+      expect(result?.throughputEventsPerSec, engine).toBeGreaterThan(300);
+    }
+  });
+
+  it("agrees with PostgreSQL's own percentile_cont on p50 and p99 within the histogram's precision", async () => {
+    const client = await connect(config);
+    try {
+      for (const [engine, result] of Object.entries(run.engines)) {
+        const db = await client.query<{ p50: number; p99: number; n: string }>(
+          `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
+                  percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99, count(*) AS n
+           FROM ${engineTables(engine as 'spark').timed} WHERE run_id = $1 AND produced_at_us >= $2 AND produced_at_us < $3`,
+          [run.runId, run.window?.startUs, run.window?.endUs],
+        );
+        const row = db.rows[0];
+        expect(result?.latency?.count, engine).toBe(Number(row?.n));
+        // 3 significant digits: within 0.1% (or 2 µs for tiny values) of the exact value.
+        expect(Math.abs((result?.latency?.p50Us ?? 0) - (row?.p50 ?? 0)), engine).toBeLessThanOrEqual(
+          Math.max(2, (row?.p50 ?? 0) * 0.001),
+        );
+        expect(Math.abs((result?.latency?.p99Us ?? 0) - (row?.p99 ?? 0)), engine).toBeLessThanOrEqual(
+          Math.max(2, (row?.p99 ?? 0) * 0.001),
+        );
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('compares the newest run as JSON and CSV with pinned shapes', async () => {
+    const asJson = json<{ runs: RunRecord[] }>(
+      await runCli(['compare', '--results-dir', resultsDir, '--json']),
+    );
+    expect(asJson.runs.map((r) => r.runId)).toEqual([run.runId]);
+    expect(Object.keys(asJson.runs[0] as object).sort()).toMatchInlineSnapshot(`
+      [
+        "config",
+        "endedAt",
+        "engines",
+        "environment",
+        "producer",
+        "runId",
+        "schemaVersion",
+        "startedAt",
+        "status",
+        "statusReasons",
+        "timeseries",
+        "toolVersion",
+        "window",
+      ]
+    `);
+    const csv = await runCli(['compare', run.runId, '--results-dir', resultsDir, '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe(COMPARE_CSV_HEADER.join(','));
+    expect(lines.some((line) => line.startsWith(`${run.runId},complete,flink,latency_e2e_p99_us,us,`))).toBe(
+      true,
+    );
+    const table = await runCli(['compare', '--results-dir', resultsDir]);
+    expect(table.stdout).toContain('spark / flink');
+  });
+
+  it('names an unknown run id and lists the known ones', async () => {
+    const result = await runCli(['compare', 'no-such-run', '--results-dir', resultsDir]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`No run 'no-such-run'`);
+    expect(result.stderr).toContain(run.runId);
+  });
+
+  it('saves what was measured when interrupted with Ctrl-C, marked interrupted', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/run.js', 'run', ...runArgs, '--duration', '60s', '--rate', '200', '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(130);
+    const interrupted = (JSON.parse(stdout) as { runs: RunRecord[] }).runs[0] as RunRecord;
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.producer?.sentEvents).toBeGreaterThan(0);
+    expect(interrupted.engines.flink?.completeness?.committedDistinctRows).toBeGreaterThan(0);
+    const saved = JSON.parse(
+      readFileSync(path.join(resultsDir, interrupted.runId, 'run.json'), 'utf8'),
+    ) as RunRecord;
+    expect(saved.status).toBe('interrupted');
+  });
+});
