@@ -16,6 +16,7 @@ export default class Run extends BaseCommand {
   static override examples = [
     '<%= config.bin %> run --duration 2m --rate 1000',
     '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
+    '<%= config.bin %> run --duration 1m --rate 5000 --isolate',
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
   ];
@@ -32,6 +33,10 @@ export default class Run extends BaseCommand {
     warmup: durationFlag({
       description: 'Warm-up excluded from the figures [default: 20% of the run, at most 60s]',
       bareUnit: 's',
+    }),
+    isolate: Flags.boolean({
+      description:
+        'Run the engines one at a time on the same workload instead of in parallel (no competition for cores)',
     }),
     repeat: Flags.integer({
       description: 'Runs to make; results give the median and a 95% interval',
@@ -59,6 +64,16 @@ export default class Run extends BaseCommand {
         `--warmup ${flags.warmup / 1000}s leaves nothing of --duration ${flags.duration / 1000}s to measure`,
       );
     }
+    if (flags.isolate && (flags.source === 'coinbase-rest' || flags.source === 'coinbase-ws')) {
+      throw new UsageError(
+        `--isolate replays the same workload for each engine, which a live source (${flags.source}) cannot`,
+        {
+          suggestions: [
+            'Record live ticks with `crypto-bench record`, then run --source replay --file FILE --isolate',
+          ],
+        },
+      );
+    }
     const controller = new AbortController();
     const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
     process.on('SIGINT', onSigint);
@@ -73,6 +88,7 @@ export default class Run extends BaseCommand {
           resultsDir,
           drainTimeoutMs: flags['drain-timeout'],
           scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
+          isolate: flags.isolate,
           repeat: flags.repeat,
           signal: controller.signal,
         },

@@ -136,6 +136,32 @@ describe('crypto-bench run and compare', () => {
     expect(result.stderr).toContain(run.runId);
   });
 
+  it('runs the engines one at a time on the very same workload with --isolate, then restores the stack', async () => {
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--duration',
+      '8s',
+      '--rate',
+      '300',
+      '--warmup',
+      '2s',
+      '--isolate',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const isolated = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+    expect(isolated.config.isolate).toBe(true);
+    for (const [engine, res] of Object.entries(isolated.engines)) {
+      expect(res?.completeness?.producedRows, engine).toBe(2_400);
+      expect(res?.completeness?.missingRows, engine).toBe(0);
+    }
+    const status = json<{ services: { name: string; health: string }[] }>(
+      await runCli(['status', '--json', '--state-dir', stateDir]),
+    );
+    expect(status.services.map((s) => s.name)).toEqual(['postgres', 'kafka', 'spark', 'flink', 'baseline']);
+  });
+
   it('saves what was measured when interrupted with Ctrl-C, marked interrupted', async () => {
     const child = spawn(
       process.execPath,

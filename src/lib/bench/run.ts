@@ -20,7 +20,8 @@ import { stackStatus, type StackStatus } from '../runtime/local-status.js';
 import { upLocal } from '../runtime/local-up.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
-import { finishRecord } from './summarize.js';
+import { finishRecord, type Segment } from './summarize.js';
+import { startJobs, stopJobs } from '../runtime/local-jobs.js';
 
 /** Everything a benchmark run needs, resolved from flags. */
 export interface RunOptions {
@@ -38,6 +39,8 @@ export interface RunOptions {
   drainTimeoutMs: number;
   /** Schedule-lag p99 above which the run is invalid, µs. */
   scheduleLagBoundUs: number;
+  /** Engines one at a time on the same workload instead of in parallel. */
+  isolate: boolean;
   /** Runs to make (`--repeat`). */
   repeat: number;
   /** Ctrl-C. */
@@ -108,7 +111,6 @@ async function runOnce(
   progress: ProgressOptions,
 ): Promise<RunRecord> {
   const runId = newRunId();
-  const engines = options.stack.engines;
   let record = startRunRecord({
     runId,
     toolVersion: toolVersion(),
@@ -117,12 +119,71 @@ async function runOnce(
     environment: describeEnvironment(status, javaVersion),
   });
   await writeRun(options.resultsDir, record, { partial: true });
-  const pids = Object.fromEntries(engines.map((e) => [e, status.services.find((s) => s.name === e)?.pid]));
   const client = await connect(options.stack);
-  const monitor = new RunMonitor(client, runId, pids);
+  try {
+    const segments = options.isolate
+      ? await isolatedSegments(options, runId, client, progress)
+      : [await segment(options, options.stack.engines, runId, runId, client, progress)];
+    record = await finishRecord(client, record, segments, options);
+  } finally {
+    await client.end();
+  }
+  await writeRun(options.resultsDir, record);
+  return record;
+}
+
+/**
+ * `--isolate`: each engine alone on the same workload (same seed or file), the others stopped so they do not
+ * compete for cores. Each segment has its own event run id (`<run-id>-<engine>`): an engine restarted later
+ * first catches up with the earlier segments (which land under their own ids) and only then is measured.
+ * Every engine runs again afterwards.
+ */
+async function isolatedSegments(
+  options: RunOptions,
+  runId: string,
+  client: pg.Client,
+  progress: ProgressOptions,
+): Promise<Segment[]> {
+  const engines = options.stack.engines;
+  const { stateDir } = options.stack;
+  const segments: Segment[] = [];
+  try {
+    await stopJobs(stateDir, engines.slice(1));
+    for (const [index, engine] of engines.entries()) {
+      if (options.signal.aborted) break;
+      if (index > 0) {
+        await stopJobs(stateDir, [engines[index - 1] as Engine]);
+        note(`Isolated: starting ${engine} alone and waiting until it has caught up`, progress);
+        await startJobs(stateDir, [engine], { timeoutMs: options.stack.upTimeoutMs });
+      }
+      segments.push(await segment(options, [engine], runId, `${runId}-${engine}`, client, progress));
+    }
+  } finally {
+    const running = (await stackStatus(stateDir)).services.map((s) => s.name);
+    const stopped = engines.filter((engine) => !running.includes(engine));
+    if (stopped.length > 0) {
+      note(`Restarting ${stopped.join(', ')}`, progress);
+      await startJobs(stateDir, stopped, { timeoutMs: options.stack.upTimeoutMs });
+    }
+  }
+  return segments;
+}
+
+/** One producing phase measured on some engines: produce, sample, drain. */
+async function segment(
+  options: RunOptions,
+  engines: Engine[],
+  runId: string,
+  eventRunId: string,
+  client: pg.Client,
+  progress: ProgressOptions,
+): Promise<Segment> {
+  const status = await stackStatus(options.stack.stateDir);
+  const pids = Object.fromEntries(engines.map((e) => [e, status.services.find((s) => s.name === e)?.pid]));
+  const monitor = new RunMonitor(client, eventRunId, pids);
   const panel = new LivePanel(progress.json);
   const panelState: PanelState = {
-    runId,
+    runId: eventRunId,
     durationMs: options.durationMs,
     offeredRateEventsPerSec: options.source.kind === 'synthetic' ? options.source.rateEventsPerSec : null,
     producer: null,
@@ -132,24 +193,24 @@ async function runOnce(
   const redraw = setInterval(() => panel.draw(panelState), 1000);
   try {
     monitor.start();
-    note(`Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind})`, progress);
-    const report = await produceFor(options, runId, (p) => {
+    note(
+      `Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind}) to ${engines.join(', ')}`,
+      progress,
+    );
+    const report = await produceFor(options, eventRunId, (p) => {
       panelState.producer = p;
       if (p) monitor.noteProducer(p);
     });
     panelState.phase = 'draining';
-    await drain(client, engines, runId, report.sent, options, progress);
+    await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    record = await finishRecord(client, record, report, monitor, options);
+    return { engines, eventRunId, report, monitor };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
-    await client.end();
   }
-  await writeRun(options.resultsDir, record);
-  return record;
 }
 
 function runConfig(options: RunOptions, repeat: RunConfigRecord['repeat']): RunConfigRecord {
@@ -162,7 +223,7 @@ function runConfig(options: RunOptions, repeat: RunConfigRecord['repeat']): RunC
     durationMs: options.durationMs,
     warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
     engines: options.stack.engines,
-    isolate: false,
+    isolate: options.isolate,
     runtime: 'local',
     scheduleLagP99BoundUs: options.scheduleLagBoundUs,
     jobs: options.stack.jobs,
@@ -178,7 +239,10 @@ async function produceFor(
 ): Promise<RawProducerReport> {
   const source = await createSource(options.source);
   const producer = await connectProducer(options.stack);
-  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(options.durationMs)]);
+  // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
+  // very same events; live and replay sources are cut at the duration.
+  const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
+  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
   try {
     return await produce({
       producer,

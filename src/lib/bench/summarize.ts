@@ -9,6 +9,7 @@ import { LatencyRecorder } from '../metrics/histogram.js';
 import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
+import type { LatencySummary } from '../metrics/summary.js';
 import {
   emptyEngineResult,
   type EngineResult,
@@ -23,64 +24,118 @@ import type { RunOptions } from './run.js';
 const DUPLICATES_UNKNOWN =
   'the JDBC writers batch with reWriteBatchedInserts, which reports no per-row counts, so inserts skipped by ON CONFLICT are not counted';
 
+/** One producing phase: all engines in parallel, or one engine alone under `--isolate`. */
+export interface Segment {
+  /** Engines measured in this segment. */
+  engines: Engine[];
+  /** The run_id its events carry. */
+  eventRunId: string;
+  /** What the producer did. */
+  report: RawProducerReport;
+  /** What was sampled once a second. */
+  monitor: RunMonitor;
+}
+
 /** Turns what was measured into the final record: window, producer, every engine, time series, status. */
 export async function finishRecord(
   client: pg.Client,
   record: RunRecord,
-  report: RawProducerReport,
-  monitor: RunMonitor,
+  segments: Segment[],
   options: RunOptions,
 ): Promise<RunRecord> {
   const reasons: string[] = [];
   if (options.signal.aborted) reasons.push('interrupted (Ctrl-C): figures cover what was produced before it');
-  if (report.sent === 0) {
+  const produced = segments.filter((s) => s.report.sent > 0);
+  const first = produced[0];
+  if (!first) {
     reasons.push('nothing was produced');
-    return {
-      ...record,
-      endedAt: new Date().toISOString(),
-      status: options.signal.aborted ? 'interrupted' : 'invalid',
-      statusReasons: reasons,
-    };
+    const status = options.signal.aborted ? 'interrupted' : 'invalid';
+    return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
-  const span: WindowUs = { startUs: report.firstProducedAtUs, endUs: report.lastProducedAtUs + 1 };
-  const window = measuredWindow(span, options.warmupMs, reasons);
-  const lag = report.scheduleLagUs;
-  const behind = report.behindSchedule;
-  if (behind) {
-    reasons.push(
-      `the producer fell behind its schedule: schedule-lag p99 ${((lag.percentileUs(0.99) ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
-    );
-  }
-  if (report.failed > 0) reasons.push(`${report.failed} events could not be sent to Kafka`);
   const engines: Partial<Record<Engine, EngineResult>> = {};
-  for (const engine of record.config.engines) {
-    engines[engine] = await engineResult(client, engine, record.runId, window, span, report, monitor);
+  const windows: SteadyStateWindow[] = [];
+  let timeseriesPoints: TimeseriesPoint[] = [];
+  const lags: LatencySummary[] = [];
+  let behind = false;
+  let failed = 0;
+  for (const segment of produced) {
+    const { report } = segment;
+    const span: WindowUs = { startUs: report.firstProducedAtUs, endUs: report.lastProducedAtUs + 1 };
+    const window = measuredWindow(span, options.warmupMs, reasons);
+    windows.push(window);
+    const lag = await rowDifference(
+      client,
+      segment.engines[0] as Engine,
+      segment.eventRunId,
+      window,
+      'produced_at_us - intended_at_us',
+    );
+    lags.push(lag);
+    if (isOpenLoop(record) && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
+      behind = true;
+      reasons.push(
+        `the producer fell behind its schedule${segments.length > 1 ? ` (${segment.engines.join(', ')} segment)` : ''}: schedule-lag p99 ${((lag.p99Us ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
+      );
+    }
+    failed += report.failed;
+    for (const engine of segment.engines) {
+      engines[engine] = await engineResult(
+        client,
+        engine,
+        segment.eventRunId,
+        window,
+        span,
+        report,
+        segment.monitor,
+      );
+    }
+    const points = await timeseries(client, segment.engines, segment.eventRunId, span, segment.monitor);
+    timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
-  const status = options.signal.aborted
-    ? 'interrupted'
-    : behind || report.failed > 0
-      ? 'invalid'
-      : 'complete';
+  if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
+  const status = options.signal.aborted ? 'interrupted' : behind || failed > 0 ? 'invalid' : 'complete';
   return {
     ...record,
     endedAt: new Date().toISOString(),
     status,
-    statusReasons: reasons.filter((r) => status !== 'complete' || !r.startsWith('warm-up')),
-    window,
+    statusReasons: status === 'complete' ? [] : reasons,
+    window: {
+      startUs: Math.min(...windows.map((w) => w.startUs)),
+      endUs: Math.max(...windows.map((w) => w.endUs)),
+      warmupMs: windows[0]?.warmupMs ?? 0,
+    },
     producer: {
-      sentEvents: report.sent,
-      failedEvents: report.failed,
+      sentEvents: first.report.sent,
+      failedEvents: failed,
       offeredRateEventsPerSec:
-        record.config.rateEventsPerSec === null ? null : report.offeredRateEventsPerSec,
-      achievedRateEventsPerSec: report.achievedRateEventsPerSec,
-      scheduleLag: lag.summarize(),
+        record.config.rateEventsPerSec === null ? null : first.report.offeredRateEventsPerSec,
+      achievedRateEventsPerSec: first.report.achievedRateEventsPerSec,
+      scheduleLag: lags[0] as LatencySummary,
       sourceDelay: isLive(record)
-        ? await sourceDelay(client, record.config.engines[0], record.runId, window)
+        ? await rowDifference(
+            client,
+            first.engines[0] as Engine,
+            first.eventRunId,
+            windows[0] as WindowUs,
+            'produced_at_us - event_time_us',
+          )
         : null,
     },
     engines,
-    timeseries: await timeseries(client, record.config.engines, record.runId, span, monitor),
+    timeseries: timeseriesPoints,
   };
+}
+
+/** Joins per-segment series second by second (each segment counts seconds from its own start). */
+function mergeTimeseries(into: TimeseriesPoint[], points: TimeseriesPoint[]): TimeseriesPoint[] {
+  if (into.length === 0) return points;
+  const merged = [...into];
+  for (const point of points) {
+    const existing = merged[point.secondIndex];
+    if (existing) existing.engines = { ...existing.engines, ...point.engines };
+    else merged[point.secondIndex] = point;
+  }
+  return merged;
 }
 
 function measuredWindow(span: WindowUs, warmupMs: number | undefined, reasons: string[]): SteadyStateWindow {
@@ -90,6 +145,11 @@ function measuredWindow(span: WindowUs, warmupMs: number | undefined, reasons: s
     reasons.push('warm-up not excluded: the run was too short for it');
     return { ...span, warmupMs: 0 };
   }
+}
+
+/** Sources with a schedule (synthetic, replay): their lag says whether the asked load was offered. */
+function isOpenLoop(record: RunRecord): boolean {
+  return !isLive(record);
 }
 
 function isLive(record: RunRecord): boolean {
@@ -141,12 +201,21 @@ async function engineResult(
   return result;
 }
 
-/** produced_at − event_time of live ticks: the exchange-to-producer delay, reported apart (not the engines'). */
-async function sourceDelay(client: pg.Client, engine: Engine | undefined, runId: string, window: WindowUs) {
-  if (!engine) return null;
+/**
+ * Distribution of a difference of two row timestamps over the rows produced in the window, computed from one
+ * engine's table (grouped by value in PostgreSQL): schedule lag `produced_at − intended_at`, or source delay
+ * `produced_at − event_time` of live ticks (the exchange-to-producer delay, reported apart: not the engines').
+ */
+async function rowDifference(
+  client: pg.Client,
+  engine: Engine,
+  runId: string,
+  window: WindowUs,
+  difference: 'produced_at_us - intended_at_us' | 'produced_at_us - event_time_us',
+): Promise<LatencySummary> {
   const recorder = new LatencyRecorder();
   const result = await client.query<{ d: string; n: string }>(
-    `SELECT produced_at_us - event_time_us AS d, count(*) AS n FROM ${engineTables(engine).raw}
+    `SELECT ${difference} AS d, count(*) AS n FROM ${engineTables(engine).raw}
      WHERE run_id = $1 AND produced_at_us >= $2 AND produced_at_us < $3 GROUP BY 1`,
     [runId, window.startUs, window.endUs],
   );

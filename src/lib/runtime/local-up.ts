@@ -3,25 +3,23 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICES, type ServiceName } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
-import { InfrastructureError, JobFailureError, describe } from '../errors.js';
-import { connectAdmin, connectProducer, ensureTopic, prepareBroker } from '../engines/kafka.js';
-import { engineVersion, jobProcess, uiPort } from '../engines/jobs.js';
+import { InfrastructureError } from '../errors.js';
+import { connectAdmin, ensureTopic, prepareBroker } from '../engines/kafka.js';
 import {
   applyDdl,
-  connect,
   ensureDatabase,
   findPostgres,
   initPostgres,
   postgresProcess,
   postgresUser,
 } from '../engines/postgres.js';
-import { enginesThatSawProbe, PROBE_RUN_PREFIX, sendProbe } from '../engines/probe.js';
 import { engineDdl } from '../engines/schema.js';
 import { taskList, type ProgressOptions } from '../render/progress.js';
 import { buildJobs } from './build.js';
 import { findJava, jarVersion, jobsBuilt, type JavaRuntime } from './java.js';
 import { assertPortsFree } from './ports.js';
-import { isOurs, startDetached, stopGroup, tailFile, type ProcessSpec } from './processes.js';
+import { isOurs, stopGroup, tailFile, type ProcessSpec } from './processes.js';
+import { assertServiceAlive, launchJobs, launchService, waitUntilConsuming } from './local-jobs.js';
 import {
   clearState,
   readState,
@@ -108,18 +106,14 @@ export async function upLocal(config: StackConfig, progress: ProgressOptions): P
       },
       {
         title: `Start jobs: ${config.engines.join(', ')}`,
-        task: async (c) => {
-          for (const engine of config.engines) {
-            await launch(c, engine, jobProcess(engine, config, c.java as JavaRuntime), {
-              uiPort: uiPort(engine, config),
-              version: engineVersion(engine),
-            });
-          }
-        },
+        task: (c) => launchJobs(c.state, config.engines, c.java as JavaRuntime),
       },
       {
         title: 'Wait until every job consumes and commits',
-        task: (c, task) => waitForJobs(config, c, task, startedAt),
+        task: (c, task) =>
+          waitUntilConsuming(c.state, config.engines, startedAt + config.upTimeoutMs, (line) => {
+            if (task.output !== line) task.output = line;
+          }),
       },
     ],
     progress,
@@ -172,24 +166,13 @@ function wantedPorts(config: StackConfig): Record<string, number> {
   return ports;
 }
 
-/** Starts one service and records it in the state file at once, so `down` can stop it whatever happens next. */
-async function launch(
+function launch(
   ctx: UpContext,
   name: ServiceName,
   spec: ProcessSpec,
   extra: { port?: number; uiPort?: number; version?: string },
 ): Promise<void> {
-  const pid = await startDetached(spec).catch((error: unknown) => {
-    throw new InfrastructureError(`Could not start ${name}: ${describe(error)}`);
-  });
-  ctx.state.services[name] = {
-    name,
-    pid,
-    logFile: spec.logFile,
-    startedAt: new Date().toISOString(),
-    ...extra,
-  };
-  writeState(ctx.state.config.stateDir, ctx.state);
+  return launchService(ctx.state, name, spec, extra);
 }
 
 /** The part of a listr2 task a step updates: its title and its current output line. */
@@ -229,49 +212,6 @@ async function startKafka(config: StackConfig, ctx: UpContext, task: Task): Prom
   task.title = `Kafka ${ctx.state.services.kafka?.version ?? ''} on ${config.host}:${config.ports.kafka}`;
 }
 
-async function waitForJobs(
-  config: StackConfig,
-  ctx: UpContext,
-  task: Task,
-  startedAt: number,
-): Promise<void> {
-  const producer = await connectProducer(config);
-  const client = await connect(config);
-  const runId = `${PROBE_RUN_PREFIX}${new Date().toISOString()}`;
-  const deadline = startedAt + config.upTimeoutMs;
-  let seq = 0;
-  let lastSent = 0;
-  try {
-    for (;;) {
-      for (const engine of config.engines) assertAlive(ctx, engine);
-      if (Date.now() - lastSent > 10_000) {
-        seq = await sendProbe(producer, runId, seq);
-        lastSent = Date.now();
-      }
-      const ready = await enginesThatSawProbe(client, runId, config.engines);
-      const waiting = config.engines.filter((engine) => !ready.includes(engine));
-      if (waiting.length === 0) return;
-      const message = `committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`;
-      if (task.output !== message) task.output = message;
-      if (Date.now() > deadline) {
-        const logsHint = waiting
-          .map((engine) => `${engine}: ${ctx.state.services[engine]?.logFile}`)
-          .join('; ');
-        throw new JobFailureError(
-          `Timed out after ${config.upTimeoutMs / 1000}s waiting for ${waiting.join(', ')} to commit`,
-          {
-            suggestions: [`Look at the job logs (${logsHint})`, 'or give it longer with --timeout'],
-          },
-        );
-      }
-      await sleep(500);
-    }
-  } finally {
-    await producer.disconnect();
-    await client.end();
-  }
-}
-
 /** Polls `check` until it returns a value; fails early, with the service's last log lines, if it died. */
 async function waitUntil<T>(
   ctx: UpContext,
@@ -295,17 +235,7 @@ async function waitUntil<T>(
 }
 
 function assertAlive(ctx: UpContext, name: ServiceName): void {
-  const record = ctx.state.services[name];
-  if (!record || isOurs(record.pid, ctx.state.config.stateDir)) return;
-  const ErrorClass = name === 'postgres' || name === 'kafka' ? InfrastructureError : JobFailureError;
-  throw new ErrorClass(
-    `${name} exited during start-up. Last lines of ${record.logFile}:\n${tailFile(record.logFile)}`,
-    {
-      suggestions: [
-        'Everything `up` started has been stopped; fix the cause above and run `crypto-bench up` again',
-      ],
-    },
-  );
+  assertServiceAlive(ctx.state, name);
 }
 
 function setVersion(ctx: UpContext, name: ServiceName, version: string): void {
