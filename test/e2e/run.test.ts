@@ -9,6 +9,7 @@ import { engineTables } from '../../src/lib/engines/schema.js';
 import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import { json, runCli } from '../support/cli.js';
+import { CoinbaseStandin } from '../support/coinbase-standin.js';
 
 const PORT_BASE = 49092;
 // PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
@@ -160,6 +161,75 @@ describe('crypto-bench run and compare', () => {
       await runCli(['status', '--json', '--state-dir', stateDir]),
     );
     expect(status.services.map((s) => s.name)).toEqual(['postgres', 'kafka', 'spark', 'flink', 'baseline']);
+  });
+
+  it('records live ticks from the Coinbase feed and replays them through every engine', async () => {
+    const standin = await CoinbaseStandin.start();
+    standin.startTrading(20);
+    const file = path.join(stateDir, 'ticks.ndjson');
+    try {
+      const recorded = await runCli([
+        'record',
+        '--coinbase-ws-url',
+        standin.wsUrl,
+        '--duration',
+        '4s',
+        '--out',
+        file,
+        '--json',
+      ]);
+      expect(recorded.code, recorded.stderr).toBe(0);
+      expect(json<{ ticks: number }>(recorded).ticks).toBeGreaterThan(50);
+    } finally {
+      await standin.close();
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--source',
+      'replay',
+      '--file',
+      file,
+      '--speed',
+      'max',
+      '--duration',
+      '10s',
+      '--warmup',
+      '0s',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const replayed = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+    expect(replayed.producer?.sentEvents).toBe(lines.length - 1);
+    for (const [engine, res] of Object.entries(replayed.engines))
+      expect(res?.completeness?.missingRows, engine).toBe(0);
+  });
+
+  it('polls the Coinbase REST API through rate limits and server errors, and shows them in the summary', async () => {
+    const standin = await CoinbaseStandin.start();
+    standin.failNextRest({ kind: 'rate-limit', retryAfter: '1' }, 2);
+    standin.failNextRest({ kind: 'server-error', status: 503 }, 2);
+    try {
+      const result = await runCli([
+        'run',
+        ...runArgs,
+        '--source',
+        'coinbase-rest',
+        '--coinbase-rest-url',
+        standin.restUrl,
+        '--interval',
+        '500ms',
+        '--duration',
+        '6s',
+        '--warmup',
+        '0s',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/source: .*HTTP 429 \(rate limited\).*HTTP 5xx/);
+    } finally {
+      await standin.close();
+    }
   });
 
   it('saves what was measured when interrupted with Ctrl-C, marked interrupted', async () => {

@@ -110,6 +110,7 @@ export async function finishRecord(
       offeredRateEventsPerSec:
         record.config.rateEventsPerSec === null ? null : first.report.offeredRateEventsPerSec,
       achievedRateEventsPerSec: first.report.achievedRateEventsPerSec,
+      sourceStats: first.report.sourceStats,
       scheduleLag: lags[0] as LatencySummary,
       sourceDelay: isLive(record)
         ? await rowDifference(

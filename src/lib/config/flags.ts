@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from '../errors.js';
 import { DEFAULTS, ENGINES, type Engine } from './defaults.js';
-import { parseDurationMs, parseList } from './units.js';
+import { formatDurationMs, parseDurationMs, parseList } from './units.js';
 
 /** A duration flag (`15s`, `500ms`, `5m`); bare numbers are read in `bareUnit`. Value in milliseconds. */
 export function durationFlag(options: {
@@ -13,6 +13,8 @@ export function durationFlag(options: {
   return Flags.custom<number>({
     description: options.description,
     default: options.default,
+    defaultHelp:
+      options.default === undefined ? undefined : async () => formatDurationMs(options.default as number),
     helpValue: '<duration>',
     async parse(input, _context, opts) {
       const parsed = parseDurationMs(input, options.bareUnit);

@@ -4,6 +4,7 @@ import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.j
 import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
 import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
+import { describeStats } from './source-stats.js';
 
 /** Text formats of a table. */
 export type TableFormat = 'table' | 'markdown';
@@ -131,6 +132,8 @@ export function renderRunHeading(run: RunRecord): string {
       `  producer: sent ${p.sentEvents}, failed ${p.failedEvents}, achieved ${formatValue(p.achievedRateEventsPerSec, 'events_per_sec')}, schedule lag p99 ${formatValue(p.scheduleLag.p99Us, 'us')}` +
         (p.sourceDelay ? `, source delay p50 ${formatValue(p.sourceDelay.p50Us, 'us')}` : ''),
     );
+    const sourceProblems = p.sourceStats ? describeStats(p.sourceStats) : [];
+    if (sourceProblems.length > 0) lines.push(`  source: ${sourceProblems.join(', ')}`);
   }
   for (const [engine, result] of Object.entries(run.engines)) {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);

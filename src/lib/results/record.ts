@@ -5,6 +5,7 @@ import type { CostSummary } from '../metrics/cost.js';
 import type { FreshnessSummary } from '../metrics/freshness.js';
 import type { SerializedHistogram } from '../metrics/histogram.js';
 import type { LatencySummary } from '../metrics/summary.js';
+import type { SourceStats } from '../producer/source.js';
 import type { SteadyStateWindow } from '../metrics/window.js';
 
 /**
@@ -137,6 +138,8 @@ export interface ProducerReport {
   scheduleLag: LatencySummary;
   /** produced_at − event_time, for live Coinbase sources only; null otherwise. Not the engines' latency. */
   sourceDelay: LatencySummary | null;
+  /** The source's counters (retries, 429s, 5xx, timeouts, malformed, reconnects); absent in early files. */
+  sourceStats?: SourceStats | null;
 }
 
 /** Every figure of one engine over the steady-state window. Null = not measured (see `problems`). */
