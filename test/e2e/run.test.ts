@@ -34,7 +34,7 @@ describe('crypto-bench run and compare', () => {
 
   beforeAll(async () => {
     const up = await runCli(['up', ...stackArgs, '--json']);
-    expect(up.code, up.stderr).toBe(0);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
   });
 
   afterAll(async () => {

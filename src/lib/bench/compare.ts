@@ -8,6 +8,8 @@ import {
   renderRunHeading,
 } from '../render/compare.js';
 import { ConfigError } from '../errors.js';
+import { renderSweep, sweepCsv } from '../render/sweep.js';
+import { loadSweep, type SweepRecord } from '../results/sweep-record.js';
 
 /** Output formats of `compare`. */
 export const COMPARE_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
@@ -34,6 +36,8 @@ export interface CompareResult {
   upgraded: Record<string, number>;
   /** The rendered output (table, CSV or Markdown); empty for json. */
   output: string;
+  /** The sweep, when the id given was a sweep's. */
+  sweep?: SweepRecord;
 }
 
 /**
@@ -41,6 +45,9 @@ export interface CompareResult {
  * (or one series) as engines side by side with ratios; several as the change from the first to the last.
  */
 export function compareRuns(options: CompareOptions): CompareResult {
+  const sweep =
+    options.ids.length === 1 ? loadSweep(options.resultsDir, options.ids[0] as string) : undefined;
+  if (sweep) return compareSweep(options, sweep);
   const loaded =
     options.ids.length === 0
       ? [loadLatestRun(options.resultsDir)]
@@ -88,4 +95,19 @@ function safeLoad(resultsDir: string, runId: string) {
     if (error instanceof ConfigError) return undefined;
     throw error;
   }
+}
+
+/** A whole sweep: its table (or CSV) from the saved sweep and runs. */
+function compareSweep(options: CompareOptions, sweep: SweepRecord): CompareResult {
+  const loaded = sweep.points
+    .flatMap((point) => point.runIds)
+    .flatMap((id) => {
+      const run = safeLoad(options.resultsDir, id);
+      return run ? [run] : [];
+    });
+  const runs = Object.fromEntries(loaded.map((l) => [l.record.runId, l.record]));
+  let output = '';
+  if (options.format === 'csv') output = sweepCsv(sweep, runs);
+  else if (options.format !== 'json') output = renderSweep(sweep, runs, options.format);
+  return { runs: loaded.map((l) => l.record), upgraded: {}, output, sweep };
 }

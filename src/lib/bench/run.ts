@@ -61,13 +61,7 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(options: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
-  let status = await stackStatus(options.stack.stateDir);
-  const startedStack = !isHealthy(status, options.stack.engines);
-  if (startedStack) {
-    if (status.started) throw notHealthy(status);
-    note('The stack is not running; starting it.', progress);
-    status = await upLocal(options.stack, progress);
-  }
+  const { status, startedStack } = await ensureStack(options.stack, progress);
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];
   const groupId = options.repeat > 1 ? newRunId() : null;
@@ -80,6 +74,18 @@ export async function runBenchmark(options: RunOptions, progress: ProgressOption
     if (startedStack) await downLocal(options.stack.stateDir, { volumes: false });
   }
   return { runs, startedStack };
+}
+
+/** Brings the stack up when nothing runs; fails when a stack runs but is broken. */
+export async function ensureStack(
+  stack: StackConfig,
+  progress: ProgressOptions,
+): Promise<{ status: StackStatus; startedStack: boolean }> {
+  const status = await stackStatus(stack.stateDir);
+  if (isHealthy(status, stack.engines)) return { status, startedStack: false };
+  if (status.started) throw notHealthy(status);
+  note('The stack is not running; starting it.', progress);
+  return { status: await upLocal(stack, progress), startedStack: true };
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {

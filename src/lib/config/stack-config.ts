@@ -18,8 +18,10 @@ export interface StackPorts {
 
 /** Settings of the jobs; `sweep` varies them. */
 export interface JobSettings {
-  /** Spark micro-batch trigger interval; 0 = as fast as possible. */
+  /** Spark micro-batch trigger interval; 0 = as fast as possible. Ignored under Real-Time Mode. */
   sparkTriggerMs: number;
+  /** Spark's Real-Time Mode instead of micro-batches (per-record writer). */
+  sparkRealtime: boolean;
   /** Flink network buffer timeout. */
   flinkBufferTimeoutMs: number;
   /** Rows per JDBC batch of Flink's sink. */
@@ -79,6 +81,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
     upTimeoutMs: flags.timeout ?? DEFAULTS.upTimeoutMs,
     jobs: {
       sparkTriggerMs: DEFAULTS.sparkTriggerMs,
+      sparkRealtime: false,
       flinkBufferTimeoutMs: DEFAULTS.flinkBufferTimeoutMs,
       flinkBatchSize: DEFAULTS.flinkBatchSize,
       flinkBatchIntervalMs: DEFAULTS.flinkBatchIntervalMs,

@@ -79,7 +79,7 @@ function engineArgs(engine: Engine, config: StackConfig): string[] {
     case 'spark':
       return [
         '--trigger',
-        `${jobs.sparkTriggerMs}ms`,
+        jobs.sparkRealtime ? 'realtime' : `${jobs.sparkTriggerMs}ms`,
         '--ui-port',
         String(config.ports.sparkUi),
         '--master',

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../lib/base-command.js';
+import { runSweep, type SweepOutcome } from '../lib/bench/sweep.js';
+import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { resolveStackConfig } from '../lib/config/stack-config.js';
+import { sweepFlags } from '../lib/config/sweep-flags.js';
+import { EXIT, UsageError } from '../lib/errors.js';
+import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
+import { writeFileAtomic } from '../lib/results/store.js';
+
+export default class Sweep extends BaseCommand {
+  static override summary =
+    'Measure the same workload under each Spark trigger, Flink setting and rate; one table and CSV';
+
+  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); each --rate repeats the sequence. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
+
+  static override examples = [
+    '<%= config.bin %> sweep --trigger 0,1s,5s,15s,30s --buffer-timeout 0,10ms,100ms --duration 1m',
+    '<%= config.bin %> sweep --rate 1000,10000,50000 --duration 1m --isolate',
+    '<%= config.bin %> sweep --flink-batch-size 100,1000,5000 --flink-batch-interval 0,200ms --engines flink,baseline',
+    '<%= config.bin %> sweep --find-max-rate --slo-p99 1s --duration 30s',
+  ];
+
+  static override flags = {
+    ...stackFlags,
+    ...sweepFlags,
+    duration: durationFlag({
+      description: 'How long to produce at each point',
+      default: 60_000,
+      bareUnit: 's',
+      minMs: 1000,
+    }),
+    warmup: durationFlag({
+      description: 'Warm-up excluded at each point [default: 20% of it, at most 60s]',
+      bareUnit: 's',
+    }),
+    repeat: Flags.integer({ description: 'Runs per point', min: 1, max: 100, default: 1 }),
+    isolate: Flags.boolean({ description: 'Engines one at a time at each point, on the same workload' }),
+    'drain-timeout': durationFlag({
+      description: 'Longest wait for the engines to catch up after each point',
+      default: 60_000,
+      bareUnit: 's',
+    }),
+    'schedule-lag-bound': durationFlag({
+      description: 'Schedule-lag p99 above which a point is invalid',
+      default: 50,
+      bareUnit: 'ms',
+    }),
+    'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    format: Flags.option({
+      description: 'Output format',
+      options: ['table', 'csv', 'markdown'] as const,
+      default: 'table' as const,
+    })(),
+  };
+
+  async run(): Promise<SweepOutcome> {
+    const { flags } = await this.parse(Sweep);
+    if (flags['min-rate'] > flags['max-rate'])
+      throw new UsageError(`--min-rate ${flags['min-rate']} is above --max-rate ${flags['max-rate']}`);
+    if (flags.warmup !== undefined && flags.warmup >= flags.duration)
+      throw new UsageError('--warmup must be shorter than --duration');
+    const controller = new AbortController();
+    const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
+    process.on('SIGINT', onSigint);
+    try {
+      const resultsDir = path.resolve(flags['results-dir']);
+      const outcome = await runSweep(
+        {
+          stack: resolveStackConfig(flags),
+          axes: {
+            ratesEventsPerSec: flags.rate ?? [],
+            sparkTriggers: flags.trigger ?? [],
+            flinkBufferTimeoutsMs: flags['buffer-timeout'] ?? [],
+            flinkBatchSizes: flags['flink-batch-size'] ?? [],
+            flinkBatchIntervalsMs: flags['flink-batch-interval'] ?? [],
+          },
+          seed: flags.seed,
+          durationMs: flags.duration,
+          warmupMs: flags.warmup,
+          resultsDir,
+          drainTimeoutMs: flags['drain-timeout'],
+          scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
+          repeat: flags.repeat,
+          isolate: flags.isolate,
+          findMaxRate: flags['find-max-rate'],
+          sloP99Us: flags['slo-p99'] * 1000,
+          minRateEventsPerSec: flags['min-rate'],
+          maxRateEventsPerSec: flags['max-rate'],
+          signal: controller.signal,
+        },
+        this.progress(),
+      );
+      await writeFileAtomic(
+        path.join(resultsDir, outcome.sweep.sweepId, 'sweep.csv'),
+        sweepCsv(outcome.sweep, outcome.runs),
+      );
+      this.log(
+        flags.format === 'csv'
+          ? sweepCsv(outcome.sweep, outcome.runs)
+          : renderSweep(outcome.sweep, outcome.runs, flags.format),
+      );
+      if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
+      else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
+      return outcome;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+}

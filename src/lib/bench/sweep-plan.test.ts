@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { resolveStackConfig } from '../config/stack-config.js';
+import { changedEngines, planSweep, type SweepAxes } from './sweep-plan.js';
+
+const base = resolveStackConfig({}, '/w').jobs;
+const none: SweepAxes = {
+  ratesEventsPerSec: [],
+  sparkTriggers: [],
+  flinkBufferTimeoutsMs: [],
+  flinkBatchSizes: [],
+  flinkBatchIntervalsMs: [],
+};
+
+describe('planSweep', () => {
+  it('advances Spark triggers and Flink buffer timeouts together, the shorter list staying at its last value', () => {
+    const points = planSweep(
+      { ...none, sparkTriggers: [1000, 10_000, 'realtime'], flinkBufferTimeoutsMs: [0, 100] },
+      base,
+    );
+    expect(points.map((p) => [p.labels.spark, p.labels.flink])).toEqual([
+      ['trigger 1s', 'buffer 0ms, batch 1000/200ms'],
+      ['trigger 10s', 'buffer 100ms, batch 1000/200ms'],
+      ['trigger realtime', 'buffer 100ms, batch 1000/200ms'],
+    ]);
+    expect(points.every((p) => p.rateEventsPerSec === 1000)).toBe(true);
+  });
+
+  it('crosses Flink settings and repeats the sequence for each rate', () => {
+    const points = planSweep(
+      {
+        ...none,
+        ratesEventsPerSec: [1000, 10_000],
+        flinkBatchSizes: [100, 1000],
+        flinkBatchIntervalsMs: [0, 200],
+      },
+      base,
+    );
+    expect(points).toHaveLength(8);
+    expect(points.slice(0, 4).map((p) => p.labels.flink)).toEqual([
+      'buffer 100ms, batch 100/0ms',
+      'buffer 100ms, batch 100/200ms',
+      'buffer 100ms, batch 1000/0ms',
+      'buffer 100ms, batch 1000/200ms',
+    ]);
+    expect(points[4]?.rateEventsPerSec).toBe(10_000);
+    expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('makes a single point at the stack settings when nothing is swept', () => {
+    const points = planSweep(none, base);
+    expect(points).toHaveLength(1);
+    expect(points[0]?.settings).toEqual(base);
+  });
+});
+
+describe('changedEngines', () => {
+  it('restarts only the job whose setting changed', () => {
+    expect(changedEngines(base, { ...base, sparkTriggerMs: 5000 })).toEqual(['spark']);
+    expect(changedEngines(base, { ...base, flinkBufferTimeoutMs: 0 })).toEqual(['flink']);
+    expect(changedEngines(base, { ...base })).toEqual([]);
+  });
+});

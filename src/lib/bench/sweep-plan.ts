@@ -1,0 +1,115 @@
+import type { Engine } from '../config/defaults.js';
+import type { SparkTrigger } from '../config/lists.js';
+import type { JobSettings } from '../config/stack-config.js';
+import { formatDurationMs } from '../config/units.js';
+
+/** The lists a sweep was asked to cover; an empty list leaves that setting at the stack's value. */
+export interface SweepAxes {
+  /** Offered rates, events/s. */
+  ratesEventsPerSec: number[];
+  /** Spark triggers. */
+  sparkTriggers: SparkTrigger[];
+  /** Flink network buffer timeouts, ms. */
+  flinkBufferTimeoutsMs: number[];
+  /** Flink JDBC batch sizes, rows. */
+  flinkBatchSizes: number[];
+  /** Flink JDBC batch intervals, ms. */
+  flinkBatchIntervalsMs: number[];
+}
+
+/** One point of a sweep: a rate and the job settings in force. */
+export interface SweepPoint {
+  /** 0-based position in the sweep. */
+  index: number;
+  /** Offered rate, events/s. */
+  rateEventsPerSec: number;
+  /** Job settings at this point. */
+  settings: JobSettings;
+  /** Label of each engine's setting at this point, e.g. spark "trigger 5s", flink "buffer 100ms, batch 1000/200ms". */
+  labels: Record<Engine, string>;
+}
+
+/** Spark's setting in words. */
+export function sparkLabel(settings: JobSettings): string {
+  return settings.sparkRealtime
+    ? 'trigger realtime'
+    : `trigger ${settings.sparkTriggerMs === 0 ? '0' : formatDurationMs(settings.sparkTriggerMs)}`;
+}
+
+/** Flink's settings in words. */
+export function flinkLabel(settings: JobSettings): string {
+  return `buffer ${formatDurationMs(settings.flinkBufferTimeoutMs)}, batch ${settings.flinkBatchSize}/${formatDurationMs(settings.flinkBatchIntervalMs)}`;
+}
+
+/**
+ * The points of a sweep. Spark's triggers and Flink's settings (every combination of buffer timeout, batch size
+ * and batch interval) are independent, so they advance together: point k sets Spark to its k-th trigger and
+ * Flink to its k-th combination; the shorter list stays at its last value. Each rate repeats that sequence.
+ * Consecutive points thus change as few jobs as possible, and every engine is measured at every point.
+ */
+export function planSweep(axes: SweepAxes, base: JobSettings): SweepPoint[] {
+  const sparkSettings = axes.sparkTriggers.map((trigger): Partial<JobSettings> =>
+    trigger === 'realtime' ? { sparkRealtime: true } : { sparkRealtime: false, sparkTriggerMs: trigger },
+  );
+  const flinkSettings = combinations(axes, base);
+  const steps = Math.max(sparkSettings.length, flinkSettings.length, 1);
+  const rates = axes.ratesEventsPerSec.length > 0 ? axes.ratesEventsPerSec : [1000];
+  const points: SweepPoint[] = [];
+  for (const rateEventsPerSec of rates) {
+    for (let step = 0; step < steps; step++) {
+      const settings: JobSettings = {
+        ...base,
+        ...(sparkSettings[Math.min(step, sparkSettings.length - 1)] ?? {}),
+        ...(flinkSettings[Math.min(step, flinkSettings.length - 1)] ?? {}),
+      };
+      points.push({
+        index: points.length,
+        rateEventsPerSec,
+        settings,
+        labels: {
+          spark: sparkLabel(settings),
+          flink: flinkLabel(settings),
+          baseline: `batch ${settings.baselineBatchSize}`,
+        },
+      });
+    }
+  }
+  return points;
+}
+
+function combinations(axes: SweepAxes, base: JobSettings): Partial<JobSettings>[] {
+  const timeouts =
+    axes.flinkBufferTimeoutsMs.length > 0 ? axes.flinkBufferTimeoutsMs : [base.flinkBufferTimeoutMs];
+  const sizes = axes.flinkBatchSizes.length > 0 ? axes.flinkBatchSizes : [base.flinkBatchSize];
+  const intervals =
+    axes.flinkBatchIntervalsMs.length > 0 ? axes.flinkBatchIntervalsMs : [base.flinkBatchIntervalMs];
+  const swept =
+    axes.flinkBufferTimeoutsMs.length + axes.flinkBatchSizes.length + axes.flinkBatchIntervalsMs.length > 0;
+  if (!swept) return [];
+  return timeouts.flatMap((flinkBufferTimeoutMs) =>
+    sizes.flatMap((flinkBatchSize) =>
+      intervals.map((flinkBatchIntervalMs) => ({
+        flinkBufferTimeoutMs,
+        flinkBatchSize,
+        flinkBatchIntervalMs,
+      })),
+    ),
+  );
+}
+
+/** The engines whose job settings differ between two points: only those jobs are restarted. */
+export function changedEngines(before: JobSettings, after: JobSettings): Engine[] {
+  const changed: Engine[] = [];
+  if (before.sparkTriggerMs !== after.sparkTriggerMs || before.sparkRealtime !== after.sparkRealtime)
+    changed.push('spark');
+  if (
+    before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
+    before.flinkBatchSize !== after.flinkBatchSize ||
+    before.flinkBatchIntervalMs !== after.flinkBatchIntervalMs ||
+    before.flinkCheckpointIntervalMs !== after.flinkCheckpointIntervalMs
+  ) {
+    changed.push('flink');
+  }
+  if (before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
+  return changed;
+}

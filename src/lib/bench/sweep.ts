@@ -1,0 +1,162 @@
+import { DEFAULTS, type Engine } from '../config/defaults.js';
+import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import { describe } from '../errors.js';
+import { note, type ProgressOptions } from '../render/progress.js';
+import type { RunRecord } from '../results/record.js';
+import { newRunId } from '../results/run-id.js';
+import {
+  writeSweep,
+  type PointStatus,
+  type SweepPointRecord,
+  type SweepRecord,
+} from '../results/sweep-record.js';
+import { downLocal } from '../runtime/local-down.js';
+import { startJobs } from '../runtime/local-jobs.js';
+import { findMaxRates } from './max-rate.js';
+import { ensureStack, runBenchmark, type RunOptions } from './run.js';
+import { changedEngines, planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
+
+/** What `sweep` was asked. */
+export interface SweepOptions extends Omit<RunOptions, 'source'> {
+  /** The settings and rates to cover. */
+  axes: SweepAxes;
+  /** Seed of the synthetic source (same events at every point). */
+  seed: number;
+  /** Search each engine's sustainable throughput instead of sweeping settings. */
+  findMaxRate: boolean;
+  /** p99 bound of a sustainable rate, µs. */
+  sloP99Us: number;
+  /** Lowest and highest rate the search tries, events/s. */
+  minRateEventsPerSec: number;
+  maxRateEventsPerSec: number;
+}
+
+/** What `sweep` returns (the `--json` shape). */
+export interface SweepOutcome {
+  /** The saved sweep. */
+  sweep: SweepRecord;
+  /** Every run it made, by id. */
+  runs: Record<string, RunRecord>;
+}
+
+/**
+ * Measures the same synthetic workload at every point: only the jobs whose setting changed are restarted, each
+ * point is saved as ordinary runs (fresh run ids) and listed in `results/<sweep-id>/sweep.json`, written after
+ * every point. A point that fails is recorded with its reason and the sweep goes on. The jobs get the stack's
+ * own settings back at the end.
+ */
+export async function runSweep(options: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
+  const { startedStack } = await ensureStack(options.stack, progress);
+  const sweep: SweepRecord = {
+    schemaVersion: 1,
+    sweepId: newRunId(),
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    config: {
+      engines: options.stack.engines,
+      durationMs: options.durationMs,
+      repeat: options.repeat,
+      isolate: options.isolate,
+      sloP99Us: options.findMaxRate ? options.sloP99Us : null,
+    },
+    points: [],
+    maxRate: null,
+    interrupted: false,
+  };
+  const runs: Record<string, RunRecord> = {};
+  const measure = async (point: SweepPoint, engines: Engine[]): Promise<RunRecord[]> => {
+    const outcome = await runBenchmark(pointOptions(options, point, engines), progress);
+    for (const run of outcome.runs) runs[run.runId] = run;
+    return outcome.runs;
+  };
+  let current = options.stack.jobs;
+  try {
+    if (options.findMaxRate) {
+      sweep.maxRate = await findMaxRates(
+        options,
+        measure,
+        (s) => writeSweep(options.resultsDir, { ...sweep, maxRate: s }),
+        progress,
+      );
+    } else {
+      for (const point of planSweep(options.axes, options.stack.jobs)) {
+        if (options.signal.aborted) break;
+        note(
+          `Point ${point.index + 1}: ${point.rateEventsPerSec} events/s; spark ${point.labels.spark}; flink ${point.labels.flink}`,
+          progress,
+        );
+        sweep.points.push(await runPoint(options, point, current, measure));
+        current = point.settings;
+        await writeSweep(options.resultsDir, sweep);
+      }
+    }
+  } finally {
+    sweep.interrupted = options.signal.aborted;
+    sweep.endedAt = new Date().toISOString();
+    await writeSweep(options.resultsDir, sweep);
+    if (startedStack) await downLocal(options.stack.stateDir, { volumes: false });
+    else await restore(options.stack, current, progress);
+  }
+  return { sweep, runs };
+}
+
+async function runPoint(
+  options: SweepOptions,
+  point: SweepPoint,
+  current: JobSettings,
+  measure: (point: SweepPoint, engines: Engine[]) => Promise<RunRecord[]>,
+): Promise<SweepPointRecord> {
+  const record: SweepPointRecord = { ...point, runIds: [], status: 'complete', reasons: [] };
+  try {
+    const changed = changedEngines(current, point.settings).filter((e) => options.stack.engines.includes(e));
+    if (changed.length > 0) {
+      await startJobs(options.stack.stateDir, changed, {
+        settings: point.settings,
+        timeoutMs: options.stack.upTimeoutMs,
+      });
+    }
+    const made = await measure(point, options.stack.engines);
+    record.runIds = made.map((run) => run.runId);
+    record.status = worstStatus(made.map((run) => run.status));
+    record.reasons = made.flatMap((run) => run.statusReasons);
+  } catch (error) {
+    record.status = 'failed';
+    record.reasons = [describe(error)];
+  }
+  return record;
+}
+
+/** The run options of one point: a synthetic source at the point's rate, the point's job settings. */
+export function pointOptions(options: SweepOptions, point: SweepPoint, engines: Engine[]): RunOptions {
+  return {
+    ...options,
+    stack: { ...options.stack, engines, jobs: point.settings },
+    source: {
+      kind: 'synthetic',
+      pairs: [...DEFAULTS.pairs],
+      rateEventsPerSec: point.rateEventsPerSec,
+      seed: options.seed,
+      durationMs: options.durationMs,
+    },
+  };
+}
+
+function worstStatus(statuses: string[]): PointStatus {
+  for (const status of ['failed', 'interrupted', 'invalid'] as const)
+    if (statuses.includes(status)) return status;
+  return 'complete';
+}
+
+/** Gives the jobs the stack's own settings back (every engine runs again). */
+async function restore(stack: StackConfig, current: JobSettings, progress: ProgressOptions): Promise<void> {
+  const changed = changedEngines(current, stack.jobs).filter((e) => stack.engines.includes(e));
+  if (changed.length === 0) return;
+  note(`Restoring ${changed.join(', ')} to the stack's settings`, progress);
+  await startJobs(stack.stateDir, changed, { settings: stack.jobs, timeoutMs: stack.upTimeoutMs }).catch(
+    (error: unknown) =>
+      note(
+        `Could not restore ${changed.join(', ')}: ${describe(error)}; run \`crypto-bench down\` and \`up\``,
+        progress,
+      ),
+  );
+}

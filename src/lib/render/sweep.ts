@@ -1,0 +1,117 @@
+import type { Engine } from '../config/defaults.js';
+import { summarizeFigureRepeats } from '../metrics/repeats.js';
+import { formatCsv } from '../results/csv.js';
+import { engineFigures } from '../results/figures.js';
+import type { EngineResult, RunRecord } from '../results/record.js';
+import type { SweepRecord } from '../results/sweep-record.js';
+import { formatValue, type TableFormat } from './compare.js';
+import { renderMarkdownTable, renderTable } from './table.js';
+
+/** The figures of a sweep row: name in the CSV (unit last) and how to show it. */
+const COLUMNS = [
+  ['latency_e2e_p50_us', 'p50', 'us'],
+  ['latency_e2e_p99_us', 'p99', 'us'],
+  ['throughput_events_per_sec', 'throughput', 'events_per_sec'],
+  ['freshness_mean_us', 'freshness', 'us'],
+  ['mean_cores', 'CPU cores', 'cores'],
+] as const;
+
+/** One row per (point, engine): the median over the point's complete runs. */
+export interface SweepRow {
+  /** Point index. */
+  point: number;
+  /** Offered rate, events/s. */
+  rateEventsPerSec: number;
+  /** Engine. */
+  engine: Engine;
+  /** The engine's setting in words. */
+  setting: string;
+  /** Point status. */
+  status: string;
+  /** Figures by CSV name; null when not measured. */
+  figures: Record<string, number | null>;
+}
+
+/** The rows of a sweep table from the sweep and its runs. */
+export function sweepRows(sweep: SweepRecord, runs: Record<string, RunRecord>): SweepRow[] {
+  return sweep.points.flatMap((point) =>
+    sweep.config.engines.map((engine) => {
+      const made = point.runIds.map((id) => runs[id]).filter((run): run is RunRecord => Boolean(run));
+      const complete = made.filter((run) => run.status === 'complete');
+      const results = (complete.length > 0 ? complete : made)
+        .map((run) => run.engines[engine])
+        .filter((r): r is EngineResult => Boolean(r));
+      const summary = summarizeFigureRepeats(results.map(engineFigures));
+      return {
+        point: point.index,
+        rateEventsPerSec: point.rateEventsPerSec,
+        engine,
+        setting: point.labels[engine],
+        status: point.status === 'complete' ? 'ok' : `${point.status}: ${point.reasons.join('; ')}`,
+        figures: Object.fromEntries(COLUMNS.map(([name]) => [name, summary[name]?.median ?? null])),
+      };
+    }),
+  );
+}
+
+/** The sweep as a table (or Markdown), plus the sustainable throughput of `--find-max-rate`. */
+export function renderSweep(
+  sweep: SweepRecord,
+  runs: Record<string, RunRecord>,
+  format: TableFormat = 'table',
+): string {
+  const head = ['rate', 'engine', 'setting', ...COLUMNS.map(([, label]) => label), 'status'];
+  const rows = sweepRows(sweep, runs).map((row) => [
+    `${row.rateEventsPerSec}/s`,
+    row.engine,
+    row.setting,
+    ...COLUMNS.map(([name, , unit]) => formatValue(row.figures[name], unit)),
+    row.status,
+  ]);
+  const parts = [`Sweep ${sweep.sweepId}${sweep.interrupted ? ' (interrupted)' : ''}`];
+  if (rows.length > 0)
+    parts.push(format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows));
+  if (sweep.maxRate) {
+    const maxRows = Object.entries(sweep.maxRate).map(([engine, result]) => [
+      engine,
+      result?.sustainableRateEventsPerSec === null || result === undefined
+        ? 'none tried'
+        : `${result.sustainableRateEventsPerSec}/s`,
+      result?.firstUnsustainableRateEventsPerSec
+        ? `${result.firstUnsustainableRateEventsPerSec}/s`
+        : 'not reached',
+      result?.steps.at(-1)?.reasons.join('; ') ?? '',
+    ]);
+    const maxHead = ['engine', 'sustainable throughput', 'first unsustainable', 'last verdict'];
+    parts.push(format === 'markdown' ? renderMarkdownTable(maxHead, maxRows) : renderTable(maxHead, maxRows));
+  }
+  const failed = sweep.points.filter((p) => p.status === 'failed');
+  if (failed.length > 0)
+    parts.push(
+      `${failed.length} point(s) failed: ${failed.map((p) => `#${p.index + 1} (${p.reasons.join('; ')})`).join(', ')}`,
+    );
+  return parts.join('\n');
+}
+
+/** The sweep as CSV: one row per (point, engine), units in the column names. */
+export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): string {
+  const header = [
+    'sweep_id',
+    'point',
+    'rate_events_per_sec',
+    'engine',
+    'setting',
+    ...COLUMNS.map(([name]) => name),
+    'status',
+  ];
+  const rows = sweepRows(sweep, runs).map((row) => [
+    sweep.sweepId,
+    row.point,
+    row.rateEventsPerSec,
+    row.engine,
+    row.setting,
+    ...COLUMNS.map(([name]) => row.figures[name] ?? null),
+    row.status,
+  ]);
+  return formatCsv(header, rows);
+}

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Engine } from '../config/defaults.js';
+import type { JobSettings } from '../config/stack-config.js';
+import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from './store.js';
+
+/** Layout version of `sweep.json`. */
+export const SWEEP_SCHEMA_VERSION = 1;
+
+/** How one point of a sweep ended. */
+export type PointStatus = 'complete' | 'invalid' | 'interrupted' | 'failed';
+
+/** One point of a sweep as saved. */
+export interface SweepPointRecord {
+  /** 0-based position. */
+  index: number;
+  /** Offered rate, events/s. */
+  rateEventsPerSec: number;
+  /** Job settings in force. */
+  settings: JobSettings;
+  /** Each engine's setting in words. */
+  labels: Record<Engine, string>;
+  /** Runs made at this point (one per repeat), saved like any run under results/<run-id>/. */
+  runIds: string[];
+  /** How the point ended. */
+  status: PointStatus;
+  /** Why it is not complete; empty when complete. */
+  reasons: string[];
+}
+
+/** One engine's result of `--find-max-rate`. */
+export interface MaxRateResult {
+  /** Highest offered rate the engine sustained, events/s; null when it sustained none tried. */
+  sustainableRateEventsPerSec: number | null;
+  /** Lowest offered rate it did not sustain, events/s; null when it sustained every rate tried. */
+  firstUnsustainableRateEventsPerSec: number | null;
+  /** Every rate tried, in order, with the verdict and why. */
+  steps: { rateEventsPerSec: number; sustainable: boolean | null; runId: string | null; reasons: string[] }[];
+}
+
+/** A sweep as saved in `results/<sweep-id>/sweep.json`. */
+export interface SweepRecord {
+  /** Layout version. */
+  schemaVersion: typeof SWEEP_SCHEMA_VERSION;
+  /** Id of the sweep (same form as run ids). */
+  sweepId: string;
+  /** When it started / ended, ISO-8601 (ended null while going). */
+  startedAt: string;
+  endedAt: string | null;
+  /** What was asked. */
+  config: {
+    /** Engines measured. */
+    engines: Engine[];
+    /** Producing time per point, ms. */
+    durationMs: number;
+    /** Runs per point. */
+    repeat: number;
+    /** Engines one at a time. */
+    isolate: boolean;
+    /** p99 bound of a sustainable rate (`--find-max-rate`), µs; null without it. */
+    sloP99Us: number | null;
+  };
+  /** Every point, in order. */
+  points: SweepPointRecord[];
+  /** `--find-max-rate` result per engine; null without it. */
+  maxRate: Partial<Record<Engine, MaxRateResult>> | null;
+  /** Interrupted by Ctrl-C before every point ran. */
+  interrupted: boolean;
+}
+
+/** `results/<sweep-id>/sweep.json`. */
+export function sweepFile(resultsDir: string, sweepId: string): string {
+  return path.join(resultsDir, sweepId, 'sweep.json');
+}
+
+/** Saves the sweep (atomically; called after every point so a crash keeps the points done). */
+export async function writeSweep(resultsDir: string, record: SweepRecord): Promise<string> {
+  const file = sweepFile(resultsDir, record.sweepId);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+/** Loads a sweep, or undefined when `id` is not a sweep; a ConfigError for a damaged or newer file. */
+export function loadSweep(resultsDir: string, id: string): SweepRecord | undefined {
+  const file = sweepFile(resultsDir, id);
+  if (!existsSync(file)) return undefined;
+  let parsed: Partial<SweepRecord>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SweepRecord>;
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed.schemaVersion !== 'number' || parsed.schemaVersion > SWEEP_SCHEMA_VERSION || !Array.isArray(parsed.points)) {
+    throw new ConfigError(`${file} is not a sweep this crypto-bench can read (schema ${parsed.schemaVersion})`);
+  }
+  return parsed as SweepRecord;
+}
