@@ -43,17 +43,14 @@ export default class Record extends BaseCommand {
       throw new UsageError(`--out ${flags.out} has no extension; use a name like ticks.ndjson`);
     }
     const source = resolveSource({ ...flags, rate: 1, seed: 1 }, flags.duration);
-    const controller = new AbortController();
-    const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
-    process.on('SIGINT', onSigint);
-    try {
+    return this.interruptible(async (signal) => {
       const outcome = await recordTicks(
         {
           source,
           outFile: path.resolve(flags.out),
           durationMs: flags.duration,
           overwrite: flags.force,
-          signal: controller.signal,
+          signal,
         },
         this.progress(),
       );
@@ -63,8 +60,6 @@ export default class Record extends BaseCommand {
       if (outcome.problems.length > 0) this.log(`Source problems: ${outcome.problems.join('; ')}`);
       if (outcome.interrupted) process.exitCode = 130;
       return outcome;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   }
 }

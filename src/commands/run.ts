@@ -74,10 +74,7 @@ export default class Run extends BaseCommand {
         },
       );
     }
-    const controller = new AbortController();
-    const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
-    process.on('SIGINT', onSigint);
-    try {
+    return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runBenchmark(
         {
@@ -90,7 +87,7 @@ export default class Run extends BaseCommand {
           scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
           isolate: flags.isolate,
           repeat: flags.repeat,
-          signal: controller.signal,
+          signal,
         },
         this.progress(),
       );
@@ -98,8 +95,6 @@ export default class Run extends BaseCommand {
       if (outcome.runs.some((run) => run.status === 'interrupted')) process.exitCode = EXIT.interrupted;
       else if (outcome.runs.some((run) => run.status === 'invalid')) process.exitCode = EXIT.invalidRun;
       return outcome;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   }
 }

@@ -61,10 +61,7 @@ export default class Sweep extends BaseCommand {
       throw new UsageError(`--min-rate ${flags['min-rate']} is above --max-rate ${flags['max-rate']}`);
     if (flags.warmup !== undefined && flags.warmup >= flags.duration)
       throw new UsageError('--warmup must be shorter than --duration');
-    const controller = new AbortController();
-    const onSigint = () => (controller.signal.aborted ? process.exit(130) : controller.abort());
-    process.on('SIGINT', onSigint);
-    try {
+    return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runSweep(
         {
@@ -88,7 +85,7 @@ export default class Sweep extends BaseCommand {
           sloP99Us: flags['slo-p99'] * 1000,
           minRateEventsPerSec: flags['min-rate'],
           maxRateEventsPerSec: flags['max-rate'],
-          signal: controller.signal,
+          signal,
         },
         this.progress(),
       );
@@ -104,8 +101,6 @@ export default class Sweep extends BaseCommand {
       if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
       else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
       return outcome;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    });
   }
 }

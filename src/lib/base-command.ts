@@ -1,5 +1,5 @@
 import { Command, Errors } from '@oclif/core';
-import { CryptoBenchError } from './errors.js';
+import { CryptoBenchError, EXIT } from './errors.js';
 import type { ProgressOptions } from './render/progress.js';
 
 /**
@@ -12,6 +12,21 @@ export abstract class BaseCommand extends Command {
   /** How this invocation shows progress. */
   protected progress(): ProgressOptions {
     return { json: this.jsonEnabled() };
+  }
+
+  /**
+   * Runs long work that Ctrl-C may stop: the first Ctrl-C aborts the signal (the work stops cleanly and still
+   * saves what it measured), a second one exits at once.
+   */
+  protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const onSigint = () => (controller.signal.aborted ? process.exit(EXIT.interrupted) : controller.abort());
+    process.on('SIGINT', onSigint);
+    try {
+      return await work(controller.signal);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   }
 
   protected override async catch(

@@ -1,23 +1,16 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
 import { connect } from '../../src/lib/engines/postgres.js';
 import { engineTables } from '../../src/lib/engines/schema.js';
 import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import { json, runCli } from '../support/cli.js';
+import { e2eStack } from '../support/stack.js';
 import { CoinbaseStandin } from '../support/coinbase-standin.js';
 
-const PORT_BASE = 49092;
-// PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
-const stateDir = mkdtempSync(path.join(tmpdir(), 'cb-e2e-run-'));
-chmodSync(stateDir, 0o755);
-const resultsDir = path.join(stateDir, 'results');
-const stackArgs = ['--state-dir', stateDir, '--port-base', String(PORT_BASE)];
-const config = resolveStackConfig({ 'state-dir': stateDir, 'port-base': PORT_BASE });
+const { stateDir, resultsDir, stackArgs, config } = e2eStack('run', 49092);
 // Timings on a loaded 2-core machine are noisy; the run must not be declared invalid for that here.
 const runArgs = [
   ...stackArgs,
@@ -128,6 +121,13 @@ describe('crypto-bench run and compare', () => {
     );
     const table = await runCli(['compare', '--results-dir', resultsDir]);
     expect(table.stdout).toContain('spark / flink');
+  });
+
+  it('names a missing replay file and the fix, without touching the stack', async () => {
+    const result = await runCli(['run', ...runArgs, '--source', 'replay', '--file', '/nonexistent/ticks.ndjson']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('/nonexistent/ticks.ndjson');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('names an unknown run id and lists the known ones', async () => {

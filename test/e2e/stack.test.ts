@@ -1,11 +1,7 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/lib/config/defaults.js';
-import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
 import { connectProducer } from '../../src/lib/engines/kafka.js';
 import { connect } from '../../src/lib/engines/postgres.js';
 import { engineTables } from '../../src/lib/engines/schema.js';
@@ -15,13 +11,9 @@ import { isAlive } from '../../src/lib/runtime/processes.js';
 import { isListening } from '../../src/lib/runtime/ports.js';
 import type { StackStatus } from '../../src/lib/runtime/local-status.js';
 import { json, runCli } from '../support/cli.js';
+import { e2eStack } from '../support/stack.js';
 
-const PORT_BASE = 39092;
-// PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
-const stateDir = mkdtempSync(path.join(tmpdir(), 'cb-e2e-stack-'));
-chmodSync(stateDir, 0o755);
-const stackArgs = ['--state-dir', stateDir, '--port-base', String(PORT_BASE)];
-const config = resolveStackConfig({ 'state-dir': stateDir, 'port-base': PORT_BASE });
+const { stateDir, stackArgs, config } = e2eStack('stack', 39092);
 const RUN_ID = `e2e-${Date.now()}`;
 const VALID_EVENTS = 1000;
 const MALFORMED = [

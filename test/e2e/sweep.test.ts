@@ -1,16 +1,11 @@
-import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepOutcome } from '../../src/lib/bench/sweep.js';
 import { json, runCli } from '../support/cli.js';
+import { e2eStack } from '../support/stack.js';
 
-const PORT_BASE = 59092;
-// PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
-const stateDir = mkdtempSync(path.join(tmpdir(), 'cb-e2e-sweep-'));
-chmodSync(stateDir, 0o755);
-const resultsDir = path.join(stateDir, 'results');
-const stackArgs = ['--state-dir', stateDir, '--port-base', String(PORT_BASE)];
+const { stateDir, resultsDir, stackArgs } = e2eStack('sweep', 59092);
 
 describe('crypto-bench sweep', () => {
   beforeAll(async () => {

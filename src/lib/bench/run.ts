@@ -61,6 +61,8 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(options: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
+  // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
+  await createSource(options.source);
   const { status, startedStack } = await ensureStack(options.stack, progress);
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];

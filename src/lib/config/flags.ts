@@ -3,6 +3,12 @@ import { UsageError } from '../errors.js';
 import { DEFAULTS, ENGINES, type Engine } from './defaults.js';
 import { formatDurationMs, parseDurationMs, parseList } from './units.js';
 
+/** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
+export function orFail<T>(flag: string, parsed: T | string): T {
+  if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
+  return parsed;
+}
+
 /** A duration flag (`15s`, `500ms`, `5m`); bare numbers are read in `bareUnit`. Value in milliseconds. */
 export function durationFlag(options: {
   description: string;

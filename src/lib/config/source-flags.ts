@@ -5,13 +5,7 @@ import { parseSpeed } from '../producer/replay.js';
 import { parseBurst, type BurstSpec } from '../producer/schedule.js';
 import { SOURCE_KINDS, type SourceConfig } from '../producer/sources.js';
 import { DEFAULTS } from './defaults.js';
-import { durationFlag } from './flags.js';
-
-/** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
-function orFail<T>(flag: string, parsed: T | string): T {
-  if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
-  return parsed;
-}
+import { durationFlag, orFail } from './flags.js';
 
 const pairsFlag = Flags.custom<string[]>({
   description: `Pairs to produce [default: ${DEFAULTS.pairs.join(',')}]`,

@@ -1,12 +1,6 @@
 import { Flags } from '@oclif/core';
-import { UsageError } from '../errors.js';
-import { durationFlag } from './flags.js';
+import { durationFlag, orFail } from './flags.js';
 import { parseCountList, parseDurationList, parseTriggerList, type SparkTrigger } from './lists.js';
-
-function orFail<T>(flag: string, parsed: T | string): T {
-  if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
-  return parsed;
-}
 
 const triggerList = Flags.custom<SparkTrigger[]>({
   description: 'Spark triggers to sweep: 0 (as fast as possible), intervals, realtime (Real-Time Mode)',

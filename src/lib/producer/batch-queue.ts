@@ -1,3 +1,5 @@
+import { linkedController } from './timing.js';
+
 /**
  * A queue between callback-driven producers (sockets, poll loops) and one async consumer that takes
  * everything queued so far as one batch. Unbounded: live sources deliver tens of items per second.
@@ -45,5 +47,25 @@ export class BatchQueue<T> {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+  }
+}
+
+/**
+ * Runs `fill` (the source's poll or socket loop) against a fresh queue and yields its batches until `fill`
+ * ends or `signal` is aborted; on the way out the loop is stopped and awaited, so no work outlives the iteration.
+ */
+export async function* batchesOf<T>(
+  signal: AbortSignal,
+  fill: (queue: BatchQueue<T>, signal: AbortSignal) => Promise<unknown>,
+): AsyncGenerator<T[]> {
+  const queue = new BatchQueue<T>();
+  const { controller, dispose } = linkedController(signal);
+  const finished = fill(queue, controller.signal).finally(() => queue.close());
+  try {
+    yield* queue.batches(controller.signal);
+  } finally {
+    controller.abort();
+    dispose();
+    await finished;
   }
 }

@@ -1,5 +1,5 @@
 import { describe } from '../errors.js';
-import { BatchQueue } from './batch-queue.js';
+import { batchesOf, type BatchQueue } from './batch-queue.js';
 import { nowUs } from './clock.js';
 import { parseIsoTimeUs } from './iso-time.js';
 import {
@@ -11,7 +11,7 @@ import {
   type Tick,
   type TickSource,
 } from './source.js';
-import { backoffDelayMs, linkedController, sleepMs, sleepUntilUs, type BackoffOptions } from './timing.js';
+import { backoffDelayMs, sleepMs, sleepUntilUs, type BackoffOptions } from './timing.js';
 
 /** Coinbase Exchange's public REST API. */
 export const COINBASE_REST_URL = 'https://api.exchange.coinbase.com';
@@ -72,21 +72,11 @@ export class CoinbaseRestSource implements TickSource {
   }
 
   /** Batches of new ticks as polls complete, until every pair is dropped or `signal` is aborted. */
-  async *ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
-    const queue = new BatchQueue<Tick>();
-    const { controller, dispose } = linkedController(signal);
+  ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
     const startUs = nowUs();
-    const polls = Promise.all(
-      this.pairs.map((pair) => this.pollPair(pair, startUs, queue, controller.signal)),
+    return batchesOf<Tick>(signal, (queue, stop) =>
+      Promise.all(this.pairs.map((pair) => this.pollPair(pair, startUs, queue, stop))),
     );
-    const finished = polls.finally(() => queue.close());
-    try {
-      yield* queue.batches(controller.signal);
-    } finally {
-      controller.abort();
-      dispose();
-      await finished;
-    }
   }
 
   /** A snapshot of the counters. */

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { BatchQueue } from './batch-queue.js';
+import { batchesOf, type BatchQueue } from './batch-queue.js';
 import { nowUs } from './clock.js';
 import { parseIsoTimeUs } from './iso-time.js';
 import {
@@ -11,7 +11,7 @@ import {
   type Tick,
   type TickSource,
 } from './source.js';
-import { backoffDelayMs, linkedController, sleepMs, type BackoffOptions } from './timing.js';
+import { backoffDelayMs, sleepMs, type BackoffOptions } from './timing.js';
 
 /** Coinbase Exchange's public WebSocket feed. */
 export const COINBASE_WS_URL = 'wss://ws-feed.exchange.coinbase.com';
@@ -57,17 +57,8 @@ export class CoinbaseWsSource implements TickSource {
   }
 
   /** Batches of ticks as they arrive, until every pair is dropped or `signal` is aborted. */
-  async *ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
-    const queue = new BatchQueue<Tick>();
-    const { controller, dispose } = linkedController(signal);
-    const finished = this.connectLoop(queue, controller.signal).finally(() => queue.close());
-    try {
-      yield* queue.batches(controller.signal);
-    } finally {
-      controller.abort();
-      dispose();
-      await finished;
-    }
+  ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
+    return batchesOf<Tick>(signal, (queue, stop) => this.connectLoop(queue, stop));
   }
 
   /** A snapshot of the counters. */

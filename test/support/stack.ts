@@ -1,0 +1,26 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveStackConfig, type StackConfig } from '../../src/lib/config/stack-config.js';
+
+/** Where one e2e test file keeps its own stack: a fresh state dir and a port base of its own. */
+export interface E2eStack {
+  stateDir: string;
+  resultsDir: string;
+  /** `--state-dir … --port-base …` for every CLI call. */
+  stackArgs: string[];
+  config: StackConfig;
+}
+
+/** A fresh stack location for a test file; each file passes its own port base so files never collide. */
+export function e2eStack(name: string, portBase: number): E2eStack {
+  const stateDir = mkdtempSync(path.join(tmpdir(), `cb-e2e-${name}-`));
+  // PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
+  chmodSync(stateDir, 0o755);
+  return {
+    stateDir,
+    resultsDir: path.join(stateDir, 'results'),
+    stackArgs: ['--state-dir', stateDir, '--port-base', String(portBase)],
+    config: resolveStackConfig({ 'state-dir': stateDir, 'port-base': portBase }),
+  };
+}
