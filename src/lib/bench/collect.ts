@@ -2,10 +2,12 @@ import type pg from 'pg';
 import type { Engine } from '../config/defaults.js';
 import { engineTables } from '../engines/schema.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
+import { percentileCont, sortAscending } from '../metrics/summary.js';
+import { secondIndexOf } from '../metrics/throughput.js';
 import type { WindowUs } from '../metrics/window.js';
 import type { EngineSecond, Stage } from '../results/record.js';
 
-/** Rows fetched per round trip when streaming latencies out of PostgreSQL. */
+/** Rows fetched per round trip when streaming a run out of PostgreSQL. */
 const FETCH_ROWS = 50_000;
 
 /** Latency histograms of one engine over the rows produced in a window. */
@@ -16,104 +18,96 @@ export interface EngineLatencies {
   stages: Record<Stage, LatencyRecorder>;
 }
 
+/** Everything read from one engine's table for a run, in one pass. */
+export interface EngineCollection {
+  /** Latencies of the rows produced in the window: every row, not a sample. */
+  latencies: EngineLatencies;
+  /** Distinct rows of the run in the table (the primary key makes every row distinct). */
+  committedRows: number;
+  /** Rows whose commit time lies in the window. */
+  committedInWindowRows: number;
+  /** Per second of commit time since `originUs`: rows committed and their end-to-end p50/p99. */
+  perSecond: Map<number, Omit<EngineSecond, 'freshnessUs'>>;
+}
+
 /**
- * Streams every committed row of a run whose `produced_at` lies in the window through a server-side cursor
- * (never the whole table in memory) into histograms: all rows, not a sample.
+ * Streams every committed row of a run through a server-side cursor (never the whole result set in one
+ * message) and computes, in one pass over PostgreSQL's commit timestamps: the latency histograms of the rows
+ * produced in the window, the counts, and the per-second series (percentiles as percentile_cont).
  */
-export async function collectLatencies(
+export async function collectEngine(
   client: pg.Client,
   engine: Engine,
   runId: string,
   window: WindowUs,
-): Promise<EngineLatencies> {
-  const result: EngineLatencies = {
+  originUs: number,
+): Promise<EngineCollection> {
+  const latencies: EngineLatencies = {
     endToEnd: new LatencyRecorder(),
     stages: { kafka: new LatencyRecorder(), engine: new LatencyRecorder(), sink: new LatencyRecorder() },
   };
-  const table = engineTables(engine).timed;
+  const seconds = new Map<number, number[]>();
+  let committedRows = 0;
+  let committedInWindowRows = 0;
   await client.query('BEGIN READ ONLY');
   try {
     await client.query(
-      `DECLARE latencies NO SCROLL CURSOR FOR
-       SELECT commit_us - produced_at_us, kafka_ts_us - produced_at_us, engine_ts_us - kafka_ts_us, commit_us - engine_ts_us
-       FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2 AND produced_at_us < $3`,
-      [runId, window.startUs, window.endUs],
+      `DECLARE run_rows NO SCROLL CURSOR FOR
+       SELECT produced_at_us, commit_us, kafka_ts_us, engine_ts_us FROM ${engineTables(engine).timed} WHERE run_id = $1`,
+      [runId],
     );
     for (;;) {
       const batch = await client.query<string[]>({
-        text: `FETCH ${FETCH_ROWS} FROM latencies`,
+        text: `FETCH ${FETCH_ROWS} FROM run_rows`,
         rowMode: 'array',
       });
       for (const row of batch.rows) {
-        result.endToEnd.record(Number(row[0]));
-        result.stages.kafka.record(Number(row[1]));
-        result.stages.engine.record(Number(row[2]));
-        result.stages.sink.record(Number(row[3]));
+        const producedUs = Number(row[0]);
+        const commitUs = Number(row[1]);
+        const kafkaUs = Number(row[2]);
+        const engineUs = Number(row[3]);
+        committedRows++;
+        if (commitUs >= window.startUs && commitUs < window.endUs) committedInWindowRows++;
+        const second = secondIndexOf(commitUs, originUs);
+        let values = seconds.get(second);
+        if (!values) seconds.set(second, (values = []));
+        values.push(commitUs - producedUs);
+        if (producedUs < window.startUs || producedUs >= window.endUs) continue;
+        latencies.endToEnd.record(commitUs - producedUs);
+        latencies.stages.kafka.record(kafkaUs - producedUs);
+        latencies.stages.engine.record(engineUs - kafkaUs);
+        latencies.stages.sink.record(commitUs - engineUs);
       }
       if (batch.rows.length < FETCH_ROWS) break;
     }
   } finally {
     await client.query('COMMIT');
   }
-  return result;
+  return { latencies, committedRows, committedInWindowRows, perSecond: summarizeSeconds(seconds) };
 }
 
-/** Row counts of one engine for a run. */
-export interface EngineCounts {
-  /** Distinct rows of the run in the table (the primary key makes every row distinct). */
-  committedRows: number;
-  /** Rows whose commit time lies in the window. */
-  committedInWindowRows: number;
-  /** Dead-lettered records the engine wrote while the run was going (dead letters carry no run id). */
-  deadLetteredRows: number;
-}
-
-/** Counts committed rows (all, and in the window) and dead letters written during the run. */
-export async function collectCounts(
-  client: pg.Client,
-  engine: Engine,
-  runId: string,
-  window: WindowUs,
-  runSpan: WindowUs,
-): Promise<EngineCounts> {
-  const t = engineTables(engine);
-  const rows = await client.query<{ all: string; in_window: string }>(
-    `SELECT count(*) AS all, count(*) FILTER (WHERE commit_us >= $2 AND commit_us < $3) AS in_window
-     FROM ${t.timed} WHERE run_id = $1`,
-    [runId, window.startUs, window.endUs],
-  );
-  const dead = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${t.deadLetters} WHERE engine_ts_us >= $1 AND engine_ts_us < $2`,
-    [runSpan.startUs, runSpan.endUs],
-  );
-  return {
-    committedRows: Number(rows.rows[0]?.all ?? 0),
-    committedInWindowRows: Number(rows.rows[0]?.in_window ?? 0),
-    deadLetteredRows: Number(dead.rows[0]?.n ?? 0),
-  };
-}
-
-/** Committed rate and latency percentiles per second of commit time, computed by PostgreSQL. */
-export async function collectPerSecond(
-  client: pg.Client,
-  engine: Engine,
-  runId: string,
-  originUs: number,
-): Promise<Map<number, Omit<EngineSecond, 'freshnessUs'>>> {
-  const result = await client.query<{ s: string; n: string; p50: number; p99: number }>(
-    `SELECT floor((commit_us - $2) / 1000000.0) AS s, count(*) AS n,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99
-     FROM ${engineTables(engine).timed} WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
-    [runId, originUs],
-  );
-  const seconds = new Map<number, Omit<EngineSecond, 'freshnessUs'>>();
-  for (const row of result.rows) {
-    seconds.set(Number(row.s), {
-      committedRateEventsPerSec: Number(row.n),
-      p50Us: Number(row.p50),
-      p99Us: Number(row.p99),
+function summarizeSeconds(seconds: Map<number, number[]>): Map<number, Omit<EngineSecond, 'freshnessUs'>> {
+  const summary = new Map<number, Omit<EngineSecond, 'freshnessUs'>>();
+  for (const [second, values] of seconds) {
+    const sorted = sortAscending(values);
+    summary.set(second, {
+      committedRateEventsPerSec: values.length,
+      p50Us: percentileCont(sorted, 0.5),
+      p99Us: percentileCont(sorted, 0.99),
     });
   }
-  return seconds;
+  return summary;
+}
+
+/** Dead-lettered records an engine wrote while the run was going (dead letters carry no run id). */
+export async function countDeadLetters(
+  client: pg.Client,
+  engine: Engine,
+  runSpan: WindowUs,
+): Promise<number> {
+  const dead = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${engineTables(engine).deadLetters} WHERE engine_ts_us >= $1 AND engine_ts_us < $2`,
+    [runSpan.startUs, runSpan.endUs],
+  );
+  return Number(dead.rows[0]?.n ?? 0);
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Engine } from '../config/defaults.js';
 import { describe } from '../errors.js';
+import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
 import { assessCompleteness } from '../metrics/completeness.js';
 import { summarizeCost } from '../metrics/cost.js';
@@ -16,7 +17,7 @@ import {
   type RunRecord,
   type TimeseriesPoint,
 } from '../results/record.js';
-import { collectCounts, collectLatencies, collectPerSecond } from './collect.js';
+import { collectEngine, countDeadLetters, type EngineCollection } from './collect.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
 
@@ -78,18 +79,23 @@ export async function finishRecord(
       );
     }
     failed += report.failed;
-    for (const engine of segment.engines) {
-      engines[engine] = await engineResult(
-        client,
-        engine,
-        segment.eventRunId,
-        window,
-        span,
-        report,
-        segment.monitor,
-      );
-    }
-    const points = await timeseries(client, segment.engines, segment.eventRunId, span, segment.monitor);
+    // One connection per engine: PostgreSQL reads the engines' tables in parallel.
+    const results = await Promise.all(
+      segment.engines.map(async (engine) => {
+        const own = await connect(options.stack);
+        try {
+          return await engineResult(own, engine, segment.eventRunId, window, span, report, segment.monitor);
+        } finally {
+          await own.end();
+        }
+      }),
+    );
+    const perEngine = new Map<Engine, EngineCollection['perSecond']>();
+    segment.engines.forEach((engine, i) => {
+      engines[engine] = results[i]?.result;
+      perEngine.set(engine, results[i]?.perSecond ?? new Map());
+    });
+    const points = timeseries(segment.engines, perEngine, span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
@@ -165,14 +171,20 @@ async function engineResult(
   span: WindowUs,
   report: RawProducerReport,
   monitor: RunMonitor,
-): Promise<EngineResult> {
+): Promise<{ result: EngineResult; perSecond: EngineCollection['perSecond'] }> {
   const result = emptyEngineResult();
+  let perSecond: EngineCollection['perSecond'] = new Map();
   try {
-    const latencies = await collectLatencies(client, engine, runId, window);
-    const counts = await collectCounts(client, engine, runId, window, {
-      startUs: span.startUs,
-      endUs: Date.now() * 1000,
-    });
+    const collected = await collectEngine(client, engine, runId, window, span.startUs);
+    perSecond = collected.perSecond;
+    const latencies = collected.latencies;
+    const counts = {
+      ...collected,
+      deadLetteredRows: await countDeadLetters(client, engine, {
+        startUs: span.startUs,
+        endUs: Date.now() * 1000,
+      }),
+    };
     result.latency = latencies.endToEnd.summarize();
     result.histograms.endToEnd = latencies.endToEnd.serialize();
     for (const stage of ['kafka', 'engine', 'sink'] as const) {
@@ -199,7 +211,7 @@ async function engineResult(
   } catch (error) {
     result.problems.push(`could not read ${engineTables(engine).timed}: ${describe(error)}`);
   }
-  return result;
+  return { result, perSecond };
 }
 
 /**
@@ -224,20 +236,14 @@ async function rowDifference(
   return recorder.summarize();
 }
 
-async function timeseries(
-  client: pg.Client,
+function timeseries(
   engines: Engine[],
-  runId: string,
+  perEngine: Map<Engine, EngineCollection['perSecond']>,
   span: WindowUs,
   monitor: RunMonitor,
-): Promise<TimeseriesPoint[]> {
-  const perEngine = new Map<Engine, Awaited<ReturnType<typeof collectPerSecond>>>();
+): TimeseriesPoint[] {
   let lastSecond = Math.floor((span.endUs - span.startUs) / 1e6);
-  for (const engine of engines) {
-    const seconds = await collectPerSecond(client, engine, runId, span.startUs).catch(() => new Map());
-    perEngine.set(engine, seconds);
-    lastSecond = Math.max(lastSecond, ...seconds.keys());
-  }
+  for (const seconds of perEngine.values()) lastSecond = Math.max(lastSecond, ...seconds.keys());
   const points: TimeseriesPoint[] = [];
   for (let second = 0; second <= lastSecond; second++) {
     const startUs = span.startUs + second * 1_000_000;
