@@ -124,7 +124,14 @@ describe('crypto-bench run and compare', () => {
   });
 
   it('names a missing replay file and the fix, without touching the stack', async () => {
-    const result = await runCli(['run', ...runArgs, '--source', 'replay', '--file', '/nonexistent/ticks.ndjson']);
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--source',
+      'replay',
+      '--file',
+      '/nonexistent/ticks.ndjson',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('/nonexistent/ticks.ndjson');
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -23,7 +23,8 @@ export function runCli(
       {
         cwd: ROOT,
         timeout: options.timeoutMs ?? 600_000,
-        env: { ...process.env, ...options.env },
+        // Wide enough that oclif never wraps a message in the middle of what a test looks for.
+        env: { ...process.env, OCLIF_COLUMNS: '1000', ...options.env },
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
