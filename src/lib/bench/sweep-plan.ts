@@ -1,7 +1,7 @@
 import type { Engine } from '../config/defaults.js';
 import type { SparkTrigger } from '../config/lists.js';
 import type { JobSettings } from '../config/stack-config.js';
-import { formatDurationMs } from '../config/units.js';
+import { flinkLabel, sparkLabel } from '../render/settings.js';
 
 /** The lists a sweep was asked to cover; an empty list leaves that setting at the stack's value. */
 export interface SweepAxes {
@@ -27,18 +27,6 @@ export interface SweepPoint {
   settings: JobSettings;
   /** Label of each engine's setting at this point, e.g. spark "trigger 5s", flink "buffer 100ms, batch 1000/200ms". */
   labels: Record<Engine, string>;
-}
-
-/** Spark's setting in words. */
-export function sparkLabel(settings: JobSettings): string {
-  return settings.sparkRealtime
-    ? 'trigger realtime'
-    : `trigger ${settings.sparkTriggerMs === 0 ? '0' : formatDurationMs(settings.sparkTriggerMs)}`;
-}
-
-/** Flink's settings in words. */
-export function flinkLabel(settings: JobSettings): string {
-  return `buffer ${formatDurationMs(settings.flinkBufferTimeoutMs)}, batch ${settings.flinkBatchSize}/${formatDurationMs(settings.flinkBatchIntervalMs)}`;
 }
 
 /**

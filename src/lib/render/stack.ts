@@ -1,5 +1,6 @@
 import type { DownResult } from '../runtime/local-down.js';
 import type { StackStatus } from '../runtime/local-status.js';
+import { flinkLabel, sparkLabel } from './settings.js';
 import { formatBytes, renderTable } from './table.js';
 
 /** The `status` table plus endpoints. */
@@ -16,7 +17,12 @@ export function renderStatus(status: StackStatus): string {
     s.logFile,
   ]);
   const table = renderTable(['service', 'pid', 'port', 'health', 'version', 'memory', 'log'], rows);
-  return [table, renderEndpoints(status), `Total memory: ${formatBytes(status.totalRssBytes)}`].join('\n');
+  const settings = status.jobs
+    ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}`
+    : '';
+  return [table, renderEndpoints(status), settings, `Total memory: ${formatBytes(status.totalRssBytes)}`]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Endpoint lines. */

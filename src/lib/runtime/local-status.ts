@@ -1,4 +1,5 @@
 import { DEFAULTS, SERVICES, type ServiceName } from '../config/defaults.js';
+import type { JobSettings } from '../config/stack-config.js';
 import { isListening } from './ports.js';
 import { isOurs } from './processes.js';
 import { treeRssBytes } from './proc-stats.js';
@@ -55,6 +56,8 @@ export interface StackStatus {
   endpoints?: Endpoints;
   /** Sum of resident memory of every live service, bytes. */
   totalRssBytes: number;
+  /** Settings the jobs run with (trigger, buffer timeout, batching). */
+  jobs?: JobSettings;
 }
 
 /** Reads the state directory and checks each recorded process and port. */
