@@ -1,6 +1,7 @@
 package dev.cryptobench.common;
 
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 
 /** What every job's {@code main} does first: parse its arguments and check its sink, or exit with a clear message. */
@@ -43,8 +44,13 @@ public final class Cli {
 
     /** Checks the sink with {@link SinkPreflight}, or logs why it cannot be used and exits 3. */
     public static void checkSinkOrExit(SinkConfig sink, Logger log) {
+        checkSinkOrExit(sink, List.of(), log);
+    }
+
+    /** Like {@link #checkSinkOrExit(SinkConfig, Logger)}, checking {@code more} statements as well. */
+    public static void checkSinkOrExit(SinkConfig sink, List<SinkPreflight.Insert> more, Logger log) {
         try {
-            SinkPreflight.check(sink, DATABASE_WAIT_MS);
+            SinkPreflight.check(sink, more, DATABASE_WAIT_MS);
         } catch (FatalSinkException e) {
             log.error("crypto-bench: {}", e.getMessage());
             System.exit(EXIT_CONFIG);

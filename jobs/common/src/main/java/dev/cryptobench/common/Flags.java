@@ -2,6 +2,7 @@ package dev.cryptobench.common;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -71,6 +72,22 @@ public final class Flags {
     public int integer(String name, int defaultValue, int min, int max) throws UsageException {
         String value = values.get(name);
         return value == null ? defaultValue : (int) parseLong(name, value, min, max);
+    }
+
+    /** A {@code true|false} flag. */
+    public boolean bool(String name, boolean defaultValue) throws UsageException {
+        String value = values.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new UsageException(name + " must be true or false, got '" + value + "'");
+        }
     }
 
     /** An optional long flag within {@code [min, max]}. */

@@ -3,12 +3,13 @@ package dev.cryptobench.common;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks, before a job consumes anything, that PostgreSQL accepts its two inserts: the credentials, the
- * database, both tables and their columns. The server parses each statement without running it. A database
+ * Checks, before a job consumes anything, that PostgreSQL accepts its inserts: the credentials, the
+ * database, every table and its columns. The server parses each statement without running it. A database
  * that is not up yet is waited for; a configuration error fails at once, naming the table.
  */
 public final class SinkPreflight {
@@ -17,8 +18,19 @@ public final class SinkPreflight {
 
     private SinkPreflight() {}
 
-    /** Returns when both statements are accepted; throws when they cannot be, now or after {@code waitMs}. */
-    public static void check(SinkConfig sink, long waitMs) throws FatalSinkException {
+    /**
+     * A statement a job will run besides the raw and dead-letter inserts, such as a gold upsert.
+     *
+     * @param table the table it writes, named in the error
+     * @param sql   the statement
+     */
+    public record Insert(String table, String sql) {}
+
+    /**
+     * Returns when the raw and dead-letter inserts and {@code more} are accepted; throws when they cannot be,
+     * now or after {@code waitMs}.
+     */
+    public static void check(SinkConfig sink, List<Insert> more, long waitMs) throws FatalSinkException {
         long deadline = System.currentTimeMillis() + waitMs;
         Backoff backoff = new Backoff();
         while (true) {
@@ -26,6 +38,9 @@ public final class SinkPreflight {
                 describe(connection, sink, sink.table(), SinkStatements.insertPrice(sink.table()));
                 describe(connection, sink, sink.deadLetterTable(),
                         SinkStatements.insertDeadLetter(sink.deadLetterTable()));
+                for (Insert insert : more) {
+                    describe(connection, sink, insert.table(), insert.sql());
+                }
                 connection.rollback();
                 return;
             } catch (SQLException e) {

@@ -2,6 +2,7 @@ package dev.cryptobench.flink;
 
 import dev.cryptobench.common.CommonArgs;
 import dev.cryptobench.common.Flags;
+import dev.cryptobench.common.GoldArgs;
 import dev.cryptobench.common.SinkStatements;
 import dev.cryptobench.common.UsageException;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param checkpointIntervalMs checkpoint interval; Kafka offsets are committed on each checkpoint
  * @param parallelism          job parallelism (and task slots of the MiniCluster)
  * @param uiPort               port of the Flink web UI and REST API
+ * @param gold                 whether to compute the gold tables, and the watermark
  */
 public record FlinkArgs(
         CommonArgs common,
@@ -26,7 +28,8 @@ public record FlinkArgs(
         long batchIntervalMs,
         long checkpointIntervalMs,
         int parallelism,
-        int uiPort) {
+        int uiPort,
+        GoldArgs gold) {
 
     static final String ENGINE = "flink";
 
@@ -39,7 +42,8 @@ public record FlinkArgs(
             "  --batch-interval-ms MS        flush a JDBC batch that is not full after MS, 0 = never (default 200)",
             "  --checkpoint-interval-ms MS   checkpoint interval, at least 10 (default 10000)",
             "  --parallelism N               job parallelism (default 1)",
-            "  --ui-port PORT                Flink web UI / REST port (default 8081)");
+            "  --ui-port PORT                Flink web UI / REST port (default 8081)",
+            GoldArgs.usage(ENGINE));
 
     private static final List<String> FLAGS = flags();
 
@@ -53,13 +57,15 @@ public record FlinkArgs(
                 flags.integer("--batch-interval-ms", 200, 0, Integer.MAX_VALUE),
                 flags.integer("--checkpoint-interval-ms", 10_000, 10, Integer.MAX_VALUE),
                 flags.integer("--parallelism", 1, 1, 256),
-                flags.integer("--ui-port", 8081, 1, 65535));
+                flags.integer("--ui-port", 8081, 1, 65535),
+                GoldArgs.from(flags, ENGINE, true));
     }
 
     private static List<String> flags() {
         List<String> all = new ArrayList<>(CommonArgs.FLAGS);
         all.addAll(List.of("--buffer-timeout-ms", "--batch-size", "--batch-interval-ms", "--checkpoint-interval-ms",
                 "--parallelism", "--ui-port"));
+        all.addAll(GoldArgs.FLAGS);
         return List.copyOf(all);
     }
 }

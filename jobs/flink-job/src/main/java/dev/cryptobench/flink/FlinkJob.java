@@ -2,12 +2,18 @@ package dev.cryptobench.flink;
 
 import dev.cryptobench.common.Cli;
 import dev.cryptobench.common.DeadLetter;
+import dev.cryptobench.common.GoldArgs;
+import dev.cryptobench.common.GoldRow;
+import dev.cryptobench.common.GoldStatements;
+import dev.cryptobench.common.GoldWindow;
 import dev.cryptobench.common.KafkaMessage;
 import dev.cryptobench.common.PriceRow;
 import dev.cryptobench.common.SinkConfig;
 import dev.cryptobench.common.SinkStatements;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -22,6 +28,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -36,9 +43,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Flink DataStream job on a local MiniCluster with the web UI: Kafka topic to {@code crypto_prices_flink}
- * through Flink's JDBC sink, malformed records to {@code dead_letters_flink}. Failures restart the job
- * (exponential delay); Kafka offsets are committed on checkpoints, so a new run resumes where the last
- * checkpoint left off.
+ * through Flink's JDBC sink, malformed records to {@code dead_letters_flink}, and (unless {@code --gold false})
+ * the gold aggregates to {@code gold_10min_metrics_flink} and {@code gold_hourly_metrics_flink}. Failures
+ * restart the job (exponential delay); Kafka offsets are committed on checkpoints, so a new run resumes where
+ * the last checkpoint left off.
  */
 public final class FlinkJob {
 
@@ -52,7 +60,7 @@ public final class FlinkJob {
     public static void main(String[] args) throws Exception {
         FlinkArgs options = Cli.parseOrExit(args, FlinkArgs::fromArgs, FlinkArgs.USAGE);
         SinkConfig sink = options.common().sink();
-        Cli.checkSinkOrExit(sink, LOG);
+        Cli.checkSinkOrExit(sink, options.gold().inserts(), LOG);
 
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(options));
@@ -67,21 +75,24 @@ public final class FlinkJob {
                 .withBatchIntervalMs(options.batchIntervalMs())
                 .withMaxRetries(JDBC_MAX_RETRIES)
                 .build();
-        build(messages,
-                JdbcSink.<PriceRow>builder()
-                        .withQueryStatement(SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder())
-                        .withExecutionOptions(batching)
-                        .buildAtLeastOnce(connection(sink)),
-                JdbcSink.<DeadLetter>builder()
-                        .withQueryStatement(SinkStatements.insertDeadLetter(sink.deadLetterTable()),
-                                new DeadLetterStatementBuilder())
-                        .withExecutionOptions(batching)
-                        .buildAtLeastOnce(connection(sink)));
+        DataStream<PriceRow> parsed = build(messages,
+                jdbcSink(sink, batching, SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder()),
+                jdbcSink(sink, batching, SinkStatements.insertDeadLetter(sink.deadLetterTable()),
+                        new DeadLetterStatementBuilder()));
+        GoldArgs gold = options.gold();
+        if (gold.enabled()) {
+            Map<GoldWindow, Sink<GoldRow>> goldSinks = new EnumMap<>(GoldWindow.class);
+            for (GoldWindow window : GoldWindow.values()) {
+                goldSinks.put(window, jdbcSink(sink, batching, GoldStatements.upsert(gold.table(window)),
+                        new GoldRowStatementBuilder()));
+            }
+            FlinkGold.build(parsed, gold.watermarkDelay(), goldSinks);
+        }
 
         JobClient job = env.executeAsync("crypto-bench-flink");
         awaitRunning(job);
-        LOG.info("crypto-bench: flink job running (topic={} table={} job={} ui=http://127.0.0.1:{})",
-                options.common().topic(), sink.table(), job.getJobID(), options.uiPort());
+        LOG.info("crypto-bench: flink job running (topic={} table={} gold={} job={} ui=http://127.0.0.1:{})",
+                options.common().topic(), sink.table(), options.gold().enabled(), job.getJobID(), options.uiPort());
         try {
             job.getJobExecutionResult().get();
         } catch (ExecutionException e) {
@@ -92,19 +103,26 @@ public final class FlinkJob {
     }
 
     /**
-     * The pipeline: parse every message; valid events to {@code prices}, malformed ones to
-     * {@code deadLetters}. Sources and sinks come from the caller, so tests can run it on test ones.
+     * The raw pipeline: parse every message; valid events, keyed by symbol, to {@code prices}, malformed ones to
+     * {@code deadLetters}. Returns the parsed events for the gold branch. Sources and sinks come from the caller,
+     * so tests can run it on test ones.
+     *
+     * <p>The key-by puts a network exchange between parsing and the price sink (hash-partitioned edges are never
+     * chained, even at parallelism 1), so the buffer timeout decides how long parsed rows wait in a network
+     * buffer; it also keeps each symbol's rows in order. Dead letters stay chained to the parser.
      */
-    static void build(DataStream<KafkaMessage> messages, Sink<PriceRow> prices, Sink<DeadLetter> deadLetters) {
+    static DataStream<PriceRow> build(DataStream<KafkaMessage> messages, Sink<PriceRow> prices,
+            Sink<DeadLetter> deadLetters) {
         SingleOutputStreamOperator<PriceRow> parsed = messages
                 .process(new ParseEvents())
                 .name("parse")
                 .uid("parse-events");
-        parsed.sinkTo(prices).name("prices").uid("sink-prices");
+        parsed.keyBy(new SymbolOf()).sinkTo(prices).name("prices").uid("sink-prices");
         parsed.getSideOutput(ParseEvents.DEAD_LETTERS)
                 .sinkTo(deadLetters)
                 .name("dead-letters")
                 .uid("sink-dead-letters");
+        return parsed;
     }
 
     /**
@@ -149,6 +167,15 @@ public final class FlinkJob {
                 .setDeserializer(new KafkaMessageDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
+    }
+
+    /** Flink's at-least-once JDBC sink for {@code sql}; replays are harmless (every statement skips or upserts). */
+    private static <T> Sink<T> jdbcSink(SinkConfig sink, JdbcExecutionOptions batching, String sql,
+            JdbcStatementBuilder<T> binder) {
+        return JdbcSink.<T>builder()
+                .withQueryStatement(sql, binder)
+                .withExecutionOptions(batching)
+                .buildAtLeastOnce(connection(sink));
     }
 
     private static JdbcConnectionOptions connection(SinkConfig sink) {

@@ -1,9 +1,11 @@
 package dev.cryptobench.flink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cryptobench.common.GoldWindow;
 import dev.cryptobench.common.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +43,16 @@ class FlinkArgsTest {
     @Test
     void reads_every_flink_flag() throws Exception {
         FlinkArgs args = parse("--buffer-timeout-ms", "0", "--batch-size", "200", "--batch-interval-ms", "0",
-                "--checkpoint-interval-ms", "5000", "--parallelism", "2", "--ui-port", "18081");
+                "--checkpoint-interval-ms", "5000", "--parallelism", "2", "--ui-port", "18081",
+                "--gold", "false", "--watermark-delay-ms", "2500");
         assertEquals(0, args.bufferTimeoutMs());
         assertEquals(200, args.batchSize());
         assertEquals(0, args.batchIntervalMs());
         assertEquals(5000, args.checkpointIntervalMs());
         assertEquals(2, args.parallelism());
         assertEquals(18081, args.uiPort());
+        assertFalse(args.gold().enabled());
+        assertEquals(2500, args.gold().watermarkDelayMs());
     }
 
     @Test
@@ -61,6 +66,9 @@ class FlinkArgsTest {
         assertEquals(8081, args.uiPort());
         assertEquals("crypto_prices_flink", args.common().sink().table());
         assertEquals("crypto-bench-flink", args.common().group());
+        assertTrue(args.gold().enabled());
+        assertEquals(10_000, args.gold().watermarkDelayMs());
+        assertEquals("gold_hourly_metrics_flink", args.gold().table(GoldWindow.HOURLY));
     }
 
     @ParameterizedTest
@@ -71,6 +79,8 @@ class FlinkArgsTest {
         "--checkpoint-interval-ms | 5    | --checkpoint-interval-ms must be between 10",
         "--parallelism            | 0    | --parallelism must be between 1",
         "--ui-port                | 70000| --ui-port must be between 1 and 65535",
+        "--gold                   | on   | --gold must be true or false",
+        "--watermark-delay-ms     | 1s   | --watermark-delay-ms must be an integer",
         "--trigger                | 5s   | unknown flag: --trigger",
     })
     void names_the_flag_with_a_bad_value(String flag, String value, String messageStart) {

@@ -2,14 +2,19 @@ package dev.cryptobench.flink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cryptobench.common.DeadLetter;
+import dev.cryptobench.common.GoldRow;
+import dev.cryptobench.common.GoldWindow;
 import dev.cryptobench.common.KafkaMessage;
 import dev.cryptobench.common.PriceRow;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -21,58 +26,128 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-/** Runs {@link FlinkJob#build} on a MiniCluster with a bounded test source and collecting sinks. */
+/**
+ * Runs {@link FlinkJob#build} and {@link FlinkGold#build} once on a MiniCluster with a bounded test source and
+ * collecting sinks; the end of the input moves the watermark to the end of time, so every window fires.
+ */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class FlinkPipelineTest {
+
+    private static final long MINUTE_US = 60_000_000L;
+    /** 2023-11-14T22:10:00Z, the start of a 10-minute window (and 10 minutes into an hour). */
+    private static final long T0 = 1_699_999_800_000_000L;
+
+    private static final CollectingSink<PriceRow> PRICES = new CollectingSink<>("prices");
+    private static final CollectingSink<DeadLetter> DEAD_LETTERS = new CollectingSink<>("dead");
+    private static final CollectingSink<GoldRow> GOLD_10MIN = new CollectingSink<>("gold-10min");
+    private static final CollectingSink<GoldRow> GOLD_HOURLY = new CollectingSink<>("gold-hourly");
 
     private static KafkaMessage message(String json, long offset) {
         return new KafkaMessage(json == null ? null : json.getBytes(StandardCharsets.UTF_8), 1, offset,
                 1_700_000_000_000_000L + offset);
     }
 
-    private static String event(long seq) {
-        return "{\"v\":1,\"run_id\":\"r\",\"seq\":" + seq + ",\"symbol\":\"ETH-USD\",\"price\":\"3000.10\","
-                + "\"size\":0.5,\"event_time\":1,\"intended_at\":2,\"produced_at\":3}";
+    private static String event(String runId, long seq, String symbol, String price, String size, long eventTimeUs) {
+        return "{\"v\":1,\"run_id\":\"" + runId + "\",\"seq\":" + seq + ",\"symbol\":\"" + symbol + "\",\"price\":\""
+                + price + "\",\"size\":" + size + ",\"event_time\":" + eventTimeUs
+                + ",\"intended_at\":2,\"produced_at\":3}";
     }
 
-    @Test
-    void sends_valid_events_to_the_price_sink_and_malformed_ones_to_the_dead_letter_sink() throws Exception {
+    @BeforeAll
+    static void runPipeline() throws Exception {
         Configuration conf = new Configuration();
         // Every record type must have a Flink serializer of its own, not the Kryo fallback.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-
+        // ETH trades in window [T0, T0+10m) arrive out of order (within the watermark delay); one BTC trade at
+        // T0+12m opens the next 10-minute window; a probe and malformed records must not count.
         List<KafkaMessage> input = List.of(
-                message(event(0), 10), message("{broken", 11), message(event(1), 12), message(null, 13),
-                message("{\"v\":2}", 14));
-        CollectingSink<PriceRow> prices = new CollectingSink<>("prices");
-        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("dead");
-        FlinkJob.build(env.fromData(input, TypeInformation.of(KafkaMessage.class)), prices, deadLetters);
+                message(event("r", 0, "ETH-USD", "3000.10", "0.5", T0 + 2 * MINUTE_US), 10),
+                message("{broken", 11),
+                message(event("r", 1, "ETH-USD", "2990.00", "1.5", T0 + MINUTE_US), 12),
+                message(null, 13),
+                message("{\"v\":2}", 14),
+                message(event("probe-x", 0, "PROBE", "0", "0", T0 + 3 * MINUTE_US), 15),
+                message(event("r", 2, "ETH-USD", "3010.00", "1", T0 + 9 * MINUTE_US), 16),
+                message(event("r", 3, "BTC-USD", "60000", "0", T0 + 12 * MINUTE_US), 17));
+        DataStream<PriceRow> parsed = FlinkJob.build(
+                env.fromData(input, TypeInformation.of(KafkaMessage.class)), PRICES, DEAD_LETTERS);
+        Map<GoldWindow, Sink<GoldRow>> gold = new EnumMap<>(GoldWindow.class);
+        gold.put(GoldWindow.TEN_MINUTES, GOLD_10MIN);
+        gold.put(GoldWindow.HOURLY, GOLD_HOURLY);
+        FlinkGold.build(parsed, Duration.ofSeconds(10), gold);
         env.execute("pipeline-test");
+    }
 
-        List<PriceRow> rows = prices.results();
+    @Test
+    void sends_valid_events_to_the_price_sink() {
+        List<PriceRow> rows = PRICES.results();
         rows.sort(Comparator.comparingLong(PriceRow::kafkaOffset));
-        assertEquals(2, rows.size());
-        assertEquals(0, rows.get(0).event().seq());
-        assertEquals(new BigDecimal("3000.10"), rows.get(0).event().price());
-        assertEquals(new BigDecimal("0.5"), rows.get(0).event().size());
-        assertEquals(1, rows.get(0).kafkaPartition());
-        assertEquals(10, rows.get(0).kafkaOffset());
-        assertEquals(1_700_000_000_000_010L, rows.get(0).kafkaTsUs());
-        assertEquals(12, rows.get(1).kafkaOffset());
+        assertEquals(List.of(10L, 12L, 15L, 16L, 17L), rows.stream().map(PriceRow::kafkaOffset).toList());
+        PriceRow first = rows.get(0);
+        assertEquals(0, first.event().seq());
+        assertEquals(new BigDecimal("3000.10"), first.event().price());
+        assertEquals(new BigDecimal("0.5"), first.event().size());
+        assertEquals(1, first.kafkaPartition());
+        assertEquals(1_700_000_000_000_010L, first.kafkaTsUs());
+    }
 
-        List<DeadLetter> dead = deadLetters.results();
+    @Test
+    void sends_malformed_records_to_the_dead_letter_sink() {
+        List<DeadLetter> dead = DEAD_LETTERS.results();
         dead.sort(Comparator.comparingLong(DeadLetter::kafkaOffset));
         assertEquals(3, dead.size());
         assertEquals(11, dead.get(0).kafkaOffset());
         assertArrayEquals("{broken".getBytes(StandardCharsets.UTF_8), dead.get(0).payload());
         assertEquals("empty payload", dead.get(1).reason());
         assertEquals("unsupported schema version: 2", dead.get(2).reason());
+    }
+
+    @Test
+    void aggregates_ten_minute_windows_per_symbol_by_event_time() {
+        List<GoldRow> rows = GOLD_10MIN.results();
+        rows.sort(Comparator.comparingLong(GoldRow::windowStartUs));
+        assertEquals(2, rows.size());
+
+        GoldRow eth = rows.get(0);
+        assertEquals("ETH-USD", eth.symbol());
+        assertEquals(T0, eth.windowStartUs());
+        assertEquals(T0 + 10 * MINUTE_US, eth.windowEndUs());
+        // Prices 2990.00 (1.5), 3000.10 (0.5), 3010.00 (1) by event time.
+        assertEquals(new BigDecimal("2990.00"), eth.metrics().open());
+        assertEquals(new BigDecimal("3010.00"), eth.metrics().close());
+        assertEquals(new BigDecimal("3010.00"), eth.metrics().high());
+        assertEquals(new BigDecimal("2990.00"), eth.metrics().low());
+        assertEquals(3, eth.metrics().tradeCount());
+        assertEquals(0, new BigDecimal("3").compareTo(eth.metrics().volume()));
+        // (2990·1.5 + 3000.10·0.5 + 3010·1) / 3 = 8995.05 / 3
+        assertEquals(0, new BigDecimal("2998.35").compareTo(eth.metrics().vwap()));
+
+        GoldRow btc = rows.get(1);
+        assertEquals("BTC-USD", btc.symbol());
+        assertEquals(T0 + 10 * MINUTE_US, btc.windowStartUs());
+        assertNull(btc.metrics().vwap());
+        assertEquals(0.0, btc.metrics().priceStddev());
+    }
+
+    @Test
+    void aggregates_hourly_windows_aligned_to_the_hour() {
+        List<GoldRow> rows = GOLD_HOURLY.results();
+        rows.sort(Comparator.comparing(GoldRow::symbol));
+        assertEquals(List.of("BTC-USD", "ETH-USD"), rows.stream().map(GoldRow::symbol).toList());
+        long hourStart = T0 - 10 * MINUTE_US;
+        for (GoldRow row : rows) {
+            assertEquals(hourStart, row.windowStartUs());
+            assertEquals(hourStart + 60 * MINUTE_US, row.windowEndUs());
+        }
+        assertEquals(3, rows.get(1).metrics().tradeCount());
     }
 
     /** A sink that keeps what it receives in memory, shared by name because Flink copies sink objects. */

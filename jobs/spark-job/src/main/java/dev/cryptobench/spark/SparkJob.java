@@ -3,26 +3,33 @@ package dev.cryptobench.spark;
 import dev.cryptobench.common.Backoff;
 import dev.cryptobench.common.Cli;
 import dev.cryptobench.common.DbErrors;
+import dev.cryptobench.common.GoldArgs;
+import dev.cryptobench.common.GoldWindow;
+import dev.cryptobench.common.SinkConfig;
 import dev.cryptobench.common.SinkStatements;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
-import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spark Structured Streaming job: Kafka topic to {@code crypto_prices_spark} through foreachBatch and JDBC.
- * A failed query (database down, broker gone) is restarted from its checkpoint after a backoff; a fatal
- * database error (credentials, missing table) ends the job with exit code 3.
+ * Spark Structured Streaming job: Kafka topic to {@code crypto_prices_spark} through foreachBatch and JDBC (or,
+ * in Real-Time Mode, a per-record writer), and unless {@code --gold false} two gold queries into
+ * {@code gold_10min_metrics_spark} and {@code gold_hourly_metrics_spark}. A failed query (database down, broker
+ * gone) restarts all queries from their checkpoints after a backoff; a fatal database error (credentials,
+ * missing table) ends the job with exit code 3.
  */
 public final class SparkJob {
 
@@ -43,29 +50,47 @@ public final class SparkJob {
 
     public static void main(String[] args) throws Exception {
         SparkArgs options = Cli.parseOrExit(args, SparkArgs::fromArgs, SparkArgs.USAGE);
-        Cli.checkSinkOrExit(options.common().sink(), LOG);
+        Cli.checkSinkOrExit(options.common().sink(), options.gold().inserts(), LOG);
         if (System.getenv("SPARK_LOCAL_IP") == null) {
             LOG.warn("SPARK_LOCAL_IP is not set: the Spark UI listens on all interfaces; set it to 127.0.0.1");
         }
-        SparkSession spark = session(options);
-        LOG.info("Spark {} master={} ui={}", spark.version(), options.master(),
+        SparkSession spark = session(options, master(options));
+        LOG.info("Spark {} master={} ui={}", spark.version(), spark.sparkContext().master(),
                 spark.sparkContext().uiWebUrl().getOrElse(() -> "disabled"));
-        VoidFunction2<Dataset<Row>, Long> sink =
-                new MicroBatchWriter(options.common().sink(), SinkStatements.DEFAULT_BATCH_SIZE);
-        int exitCode = runUntilStopped(spark, options, sink);
+        int exitCode = runUntilStopped(spark, options);
         spark.stop();
         System.exit(exitCode);
+    }
+
+    /** The Spark master; in Real-Time Mode a local one gets a thread for every Kafka partition. */
+    private static String master(SparkArgs options) {
+        if (!options.trigger().realTime()) {
+            return options.master();
+        }
+        try {
+            int partitions = RealTimeSlots.partitions(options.common().bootstrap(), options.common().topic());
+            String master = RealTimeSlots.master(options.master(), partitions);
+            if (!master.equals(options.master())) {
+                LOG.info("Real-Time Mode runs one task per Kafka partition ({}) at once: master {} instead of {}",
+                        partitions, master, options.master());
+            }
+            return master;
+        } catch (Exception e) {
+            LOG.warn("cannot count the partitions of topic {} ({}); keeping master {}", options.common().topic(),
+                    e.getMessage(), options.master());
+            return options.master();
+        }
     }
 
     /**
      * A session whose driver binds to 127.0.0.1 and whose scratch files stay under the state directory. The UI
      * binds to {@code SPARK_LOCAL_IP} (an environment variable only), else to all interfaces.
      */
-    static SparkSession session(SparkArgs options) {
+    static SparkSession session(SparkArgs options, String master) {
         Path stateDir = options.common().stateDir();
         return SparkSession.builder()
                 .appName("crypto-bench-spark")
-                .master(options.master())
+                .master(master)
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.port", options.uiPort())
@@ -103,47 +128,100 @@ public final class SparkJob {
     }
 
     /**
-     * The pipeline: Kafka records, reduced to {@link KafkaRows#COLUMNS}, handed micro-batch by micro-batch to
+     * The raw pipeline: Kafka records, reduced to {@link KafkaRows#COLUMNS}, handed micro-batch by micro-batch to
      * {@code sink} on the configured trigger, checkpointed under {@code <state-dir>/checkpoints/spark}.
      */
     static DataStreamWriter<Row> build(Dataset<Row> kafkaRecords, VoidFunction2<Dataset<Row>, Long> sink,
             SparkArgs options) {
+        return rawColumns(kafkaRecords, options)
+                .trigger(options.trigger().toTrigger())
+                .foreachBatch(sink);
+    }
+
+    /**
+     * The raw pipeline in Real-Time Mode: the same columns, row by row to {@code sink}; Real-Time Mode needs
+     * output mode update (the query has no aggregation, so every row is output once either way).
+     */
+    static DataStreamWriter<Row> buildRealTime(Dataset<Row> kafkaRecords, ForeachWriter<Row> sink,
+            SparkArgs options) {
+        return rawColumns(kafkaRecords, options)
+                .outputMode("update")
+                .trigger(options.trigger().toTrigger())
+                .foreach(sink);
+    }
+
+    private static DataStreamWriter<Row> rawColumns(Dataset<Row> kafkaRecords, SparkArgs options) {
         return kafkaRecords
                 .selectExpr(KafkaRows.COLUMNS)
                 .writeStream()
                 .queryName("crypto-bench-spark")
-                .trigger(Trigger.ProcessingTime(options.triggerMs()))
-                .option("checkpointLocation", checkpointDir(options).toString())
-                .foreachBatch(sink);
+                .option("checkpointLocation", checkpointDir(options).toString());
     }
 
+    /** Checkpoints of the raw query, in both trigger modes: {@code <state-dir>/checkpoints/spark}. */
     static Path checkpointDir(SparkArgs options) {
         return options.common().stateDir().resolve("checkpoints").resolve("spark");
     }
 
-    /** Runs the query, restarting it after failures; returns the process exit code. */
-    private static int runUntilStopped(SparkSession spark, SparkArgs options, VoidFunction2<Dataset<Row>, Long> sink)
+    /** Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-<window>}, apart from the raw query's. */
+    static Path goldCheckpointDir(SparkArgs options, GoldWindow window) {
+        return options.common().stateDir().resolve("checkpoints").resolve("spark-gold-" + window.shortName());
+    }
+
+    /** Starts the raw query and, unless gold is off, one gold query per window size. */
+    private static List<StreamingQuery> start(SparkSession spark, SparkArgs options) throws TimeoutException {
+        SinkConfig sink = options.common().sink();
+        List<StreamingQuery> queries = new ArrayList<>();
+        if (options.trigger().realTime()) {
+            queries.add(buildRealTime(kafkaSource(spark, options),
+                    new RealTimeWriter(sink, SinkStatements.DEFAULT_BATCH_SIZE), options).start());
+        } else {
+            queries.add(build(kafkaSource(spark, options),
+                    new MicroBatchWriter(sink, SinkStatements.DEFAULT_BATCH_SIZE), options).start());
+        }
+        GoldArgs gold = options.gold();
+        if (gold.enabled()) {
+            for (GoldWindow window : GoldWindow.values()) {
+                queries.add(SparkGold.build(kafkaSource(spark, options), window, gold.watermarkDelayMs(),
+                        options.trigger().toTrigger(), goldCheckpointDir(options, window),
+                        new GoldBatchWriter(sink, gold.table(window))).start());
+            }
+        }
+        return queries;
+    }
+
+    /** Runs the queries, restarting all of them after a failure of any; returns the process exit code. */
+    private static int runUntilStopped(SparkSession spark, SparkArgs options)
             throws TimeoutException, InterruptedException {
         Backoff backoff = new Backoff();
         boolean announced = false;
         while (true) {
-            StreamingQuery query = build(kafkaSource(spark, options), sink, options).start();
+            List<StreamingQuery> queries = start(spark, options);
             if (!announced) {
-                LOG.info("crypto-bench: spark job running (topic={} table={} trigger={}ms checkpoint={})",
-                        options.common().topic(), options.common().sink().table(), options.triggerMs(),
-                        checkpointDir(options));
+                LOG.info("crypto-bench: spark job running (topic={} table={} trigger={} gold={} checkpoint={})",
+                        options.common().topic(), options.common().sink().table(), options.trigger(),
+                        options.gold().enabled(), checkpointDir(options));
                 announced = true;
             }
             long startedMs = System.currentTimeMillis();
             try {
-                query.awaitTermination();
+                spark.streams().awaitAnyTermination();
                 LOG.info("query stopped");
+                stopAll(queries);
                 return 0;
             } catch (StreamingQueryException e) {
+                if (spark.sparkContext().isStopped()) {
+                    // SIGTERM: Spark's shutdown hook stopped the context under the running queries.
+                    LOG.info("spark stopped");
+                    return 0;
+                }
+                String failed = failedQuery(queries);
+                stopAll(queries);
+                spark.streams().resetTerminated();
                 SQLException sql = DbErrors.findSqlException(e);
                 if (sql != null && DbErrors.isFatal(sql)) {
-                    LOG.error("crypto-bench: fatal database error on table {}: {}",
-                            options.common().sink().table(), DbErrors.describe(sql));
+                    LOG.error("crypto-bench: fatal database error in query {}: {}", failed,
+                            DbErrors.describe(sql));
                     return Cli.EXIT_CONFIG;
                 }
                 if (System.currentTimeMillis() - startedMs > HEALTHY_RUN_MS) {
@@ -151,8 +229,22 @@ public final class SparkJob {
                 }
                 long delayMs = backoff.nextDelayMs();
                 String cause = sql != null ? DbErrors.describe(sql) : rootMessage(e);
-                LOG.warn("query failed ({}); restarting from the checkpoint in {} ms", cause, delayMs);
+                LOG.warn("query {} failed ({}); restarting all queries from their checkpoints in {} ms",
+                        failed, cause, delayMs);
                 Thread.sleep(delayMs);
+            }
+        }
+    }
+
+    private static String failedQuery(List<StreamingQuery> queries) {
+        return queries.stream().filter(query -> query.exception().isDefined()).map(StreamingQuery::name)
+                .findFirst().orElse("?");
+    }
+
+    private static void stopAll(List<StreamingQuery> queries) throws TimeoutException {
+        for (StreamingQuery query : queries) {
+            if (query.isActive()) {
+                query.stop();
             }
         }
     }
