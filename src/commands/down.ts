@@ -5,7 +5,8 @@ import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { UsageError } from '../lib/errors.js';
 import { confirm } from '../lib/render/prompt.js';
 import { renderDown } from '../lib/render/stack.js';
-import { downLocal, type DownResult } from '../lib/runtime/local-down.js';
+import { downStack } from '../lib/runtime/stack.js';
+import type { DownResult } from '../lib/runtime/types.js';
 
 export default class Down extends BaseCommand {
   static override summary = 'Stop the stack; --volumes also deletes its data';
@@ -32,7 +33,7 @@ export default class Down extends BaseCommand {
       }
       if (!(await confirm(`Delete all data in ${stateDir}?`))) this.exit(1);
     }
-    const result = await downLocal(stateDir, { volumes: flags.volumes });
+    const result = await downStack(stateDir, { volumes: flags.volumes });
     this.log(renderDown(result));
     return result;
   }

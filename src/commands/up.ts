@@ -3,18 +3,21 @@ import { stackFlags } from '../lib/config/flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { formatDurationMs } from '../lib/config/units.js';
 import { renderStatus } from '../lib/render/stack.js';
-import { upLocal, type UpResult } from '../lib/runtime/local-up.js';
+import { upStack } from '../lib/runtime/stack.js';
+import type { UpResult } from '../lib/runtime/types.js';
 
 export default class Up extends BaseCommand {
   static override summary =
     'Start Kafka, PostgreSQL and the Spark, Flink and baseline jobs, and wait until healthy';
 
-  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (3 partitions), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints.`;
+  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (3 partitions), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints. With --runtime docker the same jars run in containers built from compose/ (Spark master + worker + driver, Flink JobManager + TaskManager with the job submitted over REST), on the stack's own bridge network or --network host.`;
 
   static override examples = [
     '<%= config.bin %> up',
     '<%= config.bin %> up --port-base 29092 --state-dir /var/tmp/cb',
     '<%= config.bin %> up --engines flink,baseline --json',
+    '<%= config.bin %> up --runtime docker --cpus spark=1,flink=1,baseline=1',
+    '<%= config.bin %> up --runtime docker --network host --base-image debian:bookworm',
   ];
 
   static override flags = { ...stackFlags };
@@ -22,7 +25,7 @@ export default class Up extends BaseCommand {
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
-    const result = await upLocal(config, this.progress());
+    const result = await upStack(config, this.progress());
     if (result.clearedStale.length > 0)
       this.logToStderr(`Cleared stale state of ${result.clearedStale.join(', ')}.`);
     this.log(

@@ -9,7 +9,7 @@ import { nowUs } from '../../src/lib/producer/clock.js';
 import { encodeEvent, type TickEvent } from '../../src/lib/producer/event.js';
 import { isAlive } from '../../src/lib/runtime/processes.js';
 import { isListening } from '../../src/lib/runtime/ports.js';
-import type { StackStatus } from '../../src/lib/runtime/local-status.js';
+import type { StackStatus } from '../../src/lib/runtime/types.js';
 import { json, runCli } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 
@@ -158,7 +158,7 @@ describe('the embedded stack', () => {
     expect(json<{ stopped: string[] }>(result).stopped.sort()).toEqual(
       ['postgres', 'kafka', ...ENGINES].sort(),
     );
-    for (const service of status.services) expect(isAlive(service.pid), service.name).toBe(false);
+    for (const service of status.services) expect(isAlive(service.pid ?? 0), service.name).toBe(false);
     for (const port of Object.values(config.ports))
       expect(await isListening(port, '127.0.0.1'), `port ${port}`).toBe(false);
     const again = await runCli(['down', '--state-dir', stateDir]);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EnvironmentRecord } from '../results/record.js';
-import type { StackStatus } from '../runtime/local-status.js';
+import type { StackStatus } from '../runtime/types.js';
 import { packageRoot } from '../runtime/java.js';
 
 /** The version of crypto-bench itself, from package.json. */

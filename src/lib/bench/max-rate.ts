@@ -3,7 +3,7 @@ import { assessSustainability, type SustainabilityVerdict } from '../metrics/thr
 import { note, type ProgressOptions } from '../render/progress.js';
 import type { RunRecord } from '../results/record.js';
 import type { MaxRateResult } from '../results/sweep-record.js';
-import { startJobs, stopJobs } from '../runtime/local-jobs.js';
+import { startJobs, stopJobs } from '../runtime/stack.js';
 import type { SweepOptions } from './sweep.js';
 import type { SweepPoint } from './sweep-plan.js';
 

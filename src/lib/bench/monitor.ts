@@ -5,7 +5,7 @@ import type { ProcessSample } from '../metrics/cost.js';
 import type { FreshnessSample } from '../metrics/freshness.js';
 import { nowUs } from '../producer/clock.js';
 import type { ProducerProgress } from '../producer/producer.js';
-import { sampleProcessTree } from '../runtime/proc-stats.js';
+import type { CostSampler } from '../runtime/stack.js';
 
 /** What the live panel shows of one engine. */
 export interface EngineLive {
@@ -44,9 +44,10 @@ export class RunMonitor {
   constructor(
     private readonly client: pg.Client,
     private readonly runId: string,
-    private readonly pids: Partial<Record<Engine, number>>,
+    engines: Engine[],
+    private readonly sampleCost: CostSampler,
   ) {
-    for (const engine of Object.keys(pids)) {
+    for (const engine of engines) {
       this.freshness[engine] = [];
       this.cost[engine] = [];
       this.live[engine] = { committedRows: 0, p50Us: null, p99Us: null, freshnessUs: null };
@@ -81,8 +82,7 @@ export class RunMonitor {
 
   private async tick(): Promise<void> {
     for (const engine of Object.keys(this.cursors) as Engine[]) {
-      const pid = this.pids[engine];
-      const sample = pid === undefined ? undefined : sampleProcessTree(pid);
+      const sample = await this.sampleCost(engine).catch(() => undefined);
       if (sample) this.cost[engine]?.push(sample);
       await this.sampleTable(engine).catch(() => undefined);
     }

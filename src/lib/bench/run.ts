@@ -6,6 +6,7 @@ import { connectProducer } from '../engines/kafka.js';
 import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
 import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
+import { PRODUCER_NICE, withProducerPriority } from '../producer/priority.js';
 import { createSource, type SourceConfig } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -15,13 +16,19 @@ import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import { writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
-import { downLocal } from '../runtime/local-down.js';
-import { stackStatus, type StackStatus } from '../runtime/local-status.js';
-import { upLocal } from '../runtime/local-up.js';
+import {
+  costSampler,
+  downStack,
+  stackStatus,
+  startedJobs,
+  startJobs,
+  stopJobs,
+  upStack,
+} from '../runtime/stack.js';
+import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
 import { finishRecord, type Segment } from './summarize.js';
-import { startJobs, stopJobs } from '../runtime/local-jobs.js';
 
 /** Everything a benchmark run needs, resolved from flags. */
 export interface RunOptions {
@@ -73,7 +80,7 @@ export async function runBenchmark(options: RunOptions, progress: ProgressOption
       runs.push(await runOnce(options, status, javaVersion, repeat, progress));
     }
   } finally {
-    if (startedStack) await downLocal(options.stack.stateDir, { volumes: false });
+    if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
   }
   return { runs, startedStack };
 }
@@ -87,14 +94,16 @@ export async function ensureStack(
   if (isHealthy(status, stack.engines)) return { status, startedStack: false };
   if (status.started) throw notHealthy(status);
   note('The stack is not running; starting it.', progress);
-  return { status: await upLocal(stack, progress), startedStack: true };
+  return { status: await upStack(stack, progress), startedStack: true };
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {
   const needed = ['postgres', 'kafka', ...engines];
-  return needed.every((name) =>
-    status.services.some((s) => s.name === name && s.health !== 'dead' && s.health !== 'unreachable'),
-  );
+  return needed.every((name) => {
+    // A Spark or Flink cluster on Docker has one row per container: every one must be up.
+    const rows = status.services.filter((s) => s.name === name);
+    return rows.length > 0 && rows.every((s) => s.health !== 'dead' && s.health !== 'unreachable');
+  });
 }
 
 function notHealthy(status: StackStatus): InfrastructureError {
@@ -123,7 +132,7 @@ async function runOnce(
     runId,
     toolVersion: toolVersion(),
     startedAt: new Date().toISOString(),
-    config: runConfig(options, repeat),
+    config: runConfig(options, repeat, status),
     environment: describeEnvironment(status, javaVersion),
   });
   await writeRun(options.resultsDir, record, { partial: true });
@@ -167,7 +176,7 @@ async function isolatedSegments(
       segments.push(await segment(options, [engine], runId, `${runId}-${engine}`, client, progress));
     }
   } finally {
-    const running = (await stackStatus(stateDir)).services.map((s) => s.name);
+    const running = await startedJobs(stateDir);
     const stopped = engines.filter((engine) => !running.includes(engine));
     if (stopped.length > 0) {
       note(`Restarting ${stopped.join(', ')}`, progress);
@@ -186,9 +195,7 @@ async function segment(
   client: pg.Client,
   progress: ProgressOptions,
 ): Promise<Segment> {
-  const status = await stackStatus(options.stack.stateDir);
-  const pids = Object.fromEntries(engines.map((e) => [e, status.services.find((s) => s.name === e)?.pid]));
-  const monitor = new RunMonitor(client, eventRunId, pids);
+  const monitor = new RunMonitor(client, eventRunId, engines, await costSampler(options.stack.stateDir));
   const panel = new LivePanel(progress.json);
   const panelState: PanelState = {
     runId: eventRunId,
@@ -205,10 +212,18 @@ async function segment(
       `Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind}) to ${engines.join(', ')}`,
       progress,
     );
-    const report = await produceFor(options, eventRunId, (p) => {
-      panelState.producer = p;
-      if (p) monitor.noteProducer(p);
-    });
+    const report = await withProducerPriority(
+      () =>
+        produceFor(options, eventRunId, (p) => {
+          panelState.producer = p;
+          if (p) monitor.noteProducer(p);
+        }),
+      () =>
+        note(
+          `Could not raise the producer's priority (nice ${PRODUCER_NICE}); on a busy machine it may fall behind`,
+          progress,
+        ),
+    );
     panelState.phase = 'draining';
     await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
@@ -221,7 +236,11 @@ async function segment(
   }
 }
 
-function runConfig(options: RunOptions, repeat: RunConfigRecord['repeat']): RunConfigRecord {
+function runConfig(
+  options: RunOptions,
+  repeat: RunConfigRecord['repeat'],
+  status: StackStatus,
+): RunConfigRecord {
   const source = options.source;
   return {
     source: source.kind,
@@ -232,7 +251,7 @@ function runConfig(options: RunOptions, repeat: RunConfigRecord['repeat']): RunC
     warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
     engines: options.stack.engines,
     isolate: options.isolate,
-    runtime: 'local',
+    runtime: status.runtime ?? options.stack.runtime,
     scheduleLagP99BoundUs: options.scheduleLagBoundUs,
     jobs: options.stack.jobs,
     repeat,

@@ -10,8 +10,7 @@ import {
   type SweepPointRecord,
   type SweepRecord,
 } from '../results/sweep-record.js';
-import { downLocal } from '../runtime/local-down.js';
-import { startJobs } from '../runtime/local-jobs.js';
+import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { ensureStack, runBenchmark, type RunOptions } from './run.js';
 import { changedEngines, planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
@@ -94,7 +93,7 @@ export async function runSweep(options: SweepOptions, progress: ProgressOptions)
     sweep.interrupted = options.signal.aborted;
     sweep.endedAt = new Date().toISOString();
     await writeSweep(options.resultsDir, sweep);
-    if (startedStack) await downLocal(options.stack.stateDir, { volumes: false });
+    if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
     else await restore(options.stack, current, progress);
   }
   return { sweep, runs };

@@ -8,6 +8,16 @@ export const SERVICES = ['postgres', 'kafka', ...ENGINES] as const;
 /** One supervised service of the stack. */
 export type ServiceName = (typeof SERVICES)[number];
 
+/** Ways to run a stack: supervised child processes, or containers on a Docker engine (DESIGN section 5). */
+export const RUNTIMES = ['local', 'docker'] as const;
+/** One of the runtimes. */
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+/** Docker networks a stack can use: its own user-defined bridge network, or the host's network stack. */
+export const DOCKER_NETWORKS = ['bridge', 'host'] as const;
+/** One of the Docker network modes. */
+export type DockerNetwork = (typeof DOCKER_NETWORKS)[number];
+
 /** Where each port sits relative to `--port-base`. */
 export const PORT_OFFSETS = {
   kafka: 0,
@@ -47,6 +57,8 @@ export const DEFAULTS = {
   baselineBatchSize: 1000,
   /** JVM heaps: explicit and modest, the machines have 2 cores and everything shares them. */
   heapMb: { kafka: 512, spark: 1024, flink: 768, baseline: 256 },
+  /** Base image of the Docker runtime's images: a public JRE 17 image (Debian or Ubuntu based). */
+  baseImage: 'eclipse-temurin:17-jre',
   /** The pairs of the original pipeline. */
   pairs: ['BTC-USD', 'ETH-USD', 'SOL-USD', 'ADA-USD', 'DOGE-USD'],
 } as const;

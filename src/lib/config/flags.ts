@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from '../errors.js';
-import { DEFAULTS, ENGINES, type Engine } from './defaults.js';
+import { DEFAULTS, DOCKER_NETWORKS, ENGINES, RUNTIMES, type Engine } from './defaults.js';
+import { parseCpuLimits, type CpuLimits } from './lists.js';
 import { formatDurationMs, parseDurationMs, parseList } from './units.js';
 
 /** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
@@ -77,10 +78,35 @@ export const stackFlags = {
   'spark-ui-port': portFlag('Spark UI port (overrides --port-base)'),
   'flink-ui-port': portFlag('Flink web UI port (overrides --port-base)'),
   engines: enginesFlag(),
+  gold: Flags.boolean({
+    description:
+      'Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did',
+    default: true,
+    allowNo: true,
+  }),
   timeout: durationFlag({
     description: 'How long to wait for the stack to become healthy',
     default: DEFAULTS.upTimeoutMs,
     bareUnit: 's',
     minMs: 1000,
+  }),
+  runtime: Flags.option({
+    description: 'local: supervised child processes; docker: containers on a Docker engine',
+    options: RUNTIMES,
+    default: 'local',
+  })(),
+  network: Flags.option({
+    description: "Docker network: the stack's own bridge network, or the host's [default: bridge]",
+    options: DOCKER_NETWORKS,
+  })(),
+  cpus: Flags.custom<CpuLimits>({
+    description:
+      'Docker CPU limit per service in cores, e.g. spark=1,flink=1,baseline=1 (each container of the engine)',
+    helpValue: '<list>',
+    parse: async (input) => orFail('cpus', parseCpuLimits(input)),
+  })(),
+  'base-image': Flags.string({
+    description: `Base image of the Docker images (Debian or Ubuntu based) [default: ${DEFAULTS.baseImage}]`,
+    env: 'CRYPTO_BENCH_BASE_IMAGE',
   }),
 };

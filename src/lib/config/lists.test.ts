@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCountList, parseDurationList, parseTriggerList } from './lists.js';
+import { parseCountList, parseCpuLimits, parseDurationList, parseTriggerList } from './lists.js';
 
 describe('parseTriggerList', () => {
   it('reads intervals, zero and realtime', () => {
@@ -32,5 +32,28 @@ describe('parseCountList', () => {
     expect(parseCountList('1.5')).toMatch(/whole number/);
     expect(parseCountList('0')).toMatch(/at least 1/);
     expect(parseCountList('lots')).toMatch(/not a whole number/);
+  });
+});
+
+describe('parseCpuLimits', () => {
+  it('reads cores per service', () => {
+    expect(parseCpuLimits('spark=1,flink=1.5,baseline=0.25')).toEqual({
+      spark: 1,
+      flink: 1.5,
+      baseline: 0.25,
+    });
+    expect(parseCpuLimits('kafka=2,postgres=0.29')).toEqual({ kafka: 2, postgres: 0.29 });
+  });
+
+  it('names an unknown service, a malformed item and a service given twice', () => {
+    expect(parseCpuLimits('spark=1,storm=1')).toMatch(/"storm" is not a service; choose from postgres/);
+    expect(parseCpuLimits('spark:1')).toMatch(/"spark:1" is not SERVICE=CORES/);
+    expect(parseCpuLimits('spark=-1')).toMatch(/not SERVICE=CORES/);
+    expect(parseCpuLimits('spark=1,spark=2')).toMatch(/"spark" is given twice/);
+  });
+
+  it('refuses limits Docker cannot set', () => {
+    expect(parseCpuLimits('spark=0')).toMatch(/at least 0.01 cores/);
+    expect(parseCpuLimits('spark=0.005')).toMatch(/steps of 0.01/);
   });
 });

@@ -1,3 +1,4 @@
+import { SERVICES, type ServiceName } from './defaults.js';
 import { parseDurationMs, parseList } from './units.js';
 
 /** A Spark trigger: an interval in ms (0 = as fast as possible), or Spark's Real-Time Mode. */
@@ -26,6 +27,32 @@ export function parseCountList(text: string): number[] | string {
     if (!Number.isInteger(value) || value < 1) return `"${item}" must be a whole number of at least 1`;
     return { value };
   });
+}
+
+/** CPU limits per service, in cores (`--cpus spark=1,flink=1`). */
+export type CpuLimits = Partial<Record<ServiceName, number>>;
+
+/**
+ * Parses `spark=1,flink=1.5` into cores per service (any of postgres, kafka, spark, flink, baseline); a message
+ * naming the bad item otherwise. Docker takes CPU limits in steps of 0.01 core.
+ */
+export function parseCpuLimits(text: string): CpuLimits | string {
+  const items = parseList(text);
+  if (typeof items === 'string') return items;
+  const limits: CpuLimits = {};
+  for (const item of items) {
+    const match = /^([a-z]+)=(\d+(?:\.\d+)?)$/.exec(item);
+    if (!match) return `"${item}" is not SERVICE=CORES, e.g. spark=1`;
+    const [, name, value] = match as unknown as [string, string, string];
+    if (!(SERVICES as readonly string[]).includes(name))
+      return `"${name}" is not a service; choose from ${SERVICES.join(', ')}`;
+    const cores = Number(value);
+    if (cores < 0.01 || Math.abs(Math.round(cores * 100) - cores * 100) > 1e-9)
+      return `"${item}": give at least 0.01 cores, in steps of 0.01`;
+    if (limits[name as ServiceName] !== undefined) return `"${name}" is given twice`;
+    limits[name as ServiceName] = cores;
+  }
+  return limits;
 }
 
 /** A parsed item, or the message saying what is wrong with it. */

@@ -32,6 +32,25 @@ describe('resolveStackConfig', () => {
     );
   });
 
+  it('runs locally unless told otherwise, and on Docker with its own bridge network by default', () => {
+    expect(resolveStackConfig({}, '/work').runtime).toBe('local');
+    const docker = resolveStackConfig({ runtime: 'docker', cpus: { spark: 1, flink: 1 } }, '/work');
+    expect(docker.docker).toEqual({
+      network: 'bridge',
+      cpus: { spark: 1, flink: 1 },
+      baseImage: 'eclipse-temurin:17-jre',
+    });
+  });
+
+  it('refuses Docker settings for the local runtime', () => {
+    expect(() => resolveStackConfig({ network: 'host' }, '/work')).toThrow(
+      /--network applies to the docker runtime/,
+    );
+    expect(() => resolveStackConfig({ cpus: { spark: 1 } }, '/work')).toThrow(
+      /--cpus applies to the docker runtime/,
+    );
+  });
+
   it('keeps an absolute state directory as given', () => {
     expect(resolveStackConfig({ 'state-dir': '/tmp/cb' }, '/work').stateDir).toBe('/tmp/cb');
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { DEFAULTS, PORT_OFFSETS, type Engine } from './defaults.js';
+import { DEFAULTS, PORT_OFFSETS, type DockerNetwork, type Engine, type RuntimeName } from './defaults.js';
+import type { CpuLimits } from './lists.js';
 
 /** The ports of one stack, all bound to 127.0.0.1. */
 export interface StackPorts {
@@ -32,10 +33,26 @@ export interface JobSettings {
   flinkCheckpointIntervalMs: number;
   /** Rows per JDBC batch of the baseline consumer. */
   baselineBatchSize: number;
+  /** Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did. */
+  gold: boolean;
+}
+
+/** How the Docker runtime places the stack (the local runtime ignores these). */
+export interface DockerSettings {
+  /** The stack's own bridge network (ports published on 127.0.0.1), or the host's network. */
+  network: DockerNetwork;
+  /** CPU limit per service in cores; every container of an engine gets its engine's limit. */
+  cpus: CpuLimits;
+  /** Base image of the images built from compose/. */
+  baseImage: string;
 }
 
 /** Everything needed to bring a stack up, resolved once from flags. */
 export interface StackConfig {
+  /** Runtime that runs the stack. */
+  runtime: RuntimeName;
+  /** Docker runtime settings. */
+  docker: DockerSettings;
   /** Absolute state directory. */
   stateDir: string;
   /** Bind address of every service. */
@@ -60,6 +77,11 @@ export interface StackFlagValues {
   'flink-ui-port'?: number;
   engines?: Engine[];
   timeout?: number;
+  gold?: boolean;
+  runtime?: RuntimeName;
+  network?: DockerNetwork;
+  cpus?: CpuLimits;
+  'base-image'?: string;
 }
 
 /** Resolves flags into one typed config; rejects two services on one port. */
@@ -73,7 +95,22 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
     flinkUi: flags['flink-ui-port'] ?? base + PORT_OFFSETS.flinkUi,
   };
   assertDistinctPorts(ports);
+  const runtime = flags.runtime ?? 'local';
+  if (runtime === 'local' && (flags.network !== undefined || flags.cpus !== undefined)) {
+    throw new UsageError(
+      `--${flags.network === undefined ? 'cpus' : 'network'} applies to the docker runtime only`,
+      {
+        suggestions: ['Add --runtime docker'],
+      },
+    );
+  }
   return {
+    runtime,
+    docker: {
+      network: flags.network ?? 'bridge',
+      cpus: flags.cpus ?? {},
+      baseImage: flags['base-image'] ?? DEFAULTS.baseImage,
+    },
     stateDir: path.resolve(cwd, flags['state-dir'] ?? DEFAULTS.stateDir),
     host: DEFAULTS.host,
     ports,
@@ -87,6 +124,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       flinkBatchIntervalMs: DEFAULTS.flinkBatchIntervalMs,
       flinkCheckpointIntervalMs: DEFAULTS.flinkCheckpointIntervalMs,
       baselineBatchSize: DEFAULTS.baselineBatchSize,
+      gold: flags.gold ?? true,
     },
   };
 }

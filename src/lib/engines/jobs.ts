@@ -15,23 +15,24 @@ import { jdbcUrl } from './postgres.js';
 import { engineTables } from './schema.js';
 
 /** How each engine's job is packaged and launched. */
-const JOBS: Record<Engine, { module: JobModule; mainClass: string; versionOf: [JobModule, string] }> = {
-  spark: {
-    module: 'spark-job',
-    mainClass: 'dev.cryptobench.spark.SparkJob',
-    versionOf: ['spark-job', 'spark-core_2.13'],
-  },
-  flink: {
-    module: 'flink-job',
-    mainClass: 'dev.cryptobench.flink.FlinkJob',
-    versionOf: ['flink-job', 'flink-runtime'],
-  },
-  baseline: {
-    module: 'baseline-job',
-    mainClass: 'dev.cryptobench.baseline.BaselineJob',
-    versionOf: ['baseline-job', 'kafka-clients'],
-  },
-};
+export const JOBS: Record<Engine, { module: JobModule; mainClass: string; versionOf: [JobModule, string] }> =
+  {
+    spark: {
+      module: 'spark-job',
+      mainClass: 'dev.cryptobench.spark.SparkJob',
+      versionOf: ['spark-job', 'spark-core_2.13'],
+    },
+    flink: {
+      module: 'flink-job',
+      mainClass: 'dev.cryptobench.flink.FlinkJob',
+      versionOf: ['flink-job', 'flink-runtime'],
+    },
+    baseline: {
+      module: 'baseline-job',
+      mainClass: 'dev.cryptobench.baseline.BaselineJob',
+      versionOf: ['baseline-job', 'kafka-clients'],
+    },
+  };
 
 /** Version of the engine behind a job, read from the jars it runs with (baseline: its Kafka client). */
 export function engineVersion(engine: Engine): string | undefined {
@@ -46,34 +47,72 @@ export function uiPort(engine: Engine, config: StackConfig): number | undefined 
   return undefined;
 }
 
-/** Arguments every job takes: where to read, where to write, where to keep state. */
-function commonArgs(engine: Engine, config: StackConfig): string[] {
+/**
+ * Where a job runs, as the job sees it: how it reaches Kafka and PostgreSQL and where its files are. The local
+ * runtime's jobs see the host; the docker runtime's see container names and volume paths.
+ */
+export interface JobPlacement {
+  /** Kafka bootstrap address, host:port. */
+  bootstrap: string;
+  /** PostgreSQL address, host:port. */
+  postgres: string;
+  /** File holding the database password. */
+  passwordFile: string;
+  /** Directory the jobs keep checkpoints and scratch files in. */
+  stateDir: string;
+  /** Spark master URL. */
+  sparkMaster: string;
+  /** Port of the Spark UI and of the Flink web UI, as the job binds them. */
+  sparkUiPort: number;
+  flinkUiPort: number;
+}
+
+/** The local runtime's placement: everything on the host, in the state directory. */
+export function localPlacement(config: StackConfig): JobPlacement {
   const paths = statePaths(config.stateDir);
+  return {
+    bootstrap: `${config.host}:${config.ports.kafka}`,
+    postgres: `${config.host}:${config.ports.postgres}`,
+    passwordFile: paths.passwordFile,
+    stateDir: paths.checkpoints,
+    sparkMaster: 'local[2]',
+    sparkUiPort: config.ports.sparkUi,
+    flinkUiPort: config.ports.flinkUi,
+  };
+}
+
+/** The arguments of an engine's job: where it reads and writes, and the stack's job settings. */
+export function jobArgs(engine: Engine, config: StackConfig, placement: JobPlacement): string[] {
+  return [...commonArgs(engine, placement), ...engineArgs(engine, config, placement)];
+}
+
+/** Arguments every job takes: where to read, where to write, where to keep state. */
+function commonArgs(engine: Engine, placement: JobPlacement): string[] {
   const tables = engineTables(engine);
   return [
     '--bootstrap',
-    `${config.host}:${config.ports.kafka}`,
+    placement.bootstrap,
     '--topic',
     DEFAULTS.topic,
     '--group',
     `crypto-bench-${engine}`,
     '--jdbc-url',
-    jdbcUrl(config),
+    jdbcUrl(placement.postgres),
     '--jdbc-user',
     DEFAULTS.databaseUser,
     '--jdbc-password-file',
-    paths.passwordFile,
+    placement.passwordFile,
     '--table',
     tables.raw,
     '--dead-letter-table',
     tables.deadLetters,
     '--state-dir',
-    paths.checkpoints,
+    placement.stateDir,
   ];
 }
 
 /** Arguments specific to one engine, from the job settings. */
-function engineArgs(engine: Engine, config: StackConfig): string[] {
+function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement): string[] {
   const jobs = config.jobs;
   switch (engine) {
     case 'spark':
@@ -81,11 +120,14 @@ function engineArgs(engine: Engine, config: StackConfig): string[] {
         '--trigger',
         jobs.sparkRealtime ? 'realtime' : `${jobs.sparkTriggerMs}ms`,
         '--ui-port',
-        String(config.ports.sparkUi),
+        String(placement.sparkUiPort),
         '--master',
-        'local[2]',
+        placement.sparkMaster,
         '--shuffle-partitions',
         '2',
+        // Real-Time Mode cannot aggregate (stateless operators only), so gold is off there.
+        '--gold',
+        String(jobs.gold && !jobs.sparkRealtime),
       ];
     case 'flink':
       return [
@@ -100,7 +142,9 @@ function engineArgs(engine: Engine, config: StackConfig): string[] {
         '--parallelism',
         '1',
         '--ui-port',
-        String(config.ports.flinkUi),
+        String(placement.flinkUiPort),
+        '--gold',
+        String(jobs.gold),
       ];
     case 'baseline':
       return ['--batch-size', String(jobs.baselineBatchSize)];
@@ -122,8 +166,7 @@ export function jobProcess(engine: Engine, config: StackConfig, java: JavaRuntim
       '-cp',
       moduleClasspath(job.module),
       job.mainClass,
-      ...commonArgs(engine, config),
-      ...engineArgs(engine, config),
+      ...jobArgs(engine, config, localPlacement(config)),
     ],
     cwd: packageRoot(),
     // Spark takes the UI's bind address only from this variable; without it the UI listens on every interface.

@@ -13,19 +13,47 @@ import { statePaths } from '../runtime/state.js';
 
 const run = promisify(execFile);
 
-/** The broker's configuration: single node, KRaft (broker + controller), loopback only. */
-export function brokerProperties(config: StackConfig): string {
+/** Where a broker listens and what it tells clients: the part of its configuration that depends on placement. */
+export interface BrokerLayout {
+  /** Client listeners by name, each `bind-host:port`; the first is the one between brokers. */
+  listeners: Record<string, string>;
+  /** Address clients are told to use, per client listener (`host:port`). */
+  advertised: Record<string, string>;
+  /** `bind-host:port` of the KRaft controller listener. */
+  controllerListener: string;
+  /** `host:port` at which the controller is reached (quorum voter). */
+  controller: string;
+  /** Directory of the broker's log. */
+  logDir: string;
+}
+
+/** The local runtime's layout: one listener and the controller on 127.0.0.1, the log in the state directory. */
+export function localBrokerLayout(config: StackConfig): BrokerLayout {
   const { host, ports } = config;
+  return {
+    listeners: { PLAINTEXT: `${host}:${ports.kafka}` },
+    advertised: { PLAINTEXT: `${host}:${ports.kafka}` },
+    controllerListener: `${host}:${ports.kafkaController}`,
+    controller: `${host}:${ports.kafkaController}`,
+    logDir: statePaths(config.stateDir).kafkaData,
+  };
+}
+
+/** The broker's configuration: single node, KRaft (broker + controller). */
+export function brokerProperties(layout: BrokerLayout): string {
+  const names = Object.keys(layout.listeners);
+  const listeners = names.map((name) => `${name}://${layout.listeners[name]}`);
+  const advertised = names.map((name) => `${name}://${layout.advertised[name]}`);
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.voters=1@${host}:${ports.kafkaController}`,
-    `listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}`,
-    `advertised.listeners=PLAINTEXT://${host}:${ports.kafka}`,
+    `controller.quorum.voters=1@${layout.controller}`,
+    `listeners=${[...listeners, `CONTROLLER://${layout.controllerListener}`].join(',')}`,
+    `advertised.listeners=${advertised.join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    `log.dirs=${statePaths(config.stateDir).kafkaData}`,
+    `inter.broker.listener.name=${names[0]}`,
+    `listener.security.protocol.map=${[...names, 'CONTROLLER'].map((name) => `${name}:PLAINTEXT`).join(',')}`,
+    `log.dirs=${layout.logDir}`,
     `num.partitions=${DEFAULTS.topicPartitions}`,
     'offsets.topic.replication.factor=1',
     'offsets.topic.num.partitions=3',
@@ -39,7 +67,8 @@ export function brokerProperties(config: StackConfig): string {
   ].join('\n');
 }
 
-const BROKER_LOG4J = `status = warn
+/** The broker's Log4j 2 configuration: warnings, and the line that says it started. */
+export const BROKER_LOG4J = `status = warn
 appender.out.type = Console
 appender.out.name = STDOUT
 appender.out.layout.type = PatternLayout
@@ -56,7 +85,7 @@ export async function prepareBroker(config: StackConfig, java: JavaRuntime): Pro
   mkdirSync(paths.config, { recursive: true });
   const properties = path.join(paths.config, 'server.properties');
   const log4j = path.join(paths.config, 'kafka-log4j2.properties');
-  writeFileSync(properties, brokerProperties(config));
+  writeFileSync(properties, brokerProperties(localBrokerLayout(config)));
   writeFileSync(log4j, BROKER_LOG4J);
   const baseArgs = [
     ...jvmOptions(),

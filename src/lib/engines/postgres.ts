@@ -121,13 +121,23 @@ export function readPassword(stateDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Generates the benchmark role's password into the state directory unless it is there; returns it. */
+export function ensurePassword(stateDir: string): string {
+  const file = statePaths(stateDir).passwordFile;
+  if (existsSync(file)) return readPassword(stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
 /** Creates the data directory with initdb on first use. Idempotent. */
 export function initPostgres(stateDir: string, binaries: PostgresBinaries, user: PostgresUser): void {
   const paths = statePaths(stateDir);
   if (existsSync(path.join(paths.pgData, 'PG_VERSION'))) return;
   mkdirSync(paths.pgData, { recursive: true, mode: 0o700 });
-  const password = randomBytes(18).toString('base64url');
-  writeFileSync(paths.passwordFile, `${password}\n`, { mode: 0o600 });
+  rmSync(paths.passwordFile, { force: true });
+  const password = ensurePassword(stateDir);
   const pwDir = mkdtempSync(path.join(tmpdir(), 'crypto-bench-pw-'));
   const pwFile = path.join(pwDir, 'pw');
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
@@ -167,6 +177,25 @@ export function initPostgres(stateDir: string, binaries: PostgresBinaries, user:
   }
 }
 
+/**
+ * Server settings of every runtime: where it listens, commit timestamps on (the benchmark reads commit times),
+ * and room for every job's connections. As `postgres` arguments.
+ */
+export function serverSettings(listenAddresses: string, port: number): string[] {
+  return [
+    '-p',
+    String(port),
+    '-c',
+    `listen_addresses=${listenAddresses}`,
+    '-c',
+    'track_commit_timestamp=on',
+    '-c',
+    'max_connections=100',
+    '-c',
+    'shared_buffers=256MB',
+  ];
+}
+
 /** How to start the server: loopback only, no Unix socket, commit timestamps on. */
 export function postgresProcess(
   config: StackConfig,
@@ -179,18 +208,9 @@ export function postgresProcess(
     args: [
       '-D',
       paths.pgData,
-      '-p',
-      String(config.ports.postgres),
-      '-c',
-      `listen_addresses=${config.host}`,
       '-c',
       'unix_socket_directories=',
-      '-c',
-      'track_commit_timestamp=on',
-      '-c',
-      'max_connections=100',
-      '-c',
-      'shared_buffers=256MB',
+      ...serverSettings(config.host, config.ports.postgres),
     ],
     logFile: path.join(paths.logs, 'postgres.log'),
     uid: user.uid,
@@ -210,9 +230,12 @@ export function connectionConfig(config: StackConfig, database: string = DEFAULT
   };
 }
 
-/** JDBC URL the jobs write through: batched inserts rewritten into multi-row inserts, the same for every engine. */
-export function jdbcUrl(config: StackConfig): string {
-  return `jdbc:postgresql://${config.host}:${config.ports.postgres}/${DEFAULTS.database}?reWriteBatchedInserts=true`;
+/**
+ * JDBC URL the jobs write through (to `address`, host:port, as the job reaches the server): batched inserts
+ * rewritten into multi-row inserts, the same for every engine.
+ */
+export function jdbcUrl(address: string): string {
+  return `jdbc:postgresql://${address}/${DEFAULTS.database}?reWriteBatchedInserts=true`;
 }
 
 /** Opens a client on the benchmark database (or another one), failing with a clear message. */

@@ -1,5 +1,4 @@
-import type { DownResult } from '../runtime/local-down.js';
-import type { StackStatus } from '../runtime/local-status.js';
+import type { DownResult, ServiceStatus, StackStatus } from '../runtime/types.js';
 import { flinkLabel, sparkLabel } from './settings.js';
 import { formatBytes, renderTable } from './table.js';
 
@@ -7,20 +6,47 @@ import { formatBytes, renderTable } from './table.js';
 export function renderStatus(status: StackStatus): string {
   if (!status.started)
     return `Nothing is running in ${status.stateDir}. Start the stack with \`crypto-bench up\`.`;
-  const rows = status.services.map((s) => [
-    s.name,
-    s.pid,
-    [s.port, s.uiPort].filter(Boolean).join(', ') || '-',
-    s.health,
-    s.version ?? '-',
-    formatBytes(s.rssBytes),
-    s.logFile,
-  ]);
-  const table = renderTable(['service', 'pid', 'port', 'health', 'version', 'memory', 'log'], rows);
+  const ports = (s: ServiceStatus) => [s.port, s.uiPort].filter(Boolean).join(', ') || '-';
+  const table =
+    status.runtime === 'docker'
+      ? renderTable(
+          ['service', 'container', 'port', 'health', 'version', 'memory', 'cpus'],
+          status.services.map((s) => [
+            s.role ?? s.name,
+            s.container ?? '-',
+            ports(s),
+            s.health,
+            s.version ?? '-',
+            formatBytes(s.rssBytes),
+            s.cpuLimit ?? '-',
+          ]),
+        )
+      : renderTable(
+          ['service', 'pid', 'port', 'health', 'version', 'memory', 'log'],
+          status.services.map((s) => [
+            s.name,
+            s.pid ?? '-',
+            ports(s),
+            s.health,
+            s.version ?? '-',
+            formatBytes(s.rssBytes),
+            s.logFile ?? '-',
+          ]),
+        );
+  const runtime =
+    status.runtime === 'docker'
+      ? `Runtime     docker (${status.network} network; \`crypto-bench status --logs SERVICE\` shows a log)`
+      : '';
   const settings = status.jobs
     ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}`
     : '';
-  return [table, renderEndpoints(status), settings, `Total memory: ${formatBytes(status.totalRssBytes)}`]
+  return [
+    table,
+    runtime,
+    renderEndpoints(status),
+    settings,
+    `Total memory: ${formatBytes(status.totalRssBytes)}`,
+  ]
     .filter(Boolean)
     .join('\n');
 }
@@ -44,6 +70,8 @@ export function renderDown(result: DownResult): string {
   const lines: string[] = [];
   if (result.nothingRunning) lines.push(`Nothing was running in ${result.stateDir}.`);
   if (result.stopped.length > 0) lines.push(`Stopped ${result.stopped.join(', ')}.`);
+  if (result.removedContainers?.length)
+    lines.push(`Removed containers ${result.removedContainers.join(', ')}.`);
   if (result.alreadyDead.length > 0) lines.push(`Already stopped: ${result.alreadyDead.join(', ')}.`);
   lines.push(
     result.deleted.length > 0

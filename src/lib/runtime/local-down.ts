@@ -3,20 +3,7 @@ import path from 'node:path';
 import type { ServiceName } from '../config/defaults.js';
 import { stopStarted } from './local-up.js';
 import { clearState, readState, statePaths } from './state.js';
-
-/** What `down` did. */
-export interface DownResult {
-  /** Absolute state directory. */
-  stateDir: string;
-  /** Services that were running and have been stopped. */
-  stopped: ServiceName[];
-  /** Services recorded as started that had already died. */
-  alreadyDead: ServiceName[];
-  /** True when nothing had been started in this state directory. */
-  nothingRunning: boolean;
-  /** Data directories deleted (`--volumes`). */
-  deleted: string[];
-}
+import type { DownResult } from './types.js';
 
 /**
  * Stops exactly the processes recorded in the state directory (never a stranger that reused a pid), then

@@ -1,11 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine, ServiceName } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { InfrastructureError, JobFailureError, describe } from '../errors.js';
-import { connectProducer } from '../engines/kafka.js';
 import { engineVersion, jobProcess, uiPort } from '../engines/jobs.js';
-import { connect } from '../engines/postgres.js';
-import { enginesThatSawProbe, PROBE_RUN_PREFIX, sendProbe } from '../engines/probe.js';
+import { waitUntilConsuming } from '../engines/probe.js';
 import { findJava, type JavaRuntime } from './java.js';
 import { isOurs, startDetached, stopGroup, tailFile, type ProcessSpec } from './processes.js';
 import { readState, writeState, type StackState } from './state.js';
@@ -47,46 +44,18 @@ export function assertServiceAlive(state: StackState, name: ServiceName): void {
   );
 }
 
-/**
- * Waits until every given job has committed a probe event from every partition: it consumes the whole
- * topic, has caught up with everything before the probe (Kafka keeps each partition in order), and writes end
- * to end. Re-sends the probe every 10 s in case a job joined after it.
- */
-export async function waitUntilConsuming(
+/** Waits until every given job has committed a probe from every partition (see `waitUntilConsuming`). */
+export function waitUntilLocalJobsConsume(
   state: StackState,
   engines: Engine[],
   deadlineMs: number,
-  onOutput: (line: string) => void = () => undefined,
+  onOutput?: (line: string) => void,
 ): Promise<void> {
-  const config = state.config;
-  const producer = await connectProducer(config);
-  const client = await connect(config);
-  const runId = `${PROBE_RUN_PREFIX}${new Date().toISOString()}`;
-  let seq = 0;
-  let lastSent = 0;
-  try {
-    for (;;) {
-      for (const engine of engines) assertServiceAlive(state, engine);
-      if (Date.now() - lastSent > 10_000) {
-        seq = await sendProbe(producer, runId, seq);
-        lastSent = Date.now();
-      }
-      const ready = await enginesThatSawProbe(client, runId, engines);
-      const waiting = engines.filter((engine) => !ready.includes(engine));
-      if (waiting.length === 0) return;
-      onOutput(`committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`);
-      if (Date.now() > deadlineMs) {
-        const logs = waiting.map((engine) => `${engine}: ${state.services[engine]?.logFile}`).join('; ');
-        throw new JobFailureError(`Timed out waiting for ${waiting.join(', ')} to consume and commit`, {
-          suggestions: [`Look at the job logs (${logs})`, 'or give it longer with --timeout'],
-        });
-      }
-      await sleep(500);
-    }
-  } finally {
-    await producer.disconnect();
-    await client.end();
-  }
+  return waitUntilConsuming(state.config, engines, deadlineMs, {
+    assertAlive: (engine) => assertServiceAlive(state, engine),
+    logHint: (engine) => state.services[engine]?.logFile ?? 'no log file',
+    onOutput,
+  });
 }
 
 /** Stops the jobs of these engines, leaving the rest of the stack running. */
@@ -114,7 +83,7 @@ export async function startJobs(
   state.config = { ...state.config, jobs: { ...state.config.jobs, ...options.settings } };
   writeState(stateDir, state);
   await launchJobs(state, engines, await findJava());
-  await waitUntilConsuming(state, engines, Date.now() + options.timeoutMs);
+  await waitUntilLocalJobsConsume(state, engines, Date.now() + options.timeoutMs);
 }
 
 function requireState(stateDir: string): StackState {

@@ -19,7 +19,7 @@ import { buildJobs } from './build.js';
 import { findJava, jarVersion, jobsBuilt, type JavaRuntime } from './java.js';
 import { assertPortsFree } from './ports.js';
 import { isOurs, stopGroup, tailFile, type ProcessSpec } from './processes.js';
-import { assertServiceAlive, launchJobs, launchService, waitUntilConsuming } from './local-jobs.js';
+import { assertServiceAlive, launchJobs, launchService, waitUntilLocalJobsConsume } from './local-jobs.js';
 import {
   clearState,
   readState,
@@ -28,19 +28,8 @@ import {
   writeState,
   type StackState,
 } from './state.js';
-import { stackStatus, type StackStatus } from './local-status.js';
-
-/** What `up` did. */
-export interface UpResult extends StackStatus {
-  /** True when the stack was already running and nothing was started. */
-  alreadyRunning: boolean;
-  /** Wall time from the start of `up` to healthy, in milliseconds. */
-  upMs: number;
-  /** Wall time of the Java build, when `up` had to build (ms). */
-  buildMs?: number;
-  /** Stale state that was cleared before starting (services that had died). */
-  clearedStale: string[];
-}
+import { stackStatus } from './local-status.js';
+import type { UpResult } from './types.js';
 
 interface UpContext {
   java?: JavaRuntime;
@@ -111,7 +100,7 @@ export async function upLocal(config: StackConfig, progress: ProgressOptions): P
       {
         title: 'Wait until every job consumes and commits',
         task: (c, task) =>
-          waitUntilConsuming(c.state, config.engines, startedAt + config.upTimeoutMs, (line) => {
+          waitUntilLocalJobsConsume(c.state, config.engines, startedAt + config.upTimeoutMs, (line) => {
             if (task.output !== line) task.output = line;
           }),
       },

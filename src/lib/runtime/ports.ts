@@ -37,3 +37,15 @@ export async function assertPortsFree(wanted: Record<string, number>, host: stri
     }
   }
 }
+
+/** A port that is free on `host` right now (the kernel picks it). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

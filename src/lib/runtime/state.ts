@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { ServiceName } from '../config/defaults.js';
+import type { RuntimeName, ServiceName } from '../config/defaults.js';
 import type { StackConfig, StackPorts } from '../config/stack-config.js';
 
 /** Version of the state file layout; bump when a field changes meaning. */
@@ -25,20 +25,56 @@ export interface ServiceRecord {
   startedAt: string;
 }
 
+/** One container the Docker runtime started. */
+export interface ContainerRecord {
+  /** Container name (unique on the engine: it carries the stack id). */
+  name: string;
+  /** Container id. */
+  id: string;
+  /** Which part of the stack it runs, e.g. `spark-worker`. */
+  role: string;
+  /** The stack service it belongs to (the engine, for a Spark or Flink cluster process). */
+  service: ServiceName;
+}
+
+/** What the Docker runtime started: containers, network and volumes, all labelled with the stack id. */
+export interface DockerState {
+  /** Label value that marks every object of this stack (a hash of the state directory). */
+  stackId: string;
+  /** `bridge` (the stack's own network) or `host`. */
+  network: 'bridge' | 'host';
+  /** Name of the stack's network, when it has its own. */
+  networkName?: string;
+  /** Images the containers run, by purpose. */
+  images: { jvm: string; postgres: string };
+  /** Containers in start order. */
+  containers: ContainerRecord[];
+  /** Ports the cluster processes use among themselves (Spark master, Flink RPC). */
+  internalPorts: { sparkMaster: number; flinkRpc: number };
+  /** Id of the Flink job submitted to the JobManager, when Flink runs. */
+  flinkJobId?: string;
+  /** Id of the jar uploaded to the JobManager. */
+  flinkJarId?: string;
+  /** Software version of each service, as far as it could be read. */
+  versions: Partial<Record<ServiceName, string>>;
+}
+
 /** What `up` leaves behind for `down` and `status`: exactly the processes it started. */
 export interface StackState {
   /** Layout version of this file. */
   schemaVersion: number;
   /** Runtime that started the stack. */
-  runtime: 'local';
+  runtime: RuntimeName;
   /** When `up` started, ISO-8601. */
   startedAt: string;
   /** Ports in use. */
   ports: StackPorts;
   /** The full config the stack was started with. */
   config: StackConfig;
-  /** Started services by name. */
+  /** Started services by name (local runtime). */
   services: Partial<Record<ServiceName, ServiceRecord>>;
+  /** Started containers (docker runtime). */
+  docker?: DockerState;
 }
 
 /** Paths inside a state directory. One function, so every part agrees on the layout. */

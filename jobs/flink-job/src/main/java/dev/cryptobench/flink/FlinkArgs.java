@@ -19,6 +19,8 @@ import java.util.List;
  * @param checkpointIntervalMs checkpoint interval; Kafka offsets are committed on each checkpoint
  * @param parallelism          job parallelism (and task slots of the MiniCluster)
  * @param uiPort               port of the Flink web UI and REST API
+ * @param cluster              run on the cluster that runs {@code main()} (a session cluster's JobManager, on a
+ *                             submission through its REST API) instead of a local MiniCluster
  * @param gold                 whether to compute the gold tables, and the watermark
  */
 public record FlinkArgs(
@@ -29,6 +31,7 @@ public record FlinkArgs(
         long checkpointIntervalMs,
         int parallelism,
         int uiPort,
+        boolean cluster,
         GoldArgs gold) {
 
     static final String ENGINE = "flink";
@@ -43,6 +46,8 @@ public record FlinkArgs(
             "  --checkpoint-interval-ms MS   checkpoint interval, at least 10 (default 10000)",
             "  --parallelism N               job parallelism (default 1)",
             "  --ui-port PORT                Flink web UI / REST port (default 8081)",
+            "  --cluster true|false          submit to the cluster running main(), e.g. through a JobManager's",
+            "                                REST API, instead of starting a MiniCluster (default false)",
             GoldArgs.usage(ENGINE));
 
     private static final List<String> FLAGS = flags();
@@ -58,13 +63,14 @@ public record FlinkArgs(
                 flags.integer("--checkpoint-interval-ms", 10_000, 10, Integer.MAX_VALUE),
                 flags.integer("--parallelism", 1, 1, 256),
                 flags.integer("--ui-port", 8081, 1, 65535),
+                flags.bool("--cluster", false),
                 GoldArgs.from(flags, ENGINE, true));
     }
 
     private static List<String> flags() {
         List<String> all = new ArrayList<>(CommonArgs.FLAGS);
         all.addAll(List.of("--buffer-timeout-ms", "--batch-size", "--batch-interval-ms", "--checkpoint-interval-ms",
-                "--parallelism", "--ui-port"));
+                "--parallelism", "--ui-port", "--cluster"));
         all.addAll(GoldArgs.FLAGS);
         return List.copyOf(all);
     }

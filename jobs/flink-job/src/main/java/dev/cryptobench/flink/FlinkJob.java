@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flink DataStream job on a local MiniCluster with the web UI: Kafka topic to {@code crypto_prices_flink}
+ * Flink DataStream job on a local MiniCluster with the web UI (or, with {@code --cluster true}, on the session
+ * cluster whose JobManager runs {@code main()} on a REST submission): Kafka topic to {@code crypto_prices_flink}
  * through Flink's JDBC sink, malformed records to {@code dead_letters_flink}, and (unless {@code --gold false})
  * the gold aggregates to {@code gold_10min_metrics_flink} and {@code gold_hourly_metrics_flink}. Failures
  * restart the job (exponential delay); Kafka offsets are committed on checkpoints, so a new run resumes where
@@ -62,8 +63,9 @@ public final class FlinkJob {
         SinkConfig sink = options.common().sink();
         Cli.checkSinkOrExit(sink, options.gold().inserts(), LOG);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(options));
+        StreamExecutionEnvironment env = options.cluster()
+                ? StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options))
+                : StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(options));
         env.setParallelism(options.parallelism());
         env.setBufferTimeout(options.bufferTimeoutMs());
         env.enableCheckpointing(options.checkpointIntervalMs());
@@ -90,6 +92,12 @@ public final class FlinkJob {
         }
 
         JobClient job = env.executeAsync("crypto-bench-flink");
+        if (options.cluster()) {
+            // Submitted, e.g. by the JobManager running main() for POST /jars/:id/run: the cluster runs the
+            // job from here on, and the submission returns its id.
+            LOG.info("crypto-bench: flink job submitted to the cluster (job={})", job.getJobID());
+            return;
+        }
         awaitRunning(job);
         LOG.info("crypto-bench: flink job running (topic={} table={} gold={} job={} ui=http://127.0.0.1:{})",
                 options.common().topic(), sink.table(), options.gold().enabled(), job.getJobID(), options.uiPort());
@@ -127,13 +135,12 @@ public final class FlinkJob {
 
     /**
      * MiniCluster settings: the web UI and REST API at the UI port and every other endpoint on 127.0.0.1;
-     * one slot per parallel task; file checkpoints under {@code <state-dir>/checkpoints/flink} and scratch
-     * files under {@code <state-dir>/flink-tmp}; restarts with exponential delay. At-least-once checkpoints
-     * suffice: the sinks are at-least-once and the inserts skip replays.
+     * one slot per parallel task; scratch files under {@code <state-dir>/flink-tmp}; and the job's own
+     * settings ({@link #jobConfiguration}).
      */
     static Configuration configuration(FlinkArgs options) {
         Path stateDir = options.common().stateDir();
-        Configuration conf = new Configuration();
+        Configuration conf = jobConfiguration(options);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, options.uiPort());
@@ -143,6 +150,17 @@ public final class FlinkJob {
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, options.parallelism());
         conf.set(CoreOptions.TMP_DIRS, stateDir.resolve("flink-tmp").toString());
+        return conf;
+    }
+
+    /**
+     * The job's own settings, the same on a MiniCluster and on a cluster: file checkpoints under
+     * {@code <state-dir>/checkpoints/flink} (on a cluster, a directory every TaskManager reaches), at-least-once
+     * (enough: the sinks are at-least-once and the inserts skip replays), restarts with exponential delay.
+     */
+    static Configuration jobConfiguration(FlinkArgs options) {
+        Path stateDir = options.common().stateDir();
+        Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 stateDir.resolve("checkpoints").resolve("flink").toUri().toString());

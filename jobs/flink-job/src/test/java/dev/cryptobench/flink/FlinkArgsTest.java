@@ -53,6 +53,8 @@ class FlinkArgsTest {
         assertEquals(18081, args.uiPort());
         assertFalse(args.gold().enabled());
         assertEquals(2500, args.gold().watermarkDelayMs());
+        assertFalse(args.cluster());
+        assertTrue(parse("--cluster", "true").cluster());
     }
 
     @Test
@@ -80,6 +82,7 @@ class FlinkArgsTest {
         "--parallelism            | 0    | --parallelism must be between 1",
         "--ui-port                | 70000| --ui-port must be between 1 and 65535",
         "--gold                   | on   | --gold must be true or false",
+        "--cluster                | yes  | --cluster must be true or false",
         "--watermark-delay-ms     | 1s   | --watermark-delay-ms must be an integer",
         "--trigger                | 5s   | unknown flag: --trigger",
     })
@@ -103,5 +106,15 @@ class FlinkArgsTest {
         assertEquals("exponential-delay", conf.get(RestartStrategyOptions.RESTART_STRATEGY));
         assertEquals(Duration.ofSeconds(30),
                 conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF));
+    }
+
+    @Test
+    void gives_a_cluster_only_the_jobs_own_settings_not_the_miniclusters_addresses() throws Exception {
+        Configuration conf = FlinkJob.jobConfiguration(parse("--cluster", "true"));
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/flink").toUri().toString(),
+                conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        assertEquals(CheckpointingMode.AT_LEAST_ONCE, conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
+        assertFalse(conf.contains(RestOptions.BIND_ADDRESS));
+        assertFalse(conf.contains(TaskManagerOptions.NUM_TASK_SLOTS));
     }
 }

@@ -1,0 +1,92 @@
+-- Every engine's tables, as `crypto-bench up` creates them (src/lib/engines/schema.ts; a unit test keeps
+-- this file equal to it). postgres-start runs it once, when it creates the database.
+
+CREATE TABLE IF NOT EXISTS crypto_prices_spark (
+      run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
+      price numeric NOT NULL, size numeric NOT NULL,
+      event_time_us bigint NOT NULL, intended_at_us bigint NOT NULL, produced_at_us bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL,
+      kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      PRIMARY KEY (run_id, seq));
+
+CREATE OR REPLACE VIEW crypto_prices_spark_timed AS
+      SELECT r.*, (extract(epoch FROM pg_xact_commit_timestamp(r.xmin)) * 1000000)::bigint AS commit_us
+      FROM crypto_prices_spark r;
+
+CREATE TABLE IF NOT EXISTS dead_letters_spark (
+      id bigserial PRIMARY KEY, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL, payload bytea NOT NULL, reason text NOT NULL);
+
+CREATE TABLE IF NOT EXISTS gold_10min_metrics_spark (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS gold_hourly_metrics_spark (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS crypto_prices_flink (
+      run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
+      price numeric NOT NULL, size numeric NOT NULL,
+      event_time_us bigint NOT NULL, intended_at_us bigint NOT NULL, produced_at_us bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL,
+      kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      PRIMARY KEY (run_id, seq));
+
+CREATE OR REPLACE VIEW crypto_prices_flink_timed AS
+      SELECT r.*, (extract(epoch FROM pg_xact_commit_timestamp(r.xmin)) * 1000000)::bigint AS commit_us
+      FROM crypto_prices_flink r;
+
+CREATE TABLE IF NOT EXISTS dead_letters_flink (
+      id bigserial PRIMARY KEY, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL, payload bytea NOT NULL, reason text NOT NULL);
+
+CREATE TABLE IF NOT EXISTS gold_10min_metrics_flink (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS gold_hourly_metrics_flink (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS crypto_prices_baseline (
+      run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
+      price numeric NOT NULL, size numeric NOT NULL,
+      event_time_us bigint NOT NULL, intended_at_us bigint NOT NULL, produced_at_us bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL,
+      kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      PRIMARY KEY (run_id, seq));
+
+CREATE OR REPLACE VIEW crypto_prices_baseline_timed AS
+      SELECT r.*, (extract(epoch FROM pg_xact_commit_timestamp(r.xmin)) * 1000000)::bigint AS commit_us
+      FROM crypto_prices_baseline r;
+
+CREATE TABLE IF NOT EXISTS dead_letters_baseline (
+      id bigserial PRIMARY KEY, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
+      kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL, payload bytea NOT NULL, reason text NOT NULL);
+
+CREATE TABLE IF NOT EXISTS gold_10min_metrics_baseline (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS gold_hourly_metrics_baseline (
+    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision,
+    PRIMARY KEY (window_start, symbol));

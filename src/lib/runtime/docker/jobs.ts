@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import { DEFAULTS, type Engine } from '../../config/defaults.js';
+import { InfrastructureError, JobFailureError } from '../../errors.js';
+import { JOBS } from '../../engines/jobs.js';
+import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
+import { modulePaths } from '../java.js';
+import type { StartJobsOptions } from '../stack.js';
+import { readState, writeState, type DockerState, type StackState } from '../state.js';
+import { connectDocker } from './client.js';
+import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
+import { FlinkRest } from './flink-rest.js';
+import { containerSpec, flinkProgramArgs, type DockerPlan, type Role } from './topology.js';
+
+/** The container that runs each engine's job; Flink's job runs inside its cluster instead. */
+const JOB_ROLE: Record<Exclude<Engine, 'flink'>, Role> = { spark: 'spark-driver', baseline: 'baseline' };
+
+/** The docker state of a stack state, which the docker runtime always writes. */
+export function dockerState(state: StackState): DockerState {
+  if (!state.docker)
+    throw new InfrastructureError(`The state file of ${state.config.stateDir} has no Docker section`);
+  return state.docker;
+}
+
+/** The plan a stack was started from. */
+export function planOf(state: StackState): DockerPlan {
+  const docker = dockerState(state);
+  return { config: state.config, id: docker.stackId, internalPorts: docker.internalPorts };
+}
+
+/** The Flink JobManager's REST API of a stack, from the host. */
+export function flinkRest(state: StackState): FlinkRest {
+  return new FlinkRest(`http://${DEFAULTS.host}:${state.config.ports.flinkUi}`);
+}
+
+/** Starts the job of each engine: a driver or consumer container, or a Flink job submitted over REST. */
+export async function launchDockerJobs(docker: Docker, state: StackState, engines: Engine[]): Promise<void> {
+  const plan = planOf(state);
+  const record = dockerState(state);
+  for (const engine of engines) {
+    if (engine === 'flink') {
+      await submitFlinkJob(state);
+    } else {
+      const spec = containerSpec(plan, JOB_ROLE[engine]);
+      const images = record.images;
+      record.containers.push(
+        await startContainer(docker, spec, { id: record.stackId, stateDir: state.config.stateDir, images }),
+      );
+    }
+    writeState(state.config.stateDir, state);
+  }
+}
+
+/**
+ * Submits the Flink job through the JobManager's REST API: uploads the job's jar (once per stack) and runs
+ * its main class with the same arguments as on the local runtime, plus `--cluster true`.
+ */
+async function submitFlinkJob(state: StackState): Promise<void> {
+  const rest = flinkRest(state);
+  const record = dockerState(state);
+  if (!record.flinkJarId || !(await rest.hasJar(record.flinkJarId))) {
+    record.flinkJarId = await rest.uploadJar(modulePaths('flink-job').jar);
+  }
+  record.flinkJobId = await rest.runJar(
+    record.flinkJarId,
+    JOBS.flink.mainClass,
+    [...flinkProgramArgs(planOf(state)), '--cluster', 'true'],
+    1,
+  );
+}
+
+/** Stops the job of each engine, leaving the rest of the stack (Spark and Flink clusters too) running. */
+export async function stopDockerJobs(docker: Docker, state: StackState, engines: Engine[]): Promise<void> {
+  const record = dockerState(state);
+  for (const engine of engines) {
+    if (engine === 'flink') {
+      if (record.flinkJobId) await flinkRest(state).cancel(record.flinkJobId);
+      delete record.flinkJobId;
+    } else {
+      const role = JOB_ROLE[engine];
+      const container = record.containers.find((c) => c.role === role);
+      if (container) await removeContainer(docker, container.name);
+      record.containers = record.containers.filter((c) => c.role !== role);
+    }
+    writeState(state.config.stateDir, state);
+  }
+}
+
+/** How `waitUntilConsuming` watches the docker runtime's jobs: containers running, Flink's job not failed. */
+export function dockerWatch(
+  docker: Docker,
+  state: StackState,
+  onOutput?: (line: string) => void,
+): ConsumeWatch {
+  return {
+    assertAlive: async (engine) => {
+      for (const container of dockerState(state).containers.filter((c) => c.service === engine))
+        await assertContainerRunning(docker, container);
+      if (engine === 'flink') await assertFlinkJobAlive(state);
+    },
+    logHint: (engine) => `crypto-bench status --logs ${engine === 'flink' ? 'flink-jobmanager' : engine}`,
+    onOutput,
+  };
+}
+
+async function assertFlinkJobAlive(state: StackState): Promise<void> {
+  const jobId = dockerState(state).flinkJobId;
+  if (!jobId) return;
+  const rest = flinkRest(state);
+  const status = await rest.jobState(jobId);
+  if (status === 'FAILED' || status === 'CANCELED' || status === 'FINISHED') {
+    throw new JobFailureError(`The Flink job ${jobId} is ${status}:\n${await rest.rootException(jobId)}`, {
+      suggestions: ['See `crypto-bench status --logs flink-jobmanager` and `--logs flink-taskmanager`'],
+    });
+  }
+}
+
+/** Waits until the Flink cluster has a TaskManager with a free slot. */
+export async function waitForFlinkSlots(
+  docker: Docker,
+  state: StackState,
+  timeoutMs: number,
+): Promise<string> {
+  const rest = flinkRest(state);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const container of dockerState(state).containers.filter((c) => c.service === 'flink'))
+      await assertContainerRunning(docker, container);
+    const overview = await rest.overview();
+    if (overview && overview.taskmanagers > 0 && overview['slots-available'] > 0)
+      return overview['flink-version'];
+    if (Date.now() > deadline) {
+      throw new InfrastructureError(`The Flink cluster had no TaskManager slot after ${timeoutMs / 1000}s`, {
+        suggestions: ['See `crypto-bench status --logs flink-taskmanager`'],
+      });
+    }
+    await sleep(500);
+  }
+}
+
+/** `startJobs`/`stopJobs` of the docker runtime (`--isolate`, `sweep`). */
+export function dockerJobs(stateDir: string) {
+  const load = (): StackState => {
+    const state = readState(stateDir);
+    if (!state) {
+      throw new InfrastructureError(`No stack is running in ${stateDir}`, {
+        suggestions: ['Run `crypto-bench up` first'],
+      });
+    }
+    return state;
+  };
+  return {
+    async stop(engines: Engine[]): Promise<void> {
+      await stopDockerJobs(await connectDocker(), load(), engines);
+    },
+    async start(engines: Engine[], options: StartJobsOptions): Promise<void> {
+      const docker = await connectDocker();
+      await stopDockerJobs(docker, load(), engines);
+      const state = load();
+      state.config = { ...state.config, jobs: { ...state.config.jobs, ...options.settings } };
+      writeState(stateDir, state);
+      await launchDockerJobs(docker, state, engines);
+      await waitUntilConsuming(
+        state.config,
+        engines,
+        Date.now() + options.timeoutMs,
+        dockerWatch(docker, state),
+      );
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../config/defaults.js';
+import { resolveStackConfig, type StackFlagValues } from '../../config/stack-config.js';
+import { BROKER_LOG4J, brokerProperties } from '../../engines/kafka.js';
+import { engineDdl } from '../../engines/schema.js';
+import { packageRoot } from '../java.js';
+import { stackId } from './client.js';
+import {
+  BRIDGE_INTERNAL_PORTS,
+  containerSpec,
+  dockerBrokerLayout,
+  dockerPlacement,
+  flinkProgramArgs,
+  rolesOf,
+  type DockerPlan,
+} from './topology.js';
+
+function plan(flags: StackFlagValues, internalPorts = BRIDGE_INTERNAL_PORTS): DockerPlan {
+  const config = resolveStackConfig({ runtime: 'docker', 'state-dir': '/var/tmp/cb', ...flags }, '/work');
+  return { config, id: 'abc123', internalPorts };
+}
+
+const compose = (file: string) => readFileSync(path.join(packageRoot(), 'compose', file), 'utf8');
+
+describe('the docker topology', () => {
+  it('runs every process on the host network bound to 127.0.0.1, on the stack ports, publishing nothing', () => {
+    const host = plan({ network: 'host', 'port-base': 25092 }, { sparkMaster: 41000, flinkRpc: 41001 });
+    const specs = rolesOf(host.config).map((role) => containerSpec(host, role));
+    for (const spec of specs) {
+      expect(spec.network, spec.role).toEqual({ mode: 'host' });
+      expect(spec.published, spec.role).toEqual([]);
+    }
+    const postgres = specs.find((s) => s.role === 'postgres');
+    expect(postgres?.cmd).toEqual(expect.arrayContaining(['-p', '25094', 'listen_addresses=127.0.0.1']));
+    const kafka = specs.find((s) => s.role === 'kafka')?.env.KAFKA_PROPERTIES ?? '';
+    expect(kafka).toContain('listeners=PLAINTEXT://127.0.0.1:25092,CONTROLLER://127.0.0.1:25093\n');
+    expect(specs.find((s) => s.role === 'flink-jobmanager')?.cmd).toEqual(
+      expect.arrayContaining([
+        '-Drest.bind-address=127.0.0.1',
+        '-Drest.port=25096',
+        '-Djobmanager.rpc.port=41001',
+      ]),
+    );
+    expect(specs.find((s) => s.role === 'spark-master')?.cmd).toEqual(
+      expect.arrayContaining(['--host', '127.0.0.1', '--port', '41000']),
+    );
+    expect(dockerPlacement(host)).toMatchObject({
+      bootstrap: '127.0.0.1:25092',
+      postgres: '127.0.0.1:25094',
+    });
+  });
+
+  it('publishes only the ports users open on a bridge network, on 127.0.0.1, and joins containers by role name', () => {
+    const bridge = plan({});
+    const published = rolesOf(bridge.config).flatMap((role) =>
+      containerSpec(bridge, role).published.map((p) => `${role} ${p.hostPort}->${p.containerPort}`),
+    );
+    expect(published).toEqual([
+      'postgres 19094->5432',
+      'kafka 19092->9092',
+      'spark-master 19095->4040',
+      'flink-jobmanager 19096->8081',
+    ]);
+    expect(containerSpec(bridge, 'kafka').network).toEqual({
+      mode: 'bridge',
+      name: 'cb-abc123',
+      alias: 'kafka',
+    });
+    expect(dockerPlacement(bridge)).toMatchObject({ bootstrap: 'kafka:9094', postgres: 'postgres:5432' });
+    expect(dockerBrokerLayout(bridge).advertised).toEqual({
+      INTERNAL: 'kafka:9094',
+      EXTERNAL: '127.0.0.1:19092',
+    });
+  });
+
+  it('puts the Spark worker and driver in the network namespace of the master, where the driver binds 127.0.0.1', () => {
+    const bridge = plan({});
+    for (const role of ['spark-worker', 'spark-driver'] as const)
+      expect(containerSpec(bridge, role).network).toEqual({ mode: 'container', role: 'spark-master' });
+    expect(containerSpec(bridge, 'spark-driver').cmd).toEqual(
+      expect.arrayContaining(['--master', 'spark://127.0.0.1:7077']),
+    );
+  });
+
+  it("gives every container of an engine the engine's CPU limit, and every container a memory limit", () => {
+    const limited = plan({ cpus: { spark: 1, flink: 1.5 } });
+    const cpus = Object.fromEntries(
+      rolesOf(limited.config).map((role) => [role, containerSpec(limited, role).cpus]),
+    );
+    expect(cpus).toEqual({
+      postgres: undefined,
+      kafka: undefined,
+      'spark-master': 1,
+      'spark-worker': 1,
+      'flink-jobmanager': 1.5,
+      'flink-taskmanager': 1.5,
+      'spark-driver': 1,
+      baseline: undefined,
+    });
+    for (const role of rolesOf(limited.config))
+      expect(containerSpec(limited, role).memoryBytes, role).toBeGreaterThan(256 * 2 ** 20);
+  });
+
+  it('starts only the clusters of the engines asked for', () => {
+    expect(rolesOf(plan({ engines: ['flink', 'baseline'] }).config)).toEqual([
+      'postgres',
+      'kafka',
+      'flink-jobmanager',
+      'flink-taskmanager',
+      'baseline',
+    ]);
+  });
+
+  it('names every object after a stack id that is stable and differs between state directories', () => {
+    expect(stackId('/var/tmp/a')).toBe(stackId('/var/tmp/a'));
+    expect(stackId('/var/tmp/a')).not.toBe(stackId('/var/tmp/b'));
+    expect(containerSpec(plan({}), 'flink-taskmanager').name).toBe('cb-abc123-flink-taskmanager');
+  });
+});
+
+describe('compose/ for docker compose users', () => {
+  const bridge = plan({});
+  const file = compose('docker-compose.yml');
+  // The `command:` of a service, a YAML flow sequence of quoted strings (as Prettier writes it).
+  const commandOf = (service: string) => {
+    const services = file.slice(file.indexOf('\nservices:\n'));
+    const block = services.split(`\n  ${service}:\n`)[1]?.split(/\n {2}\S/)[0] ?? '';
+    const list = /^ {4}command:\s*\[([^\]]*)\]/m.exec(block)?.[1];
+    if (list === undefined) return null;
+    return [...list.matchAll(/'((?:[^']|'')*)'|"([^"]*)"/g)].map(
+      (m) => m[2] ?? (m[1] ?? '').replaceAll("''", "'"),
+    );
+  };
+
+  it('runs every service with the command of the docker runtime on its bridge network', () => {
+    for (const role of rolesOf(bridge.config))
+      expect(commandOf(role), role).toEqual(containerSpec(bridge, role).cmd);
+    expect(commandOf('flink-submit')).toEqual([
+      'flink-submit',
+      ...flinkProgramArgs(bridge),
+      '--cluster',
+      'true',
+    ]);
+  });
+
+  it("holds the broker's properties, its logging and every engine's tables as the CLI writes them", () => {
+    expect(compose('config/kafka/server.properties')).toBe(brokerProperties(dockerBrokerLayout(bridge)));
+    expect(compose('config/kafka/log4j2.properties')).toBe(BROKER_LOG4J);
+    const statements = ENGINES.flatMap((engine) => engineDdl(engine)).map((sql) => `${sql};`);
+    expect(compose('config/postgres/schema.sql')).toContain(statements.join('\n\n'));
+  });
+});

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/lib/results/record.js';
+import { connectDocker, stackFilter, stackId } from '../../src/lib/runtime/docker/client.js';
+import { isListening } from '../../src/lib/runtime/ports.js';
+import { readState } from '../../src/lib/runtime/state.js';
+import type { StackStatus, UpResult } from '../../src/lib/runtime/types.js';
+import { json, runCli } from '../support/cli.js';
+import { e2eStack } from '../support/stack.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// A base image made without a registry (test/support/docker-engine.sh); users get a public JRE 17 image.
+const BASE_IMAGE = 'crypto-bench/debian:bookworm';
+
+const { stateDir, resultsDir, stackArgs, config } = e2eStack('docker', 25092);
+// Host networking: every connection of the test stays on 127.0.0.1 (no traffic to container addresses).
+const dockerArgs = [...stackArgs, '--runtime', 'docker', '--network', 'host', '--base-image', BASE_IMAGE];
+const NO_STACK_TRACE = /\n\s+at /;
+
+describe('the docker runtime', () => {
+  let up: UpResult;
+  let internalPorts: number[] = [];
+
+  beforeAll(async () => {
+    // Installs and starts a Docker engine and makes the base image when this machine has none (idempotent).
+    await run('bash', [path.join(ROOT, 'test/support/docker-engine.sh'), BASE_IMAGE], { timeout: 600_000 });
+    await runCli(['down', '--state-dir', stateDir]);
+  });
+
+  afterAll(async () => {
+    await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
+  });
+
+  it('says when Docker is not reachable, and suggests the local runtime', async () => {
+    const result = await runCli(['up', ...dockerArgs], {
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('Docker is not reachable at unix:///nonexistent/docker.sock');
+    expect(result.stderr).toContain('--runtime local');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+  });
+
+  it('refuses to start when a port is taken, naming the port, and starts no container', async () => {
+    const blocker = net.createServer().listen(config.ports.postgres, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    try {
+      const result = await runCli(['up', ...dockerArgs]);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain(
+        `Port ${config.ports.postgres} (postgres) on 127.0.0.1 is already in use`,
+      );
+    } finally {
+      blocker.close();
+    }
+    expect(await containersOfStack()).toEqual([]);
+  });
+
+  it('comes up on the host network: every container healthy, the Flink job submitted over REST', async () => {
+    const result = await runCli(['up', ...dockerArgs, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    up = json<UpResult>(result);
+    expect(up.runtime).toBe('docker');
+    expect(up.services.map((s) => s.role)).toEqual([
+      'postgres',
+      'kafka',
+      'spark-master',
+      'spark-worker',
+      'flink-jobmanager',
+      'flink-taskmanager',
+      'spark-driver',
+      'baseline',
+      expect.stringMatching(/^flink-job /),
+    ]);
+    for (const service of up.services) expect(service.health, service.role).toMatch(/healthy|running/);
+    expect(up.endpoints?.flinkUi).toBe(`http://127.0.0.1:${config.ports.flinkUi}`);
+    const docker = readState(stateDir)?.docker;
+    internalPorts = Object.values(docker?.internalPorts ?? {});
+    console.info(
+      `docker up to healthy: ${up.upMs} ms (of which image and job builds ${up.buildMs} ms); stack memory ${(up.totalRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  });
+
+  it('binds every port of the stack to 127.0.0.1 only', async () => {
+    const { stdout } = await run('ss', ['-ltnH']);
+    const ports = [...Object.values(config.ports), ...internalPorts];
+    for (const port of ports) {
+      const sockets = stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[3] ?? '')
+        .filter((address) => address.endsWith(`:${port}`));
+      expect(sockets.length, `port ${port} listens`).toBeGreaterThan(0);
+      for (const address of sockets) expect(address, `port ${port}`).toMatch(/^(\[::ffff:)?127\.0\.0\.1\]?:/);
+    }
+  });
+
+  it("shows the containers in status, and a container's last log lines with --logs", async () => {
+    const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
+    expect(status.runtime).toBe('docker');
+    expect(status.network).toBe('host');
+    expect(status.services.filter((s) => s.container).length).toBe(8);
+    const logs = await runCli(['status', '--state-dir', stateDir, '--logs', 'spark-driver', '--lines', '50']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('crypto-bench: spark job running');
+    const unknown = await runCli(['status', '--state-dir', stateDir, '--logs', 'storm']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('flink-jobmanager');
+  });
+
+  it('measures every engine on a short run, with the cost taken from container statistics', async () => {
+    const result = await runCli([
+      'run',
+      ...stackArgs,
+      '--results-dir',
+      resultsDir,
+      '--duration',
+      '15s',
+      '--rate',
+      '300',
+      '--warmup',
+      '3s',
+      '--schedule-lag-bound',
+      '2s',
+      '--drain-timeout',
+      '90s',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+    expect(record.status).toBe('complete');
+    expect(record.config.runtime).toBe('docker');
+    expect(record.producer?.sentEvents).toBe(4500);
+    for (const [engine, figures] of Object.entries(record.engines)) {
+      expect(figures?.completeness?.missingRows, engine).toBe(0);
+      expect(figures?.cost?.cpuSeconds, engine).toBeGreaterThan(0);
+      expect(figures?.cost?.peakRssBytes, engine).toBeGreaterThan(0);
+      console.info(
+        `docker ${engine}: p50 ${((figures?.latency?.p50Us ?? 0) / 1000).toFixed(1)} ms, p99 ${((figures?.latency?.p99Us ?? 0) / 1000).toFixed(1)} ms, CPU ${figures?.cost?.cpuSeconds?.toFixed(2)} s, peak ${((figures?.cost?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
+      );
+    }
+  });
+
+  it('goes down leaving no container, network or listening port behind, and a second down is harmless', async () => {
+    const result = await runCli(['down', '--state-dir', stateDir, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(json<{ stopped: string[] }>(result).stopped.sort()).toEqual(
+      ['postgres', 'kafka', 'spark', 'flink', 'baseline'].sort(),
+    );
+    expect(await containersOfStack()).toEqual([]);
+    const docker = await connectDocker();
+    expect(await docker.listNetworks({ filters: stackFilter(stackId(stateDir)) })).toEqual([]);
+    for (const port of [...Object.values(config.ports), ...internalPorts])
+      expect(await isListening(port, '127.0.0.1'), `port ${port}`).toBe(false);
+    const again = await runCli(['down', '--state-dir', stateDir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing was running');
+  });
+
+  it("deletes the stack's volumes with down --volumes, even after the containers are gone", async () => {
+    const docker = await connectDocker();
+    const volumes = async () =>
+      (await docker.listVolumes({ filters: stackFilter(stackId(stateDir)) })).Volumes?.map((v) => v.Name) ??
+      [];
+    expect((await volumes()).length).toBe(3);
+    const result = await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await volumes()).toEqual([]);
+  });
+});
+
+async function containersOfStack(): Promise<string[]> {
+  const docker = await connectDocker();
+  const found = await docker.listContainers({ all: true, filters: stackFilter(stackId(stateDir)) });
+  return found.map((c) => c.Names[0] ?? c.Id);
+}
