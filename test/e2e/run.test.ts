@@ -10,7 +10,7 @@ import { json, runCli } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 import { CoinbaseStandin } from '../support/coinbase-standin.js';
 
-const { stateDir, resultsDir, stackArgs, config } = e2eStack('run', 49092);
+const { stateDir, resultsDir, stackArgs, config } = e2eStack('run', 22092);
 // Timings on a loaded 2-core machine are noisy; the run must not be declared invalid for that here.
 const runArgs = [
   ...stackArgs,

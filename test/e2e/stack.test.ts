@@ -13,7 +13,7 @@ import type { StackStatus } from '../../src/lib/runtime/types.js';
 import { json, runCli } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 
-const { stateDir, stackArgs, config } = e2eStack('stack', 39092);
+const { stateDir, stackArgs, config } = e2eStack('stack', 21092);
 const RUN_ID = `e2e-${Date.now()}`;
 const VALID_EVENTS = 1000;
 const MALFORMED = [

@@ -5,7 +5,7 @@ import type { SweepOutcome } from '../../src/lib/bench/sweep.js';
 import { json, runCli } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 
-const { stateDir, resultsDir, stackArgs } = e2eStack('sweep', 59092);
+const { stateDir, resultsDir, stackArgs } = e2eStack('sweep', 23092);
 
 describe('crypto-bench sweep', () => {
   beforeAll(async () => {

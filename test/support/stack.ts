@@ -12,7 +12,11 @@ export interface E2eStack {
   config: StackConfig;
 }
 
-/** A fresh stack location for a test file; each file passes its own port base so files never collide. */
+/**
+ * A fresh stack location for a test file; each file passes its own port base so files never collide. Keep port
+ * bases below Linux's ephemeral range (32768-60999): a port in it can be taken at any moment by the local end of
+ * some outgoing connection, and `up` then rightly refuses to start.
+ */
 export function e2eStack(name: string, portBase: number): E2eStack {
   const stateDir = mkdtempSync(path.join(tmpdir(), `cb-e2e-${name}-`));
   // PostgreSQL runs as the postgres user when the tests run as root: it must be able to enter the state dir.
