@@ -94,20 +94,19 @@ export async function prepareBroker(config: StackConfig, java: JavaRuntime): Pro
     moduleClasspath('kafka-broker'),
   ];
   if (!existsSync(path.join(paths.kafkaData, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
     try {
       await run(java.executable, [
         ...baseArgs,
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        `--cluster-id=${newClusterId()}`,
         '-c',
         properties,
       ]);
     } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-5).join('\n');
       throw new InfrastructureError(
-        `Formatting Kafka's storage in ${paths.kafkaData} failed: ${describe(error)}`,
+        `Formatting Kafka's storage in ${paths.kafkaData} failed: ${stderr || describe(error)}`,
       );
     }
   }
@@ -122,6 +121,17 @@ export async function prepareBroker(config: StackConfig, java: JavaRuntime): Pro
     ],
     logFile: path.join(paths.logs, 'kafka.log'),
   };
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64, like Kafka's own `Uuid.randomUuid()`, which likewise
+ * never starts with '-' (an id that does reads as an option to the storage tool).
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** A kafkajs client for this stack; quiet, because the CLI reports errors itself. */
