@@ -3,7 +3,7 @@ import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import { formatCsv } from '../results/csv.js';
 import { engineFigures } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
-import type { SweepRecord } from '../results/sweep-record.js';
+import type { MaxRateResult, SweepRecord } from '../results/sweep-record.js';
 import { formatValue, type TableFormat } from './compare.js';
 import { renderMarkdownTable, renderTable } from './table.js';
 
@@ -74,9 +74,7 @@ export function renderSweep(
   if (sweep.maxRate) {
     const maxRows = Object.entries(sweep.maxRate).map(([engine, result]) => [
       engine,
-      result?.sustainableRateEventsPerSec === null || result === undefined
-        ? 'none tried'
-        : `${result.sustainableRateEventsPerSec}/s`,
+      sustainableLabel(result),
       result?.firstUnsustainableRateEventsPerSec
         ? `${result.firstUnsustainableRateEventsPerSec}/s`
         : 'not reached',
@@ -114,4 +112,12 @@ export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): s
     row.status,
   ]);
   return formatCsv(header, rows);
+}
+
+/** The sustainable rate, or the rate it was already below, or that nothing was tried. */
+function sustainableLabel(result: MaxRateResult | undefined): string {
+  if (result?.sustainableRateEventsPerSec != null) return `${result.sustainableRateEventsPerSec}/s`;
+  if (result?.firstUnsustainableRateEventsPerSec != null)
+    return `below ${result.firstUnsustainableRateEventsPerSec}/s`;
+  return 'none tried';
 }
