@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { InfrastructureError } from '../../errors.js';
@@ -7,7 +17,7 @@ import { modulePaths, packageRoot, type JobModule } from '../java.js';
 import { LABELS, statusCode } from './client.js';
 
 /** One image the docker runtime builds from compose/. */
-interface ImageRecipe {
+export interface ImageRecipe {
   /** Image repository, e.g. `crypto-bench/jvm`. */
   repository: string;
   /** Dockerfile, relative to the package root (the build context). */
@@ -51,9 +61,10 @@ export interface BuiltImage {
 }
 
 /**
- * Builds an image unless one with the same inputs exists. The tag is a hash of the base image and of every
- * input file's path, size and modification time, so an unchanged checkout starts without sending the build
- * context; a changed jar rebuilds, and Docker's layer cache keeps that quick.
+ * Builds an image unless one with the same inputs exists. The tag is a hash of
+ * the base image and of every input file's path and content, so an unchanged checkout, or jars rebuilt from
+ * unchanged sources, start without sending the build context; a changed jar rebuilds, and Docker's layer
+ * cache keeps that quick.
  */
 export async function ensureImage(
   docker: Docker,
@@ -62,13 +73,10 @@ export async function ensureImage(
   onOutput: (line: string) => void,
   root = packageRoot(),
 ): Promise<BuiltImage> {
-  const hash = inputsHash(recipe, baseImage, root);
+  const hash = await inputsHash(recipe, baseImage, root);
   const tag = `${recipe.repository}:${hash}`;
-  try {
-    await docker.getImage(tag).inspect();
+  if (await imageExists(docker, tag)) {
     return { tag, cached: true, buildMs: 0 };
-  } catch (error) {
-    if (statusCode(error) !== 404) throw error;
   }
   const begin = Date.now();
   const stream = await docker.buildImage(
@@ -86,6 +94,16 @@ export async function ensureImage(
   );
   await followBuild(docker, stream, tag, baseImage, onOutput);
   return { tag, cached: false, buildMs: Date.now() - begin };
+}
+
+async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+    return false;
+  }
 }
 
 /** Follows a build's output; on failure, throws with the failing step and its last lines of output. */
@@ -134,8 +152,15 @@ async function followBuild(
   );
 }
 
-/** Hash of what the image is built from: base image, and each input file's path, size and mtime. */
-function inputsHash(recipe: ImageRecipe, baseImage: string, root: string): string {
+/**
+ * Hash of what an image is built from: the base image, and each input file's path, executable bit (COPY
+ * keeps it) and content. Modification times play no part, as a rebuild of unchanged sources gives new ones to
+ * byte-identical jars (jobs/pom.xml makes them reproducible). Reading the ~500 MB of jars took 1.0-1.5 s on
+ * two busy cores, so each file's content hash is kept in {@link hashCacheFile} and a file whose size and
+ * modification time are unchanged is not read again (10 ms then).
+ */
+export async function inputsHash(recipe: ImageRecipe, baseImage: string, root: string): Promise<string> {
+  const cache = readHashCache(root);
   const hash = createHash('sha256').update(`${baseImage}\n`);
   for (const input of recipe.inputs) {
     const absolute = path.join(root, input);
@@ -148,11 +173,57 @@ function inputsHash(recipe: ImageRecipe, baseImage: string, root: string): strin
       );
     }
     for (const file of filesUnder(absolute)) {
+      const relative = path.relative(root, file);
       const stat = statSync(file);
-      hash.update(`${path.relative(root, file)}\0${stat.size}\0${stat.mtimeMs}\n`);
+      const executable = (stat.mode & 0o111) !== 0 ? 'x' : '-';
+      hash.update(`${relative}\0${executable}\0${await contentHash(file, stat, cache, relative)}\n`);
     }
   }
+  writeHashCache(root, cache);
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Content hashes of input files by path relative to the package root, valid while size and mtime hold. */
+type HashCache = Record<string, { size: number; mtimeMs: number; sha256: string }>;
+
+/**
+ * Where {@link inputsHash} keeps its per-file hashes: in the parent Maven project's build folder, beside the
+ * jars it describes, so `mvnw clean` clears it with them and the stacks of every state directory share it.
+ */
+export function hashCacheFile(root: string): string {
+  return path.join(root, 'jobs', 'target', 'image-input-hashes.json');
+}
+
+async function contentHash(file: string, stat: Stats, cache: HashCache, key: string): Promise<string> {
+  const cached = cache[key];
+  if (cached?.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached.sha256;
+  const sha256 = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  cache[key] = { size: stat.size, mtimeMs: stat.mtimeMs, sha256 };
+  return sha256;
+}
+
+function readHashCache(root: string): HashCache {
+  const file = hashCacheFile(root);
+  if (!existsSync(file)) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as HashCache) : {};
+  } catch {
+    // A damaged cache costs one full read of the inputs, and is then written anew.
+    return {};
+  }
+}
+
+/** Saves the hashes of files that still exist, through a rename so that a concurrent `up` reads a whole file. */
+function writeHashCache(root: string, cache: HashCache): void {
+  const file = hashCacheFile(root);
+  const kept = Object.entries(cache).filter(([relative]) => existsSync(path.join(root, relative)));
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(Object.fromEntries(kept)));
+  renameSync(partial, file);
 }
 
 function filesUnder(entry: string): string[] {
