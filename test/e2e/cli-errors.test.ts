@@ -95,4 +95,12 @@ describe('bad input and broken environments get a clear message, an exit code an
     expect(result.stderr).toContain('is not valid JSON');
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
   });
+  it('says how to make a run when report finds none', async () => {
+    const { resultsDir } = e2eStack('no-runs', 65092);
+    const result = await runCli(['report', '--results-dir', resultsDir]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`No runs in ${resultsDir}`);
+    expect(result.stderr).toContain('crypto-bench run');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+  });
 });

@@ -50,9 +50,19 @@ describe('crypto-bench run and compare', () => {
     run = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(run.status).toBe('complete');
     expect(run.producer?.sentEvents).toBe(10_000);
-    for (const file of ['run.json', 'latency.csv', 'timeseries.csv']) {
+    for (const file of ['run.json', 'latency.csv', 'timeseries.csv', 'report.html']) {
       expect(readFileSync(path.join(resultsDir, run.runId, file), 'utf8').length).toBeGreaterThan(0);
     }
+  });
+
+  it('writes an HTML report of the newest run with report, the latency CDF of every engine in it', async () => {
+    const result = await runCli(['report', '--results-dir', resultsDir, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = json<{ file: string; kind: string; ids: string[] }>(result);
+    expect(report).toMatchObject({ kind: 'runs', ids: [run.runId] });
+    const html = readFileSync(report.file, 'utf8');
+    expect(html).toContain('End-to-end latency, cumulative distribution');
+    for (const engine of run.config.engines) expect(html).toContain(`>${engine}</text>`);
   });
 
   it('counts add up for every engine: produced = committed + missing, nothing missing', () => {

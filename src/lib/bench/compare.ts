@@ -40,24 +40,42 @@ export interface CompareResult {
   sweep?: SweepRecord;
 }
 
+/** Runs or a sweep, as selected by ids on the command line (`compare`, `report`). */
+export type Selection =
+  | { kind: 'runs'; runs: RunRecord[]; upgraded: Record<string, number> }
+  | { kind: 'sweep'; sweep: SweepRecord; runs: RunRecord[] };
+
 /**
- * Loads the runs asked for (an id of a `--repeat` series stands for all its runs) and renders them: one run
- * (or one series) as engines side by side with ratios; several as the change from the first to the last.
+ * Loads what ids name: one sweep id stands for the sweep and its runs; a `--repeat` series id for all its
+ * runs; no id for the newest run. Runs come oldest first; upgraded lists files written by older versions.
  */
-export function compareRuns(options: CompareOptions): CompareResult {
-  const sweep =
-    options.ids.length === 1 ? loadSweep(options.resultsDir, options.ids[0] as string) : undefined;
-  if (sweep) return compareSweep(options, sweep);
+export function loadSelection(resultsDir: string, ids: string[]): Selection {
+  const sweep = ids.length === 1 ? loadSweep(resultsDir, ids[0] as string) : undefined;
+  if (sweep) {
+    const runs = sweep.points
+      .flatMap((point) => point.runIds)
+      .flatMap((id) => safeLoad(resultsDir, id)?.record ?? []);
+    return { kind: 'sweep', sweep, runs };
+  }
   const loaded =
-    options.ids.length === 0
-      ? [loadLatestRun(options.resultsDir)]
-      : options.ids.flatMap((id) => loadIdOrGroup(options.resultsDir, id));
+    ids.length === 0 ? [loadLatestRun(resultsDir)] : ids.flatMap((id) => loadIdOrGroup(resultsDir, id));
   const runs = loaded.map((l) => l.record).sort((a, b) => (a.runId < b.runId ? -1 : 1));
   const upgraded = Object.fromEntries(
     loaded
       .filter((l) => l.upgradedFromVersion !== null)
       .map((l) => [l.record.runId, l.upgradedFromVersion as number]),
   );
+  return { kind: 'runs', runs, upgraded };
+}
+
+/**
+ * Loads the runs asked for (see {@link loadSelection}) and renders them: one run (or one series) as engines
+ * side by side with ratios; several as the change from the first to the last; a sweep as its table.
+ */
+export function compareRuns(options: CompareOptions): CompareResult {
+  const selection = loadSelection(options.resultsDir, options.ids);
+  if (selection.kind === 'sweep') return compareSweep(options, selection.sweep, selection.runs);
+  const { runs, upgraded } = selection;
   const metrics = options.all ? ENGINE_METRICS.map((m) => m.name) : HEADLINE_METRICS;
   return { runs, upgraded, output: render(runs, metrics, options.format) };
 }
@@ -98,16 +116,10 @@ function safeLoad(resultsDir: string, runId: string) {
 }
 
 /** A whole sweep: its table (or CSV) from the saved sweep and runs. */
-function compareSweep(options: CompareOptions, sweep: SweepRecord): CompareResult {
-  const loaded = sweep.points
-    .flatMap((point) => point.runIds)
-    .flatMap((id) => {
-      const run = safeLoad(options.resultsDir, id);
-      return run ? [run] : [];
-    });
-  const runs = Object.fromEntries(loaded.map((l) => [l.record.runId, l.record]));
+function compareSweep(options: CompareOptions, sweep: SweepRecord, loaded: RunRecord[]): CompareResult {
+  const runs = Object.fromEntries(loaded.map((run) => [run.runId, run]));
   let output = '';
   if (options.format === 'csv') output = sweepCsv(sweep, runs);
   else if (options.format !== 'json') output = renderSweep(sweep, runs, options.format);
-  return { runs: loaded.map((l) => l.record), upgraded: {}, output, sweep };
+  return { runs: loaded, upgraded: {}, output, sweep };
 }

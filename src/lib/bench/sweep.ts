@@ -92,7 +92,7 @@ export async function runSweep(options: SweepOptions, progress: ProgressOptions)
   } finally {
     sweep.interrupted = options.signal.aborted;
     sweep.endedAt = new Date().toISOString();
-    await writeSweep(options.resultsDir, sweep);
+    await writeSweep(options.resultsDir, sweep, runs);
     if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
     else await restore(options.stack, current, progress);
   }

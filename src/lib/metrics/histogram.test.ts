@@ -116,4 +116,25 @@ describe('LatencyRecorder', () => {
     const data = recorderOf([1, 2, 3]).serialize();
     expect(() => LatencyRecorder.deserialize({ ...data, count: 4 })).toThrow(/disagree/);
   });
+  it('gives the empirical CDF of exact small values, negatives first, ending at (max, 1)', () => {
+    expect(recorderOf([-5, 1, 1, 2]).cdf()).toEqual([
+      { valueUs: -5, fraction: 0.25 },
+      { valueUs: 1, fraction: 0.75 },
+      { valueUs: 2, fraction: 1 },
+    ]);
+    expect(new LatencyRecorder().cdf()).toEqual([]);
+  });
+
+  it('thins a long CDF to the asked number of points, keeping it ascending and the last point', () => {
+    const next = seeded(7);
+    const recorder = recorderOf(Array.from({ length: 20_000 }, () => Math.round(next() * 5_000_000)));
+    const cdf = recorder.cdf(50);
+    expect(cdf.length).toBeLessThanOrEqual(51);
+    expect(cdf.at(-1)?.fraction).toBe(1);
+    expect(cdf.at(-1)?.valueUs).toBe(recorder.summarize().maxUs);
+    for (let i = 1; i < cdf.length; i++) {
+      expect(cdf[i]?.valueUs).toBeGreaterThan(cdf[i - 1]?.valueUs as number);
+      expect(cdf[i]?.fraction).toBeGreaterThan(cdf[i - 1]?.fraction as number);
+    }
+  });
 });

@@ -108,6 +108,33 @@ export class LatencyRecorder {
     return qs.map((q) => interpolatePercentile(q, this.n, valueAtRank));
   }
 
+  /**
+   * The empirical CDF as at most `maxPoints` steps, ascending: each point is a bucket's midpoint value (µs,
+   * clamped to the exact [min, max]) and the fraction of values at or below it. Buckets are thinned evenly by
+   * rank when there are more than `maxPoints`; the last point is always (max, 1). Empty ⇒ [].
+   */
+  cdf(maxPoints = 200): { valueUs: number; fraction: number }[] {
+    if (this.n === 0) return [];
+    const steps = this.buckets().map(({ value, cumulative }) => ({
+      valueUs: value,
+      fraction: cumulative / this.n,
+    }));
+    // The largest value is known exactly; its bucket's midpoint may lie below it.
+    (steps[steps.length - 1] as { valueUs: number }).valueUs = this.maxUs;
+    if (steps.length <= maxPoints) return steps;
+    const thinned: { valueUs: number; fraction: number }[] = [];
+    let next = 0;
+    for (const step of steps) {
+      if (step.fraction >= next) {
+        thinned.push(step);
+        next = step.fraction + 1 / (maxPoints - 1);
+      }
+    }
+    const last = steps[steps.length - 1] as { valueUs: number; fraction: number };
+    if (thinned[thinned.length - 1] !== last) thinned.push(last);
+    return thinned;
+  }
+
   /** Every figure of a {@link LatencySummary}; count 0 ⇒ every figure null. */
   summarize(): LatencySummary {
     if (this.n === 0) return emptyLatencySummary();
@@ -183,13 +210,26 @@ export class LatencyRecorder {
 
   /** k-th smallest value (0-based) as its bucket midpoint, over both histograms in ascending order. */
   private rankReader(): (rank: number) => number {
-    const values: number[] = [];
-    const cumulative: number[] = [];
+    const buckets = this.buckets();
+    return (rank) => {
+      let lo = 0;
+      let hi = buckets.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((buckets[mid] as Bucket).cumulative > rank) hi = mid;
+        else lo = mid + 1;
+      }
+      return (buckets[lo] as Bucket).value;
+    };
+  }
+
+  /** The non-empty buckets of both histograms in ascending order, with running counts. */
+  private buckets(): Bucket[] {
+    const buckets: Bucket[] = [];
     let total = 0;
     const push = (value: number, count: number) => {
       total += count;
-      values.push(Math.min(this.maxUs, Math.max(this.minUs, value)) + 0);
-      cumulative.push(total);
+      buckets.push({ value: Math.min(this.maxUs, Math.max(this.minUs, value)) + 0, cumulative: total });
     };
     const neg = this.negativeMagnitude;
     for (let i = neg.countsArrayLength - 1; i >= 0; i--) {
@@ -201,17 +241,14 @@ export class LatencyRecorder {
       const count = pos.getCountAtIndex(i);
       if (count > 0) push(pos.medianEquivalentValue(pos.valueFromIndex(i)), count);
     }
-    return (rank) => {
-      let lo = 0;
-      let hi = cumulative.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((cumulative[mid] as number) > rank) hi = mid;
-        else lo = mid + 1;
-      }
-      return values[lo] as number;
-    };
+    return buckets;
   }
+}
+
+/** One non-empty bucket: its midpoint value (µs) and how many values are at or below it. */
+interface Bucket {
+  value: number;
+  cumulative: number;
 }
 
 function newHdr(): JsHistogram {

@@ -60,6 +60,26 @@ export function renderSweep(
   runs: Record<string, RunRecord>,
   format: TableFormat = 'table',
 ): string {
+  const render = (table: { head: string[]; rows: string[][] }) =>
+    format === 'markdown' ? renderMarkdownTable(table.head, table.rows) : renderTable(table.head, table.rows);
+  const parts = [`Sweep ${sweep.sweepId}${sweep.interrupted ? ' (interrupted)' : ''}`];
+  const points = sweepTable(sweep, runs);
+  if (points.rows.length > 0) parts.push(render(points));
+  const maxRate = maxRateTable(sweep);
+  if (maxRate) parts.push(render(maxRate));
+  const failed = sweep.points.filter((p) => p.status === 'failed');
+  if (failed.length > 0)
+    parts.push(
+      `${failed.length} point(s) failed: ${failed.map((p) => `#${p.index + 1} (${p.reasons.join('; ')})`).join(', ')}`,
+    );
+  return parts.join('\n');
+}
+
+/** The sweep's points as a header and rows, the figures formatted for people. */
+export function sweepTable(
+  sweep: SweepRecord,
+  runs: Record<string, RunRecord>,
+): { head: string[]; rows: string[][] } {
   const head = ['rate', 'engine', 'setting', ...COLUMNS.map(([, label]) => label), 'status'];
   const rows = sweepRows(sweep, runs).map((row) => [
     `${row.rateEventsPerSec}/s`,
@@ -68,27 +88,21 @@ export function renderSweep(
     ...COLUMNS.map(([name, , unit]) => formatValue(row.figures[name], unit)),
     row.status,
   ]);
-  const parts = [`Sweep ${sweep.sweepId}${sweep.interrupted ? ' (interrupted)' : ''}`];
-  if (rows.length > 0)
-    parts.push(format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows));
-  if (sweep.maxRate) {
-    const maxRows = Object.entries(sweep.maxRate).map(([engine, result]) => [
-      engine,
-      sustainableLabel(result),
-      result?.firstUnsustainableRateEventsPerSec
-        ? `${result.firstUnsustainableRateEventsPerSec}/s`
-        : 'not reached',
-      result?.steps.at(-1)?.reasons.join('; ') ?? '',
-    ]);
-    const maxHead = ['engine', 'sustainable throughput', 'first unsustainable', 'last verdict'];
-    parts.push(format === 'markdown' ? renderMarkdownTable(maxHead, maxRows) : renderTable(maxHead, maxRows));
-  }
-  const failed = sweep.points.filter((p) => p.status === 'failed');
-  if (failed.length > 0)
-    parts.push(
-      `${failed.length} point(s) failed: ${failed.map((p) => `#${p.index + 1} (${p.reasons.join('; ')})`).join(', ')}`,
-    );
-  return parts.join('\n');
+  return { head, rows };
+}
+
+/** The `--find-max-rate` result as a header and rows; undefined for a sweep without it. */
+export function maxRateTable(sweep: SweepRecord): { head: string[]; rows: string[][] } | undefined {
+  if (!sweep.maxRate) return undefined;
+  const rows = Object.entries(sweep.maxRate).map(([engine, result]) => [
+    engine,
+    sustainableLabel(result),
+    result?.firstUnsustainableRateEventsPerSec
+      ? `${result.firstUnsustainableRateEventsPerSec}/s`
+      : 'not reached',
+    result?.steps.at(-1)?.reasons.join('; ') ?? '',
+  ]);
+  return { head: ['engine', 'sustainable throughput', 'first unsustainable', 'last verdict'], rows };
 }
 
 /** The sweep as CSV: one row per (point, engine), units in the column names. */

@@ -29,9 +29,9 @@ function placeFile(runId: string, content: string): void {
 }
 
 describe('writeRun and loadRun', () => {
-  it('save the three files of a run and read the record back unchanged', async () => {
+  it('save the four files of a run (record, two CSVs, HTML report) and read the record back unchanged', async () => {
     const paths = await writeRun(resultsDir, run);
-    expect(readdirSync(paths.dir).sort()).toEqual(['latency.csv', 'run.json', 'timeseries.csv']);
+    expect(readdirSync(paths.dir).sort()).toEqual(['latency.csv', 'report.html', 'run.json', 'timeseries.csv']);
     const loaded = loadRun(resultsDir, run.runId);
     expect(loaded.record).toEqual(run);
     expect(loaded.upgradedFromVersion).toBeNull();

@@ -3,6 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { renderRunsReport } from '../render/report.js';
 import { formatLatencyCsv, formatTimeseriesCsv, parseLatencyCsv, parseTimeseriesCsv } from './csv.js';
 import type { LatencyCsvRow } from './csv.js';
 import { UNFINISHED_REASON, type RunRecord, type TimeseriesPoint } from './record.js';
@@ -19,6 +20,8 @@ export interface RunPaths {
   latencyCsv: string;
   /** One row per second. */
   timeseriesCsv: string;
+  /** The HTML report: the figures and their charts, readable without crypto-bench. */
+  reportHtml: string;
 }
 
 /** Where a run's files live. One function, so that writers and readers agree. */
@@ -30,6 +33,7 @@ export function runPaths(resultsDir: string, runId: string): RunPaths {
     runJson: path.join(dir, 'run.json'),
     latencyCsv: path.join(dir, 'latency.csv'),
     timeseriesCsv: path.join(dir, 'timeseries.csv'),
+    reportHtml: path.join(dir, 'report.html'),
   };
 }
 
@@ -64,7 +68,7 @@ export interface WriteRunOptions {
 }
 
 /**
- * Saves a run: `run.json`, `latency.csv` and `timeseries.csv` under `results/<run-id>/`, each written
+ * Saves a run: `run.json`, `latency.csv`, `timeseries.csv` and `report.html` under `results/<run-id>/`, each written
  * atomically. Call it as often as wanted while the run goes (`partial`), and once more at the end.
  */
 export async function writeRun(resultsDir: string, record: RunRecord, options: WriteRunOptions = {}): Promise<RunPaths> {
@@ -74,6 +78,7 @@ export async function writeRun(resultsDir: string, record: RunRecord, options: W
   await writeFileAtomic(paths.runJson, JSON.stringify(saved, null, 2) + '\n');
   await writeFileAtomic(paths.latencyCsv, formatLatencyCsv(saved));
   await writeFileAtomic(paths.timeseriesCsv, formatTimeseriesCsv(saved));
+  await writeFileAtomic(paths.reportHtml, renderRunsReport([saved]));
   return paths;
 }
 

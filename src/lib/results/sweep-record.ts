@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
+import { renderSweepReport } from '../render/report.js';
+import type { RunRecord } from './record.js';
 import { writeFileAtomic } from './store.js';
 
 /** Layout version of `sweep.json`. */
@@ -75,12 +77,25 @@ export function sweepFile(resultsDir: string, sweepId: string): string {
   return path.join(resultsDir, sweepId, 'sweep.json');
 }
 
-/** Saves the sweep (atomically; called after every point so a crash keeps the points done). */
-export async function writeSweep(resultsDir: string, record: SweepRecord): Promise<string> {
+/**
+ * Saves the sweep (atomically; called after every point so a crash keeps the points done), and its HTML
+ * report next to it when the runs are given.
+ */
+export async function writeSweep(
+  resultsDir: string,
+  record: SweepRecord,
+  runs?: Record<string, RunRecord>,
+): Promise<string> {
   const file = sweepFile(resultsDir, record.sweepId);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+  if (runs) await writeFileAtomic(sweepReportFile(resultsDir, record.sweepId), renderSweepReport(record, runs));
   return file;
+}
+
+/** `results/<sweep-id>/report.html`. */
+export function sweepReportFile(resultsDir: string, sweepId: string): string {
+  return path.join(resultsDir, sweepId, 'report.html');
 }
 
 /** Loads a sweep, or undefined when `id` is not a sweep; a ConfigError for a damaged or newer file. */
