@@ -58,10 +58,12 @@ export interface BuiltImage {
   cached: boolean;
   /** Build time, ms (0 when cached). */
   buildMs: number;
+  /** Older images of the same repository removed afterwards (see {@link pruneImages}). */
+  pruned: string[];
 }
 
 /**
- * Builds an image unless one with the same inputs exists. The tag is a hash of
+ * Builds an image unless one with the same inputs exists, then removes the older ones. The tag is a hash of
  * the base image and of every input file's path and content, so an unchanged checkout, or jars rebuilt from
  * unchanged sources, start without sending the build context; a changed jar rebuilds, and Docker's layer
  * cache keeps that quick.
@@ -76,7 +78,7 @@ export async function ensureImage(
   const hash = await inputsHash(recipe, baseImage, root);
   const tag = `${recipe.repository}:${hash}`;
   if (await imageExists(docker, tag)) {
-    return { tag, cached: true, buildMs: 0 };
+    return { tag, cached: true, buildMs: 0, pruned: await pruneImages(docker, recipe.repository, hash) };
   }
   const begin = Date.now();
   const stream = await docker.buildImage(
@@ -93,7 +95,8 @@ export async function ensureImage(
     },
   );
   await followBuild(docker, stream, tag, baseImage, onOutput);
-  return { tag, cached: false, buildMs: Date.now() - begin };
+  const buildMs = Date.now() - begin;
+  return { tag, cached: false, buildMs, pruned: await pruneImages(docker, recipe.repository, hash) };
 }
 
 async function imageExists(docker: Docker, tag: string): Promise<boolean> {
@@ -103,6 +106,57 @@ async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   } catch (error) {
     if (statusCode(error) !== 404) throw error;
     return false;
+  }
+}
+
+/**
+ * Removes the images of `repository` that crypto-bench built (they carry the inputs label) from inputs other
+ * than `hash`, and returns what it removed. An image a container still uses, running or stopped, of this
+ * stack or of another state directory's, answers 409 and stays; images without the label, such as the base
+ * image or one built by hand, are never touched.
+ */
+async function pruneImages(docker: Docker, repository: string, hash: string): Promise<string[]> {
+  const keep = `${repository}:${hash}`;
+  const images = await docker.listImages({ filters: { reference: [repository], label: [LABELS.inputs] } });
+  const pruned: string[] = [];
+  for (const image of images) {
+    // Only the tag crypto-bench gave the image: another tag someone added by hand stays.
+    const tag = `${repository}:${image.Labels[LABELS.inputs]}`;
+    if (tag !== keep && image.RepoTags?.includes(tag) && (await removeUnused(docker, tag))) pruned.push(tag);
+  }
+  // Two `up`s building the same inputs at once leave the build that finished first untagged. An untagged
+  // copy newer than the tagged image may be a build about to take the tag, so only older ones go.
+  const keptAt = await createdMs(docker, keep);
+  const copies = await docker.listImages({
+    filters: { dangling: ['true'], label: [`${LABELS.inputs}=${hash}`] },
+  });
+  for (const copy of copies) {
+    const copyAt = await createdMs(docker, copy.Id);
+    if (copyAt < keptAt && (await removeUnused(docker, copy.Id))) {
+      pruned.push(`an untagged copy of ${keep} (${copy.Id.slice(7, 19)})`);
+    }
+  }
+  return pruned;
+}
+
+/** Removes an image unless a container uses it (409) or it is already gone (404, a concurrent `up`). */
+async function removeUnused(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getImage(name).remove();
+    return true;
+  } catch (error) {
+    if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
+    return false;
+  }
+}
+
+/** When an image was made, in ms since the epoch (NaN once it is gone, which compares false to anything). */
+async function createdMs(docker: Docker, name: string): Promise<number> {
+  try {
+    return Date.parse((await docker.getImage(name).inspect()).Created);
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+    return NaN;
   }
 }
 

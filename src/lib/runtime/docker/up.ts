@@ -219,10 +219,12 @@ async function buildImages(ctx: UpContext, task: Task): Promise<void> {
   record.images = { jvm: jvm.tag, postgres: postgres.tag };
   ctx.buildMs += jvm.buildMs + postgres.buildMs;
   const built = [jvm, postgres].filter((image) => !image.cached);
-  task.title =
+  const images =
     built.length === 0
       ? `Images ${jvm.tag}, ${postgres.tag} (built before from the same inputs)`
       : `Built ${built.map((image) => image.tag).join(', ')} in ${Math.round((jvm.buildMs + postgres.buildMs) / 1000)}s`;
+  const pruned = [...jvm.pruned, ...postgres.pruned];
+  task.title = pruned.length === 0 ? images : `${images}; removed unused older images: ${pruned.join(', ')}`;
 }
 
 async function createNetworkAndVolumes(ctx: UpContext, plan: DockerPlan): Promise<void> {
