@@ -7,12 +7,12 @@ import { BROKER_LOG4J, brokerProperties } from '../../engines/kafka.js';
 import { engineDdl } from '../../engines/schema.js';
 import { packageRoot } from '../java.js';
 import { stackId } from './client.js';
+import { composeFile } from './compose-file.js';
 import {
   BRIDGE_INTERNAL_PORTS,
   containerSpec,
   dockerBrokerLayout,
   dockerPlacement,
-  flinkProgramArgs,
   rolesOf,
   type DockerPlan,
 } from './topology.js';
@@ -122,27 +122,15 @@ describe('the docker topology', () => {
 
 describe('compose/ for docker compose users', () => {
   const bridge = plan({});
-  const file = compose('docker-compose.yml');
-  // The `command:` of a service, a YAML flow sequence of quoted strings (as Prettier writes it).
-  const commandOf = (service: string) => {
-    const services = file.slice(file.indexOf('\nservices:\n'));
-    const block = services.split(`\n  ${service}:\n`)[1]?.split(/\n {2}\S/)[0] ?? '';
-    const list = /^ {4}command:\s*\[([^\]]*)\]/m.exec(block)?.[1];
-    if (list === undefined) return null;
-    return [...list.matchAll(/'((?:[^']|'')*)'|"([^"]*)"/g)].map(
-      (m) => m[2] ?? (m[1] ?? '').replaceAll("''", "'"),
-    );
-  };
 
-  it('runs every service with the command of the docker runtime on its bridge network', () => {
-    for (const role of rolesOf(bridge.config))
-      expect(commandOf(role), role).toEqual(containerSpec(bridge, role).cmd);
-    expect(commandOf('flink-submit')).toEqual([
-      'flink-submit',
-      ...flinkProgramArgs(bridge),
-      '--cluster',
-      'true',
-    ]);
+  it('holds the docker-compose.yml that `crypto-bench compose` writes for the defaults', () => {
+    const root = packageRoot();
+    const file = path.join(root, 'compose', 'docker-compose.yml');
+    const generated = composeFile(resolveStackConfig({ runtime: 'docker' }), { file, cwd: root }).text;
+    expect(
+      compose('docker-compose.yml'),
+      'compose/docker-compose.yml is out of date: regenerate it with `./bin/run.js compose --output compose/docker-compose.yml` in the repository root (after `npm run build`)',
+    ).toBe(generated);
   });
 
   it("holds the broker's properties, its logging and every engine's tables as the CLI writes them", () => {
