@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { InfrastructureError, JobFailureError, describe } from '../../errors.js';
 import type { ContainerRecord } from '../state.js';
-import { LABELS, statusCode } from './client.js';
+import { applyCpuLimit, cgroupParent, type CgroupEngine } from './cgroups.js';
+import { LABELS, stackFilter, statusCode } from './client.js';
 import { containerName, type ContainerSpec } from './topology.js';
 
 /** What every container of a stack is created with. */
@@ -13,9 +14,15 @@ export interface CreateContext {
   stateDir: string;
   /** Image tags. */
   images: { jvm: string; postgres: string };
+  /** How the engine manages cgroups; needed to start a container with a CPU limit. */
+  cgroups?: CgroupEngine;
 }
 
-/** Creates and starts one container; returns its record for the state file. */
+/**
+ * Creates and starts one container; returns its record for the state file. A container of a service with a
+ * CPU limit goes under the service's parent cgroup; the first of them then sets the parent's quota (or fails,
+ * naming --cpus), which holds for every container that joins later.
+ */
 export async function startContainer(
   docker: Docker,
   spec: ContainerSpec,
@@ -35,6 +42,7 @@ export async function startContainer(
       [{ HostIp: '127.0.0.1', HostPort: String(p.hostPort) }],
     ]),
   );
+  const limited = cpuLimitOf(spec, ctx);
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
@@ -64,7 +72,8 @@ export async function startContainer(
         ],
         Memory: spec.memoryBytes,
         MemorySwap: spec.memoryBytes,
-        NanoCpus: spec.cpus === undefined ? undefined : Math.round(spec.cpus * 1e9),
+        // The limit is the service's, on the parent all its containers share (see cgroups.ts).
+        CgroupParent: limited && cgroupParent(limited.engine, ctx.id, spec.service).name,
         // A small init as PID 1 forwards signals to the JVM and reaps its children.
         Init: true,
       },
@@ -97,7 +106,38 @@ export async function startContainer(
       },
     );
   }
+  if (limited && (await firstOfService(docker, ctx.id, spec))) {
+    // A container that exited at once uses no CPU; the caller's wait reports it with its log.
+    const { running, pid } = await containerState(docker, spec.name);
+    if (running && pid) await applyCpuLimit(docker, { ...limited, pid });
+  }
   return record;
+}
+
+/**
+ * Whether a container is the only running one of its service. The parent cgroup's quota, once set, holds
+ * for the containers that join it later; a parent with no container left may be a new one (systemd can
+ * collect an empty slice), so the next first container sets the quota again.
+ */
+async function firstOfService(docker: Docker, id: string, spec: ContainerSpec): Promise<boolean> {
+  const running = await docker.listContainers({
+    filters: stackFilter(id, { [LABELS.service]: spec.service }),
+  });
+  return running.every((info) => info.Names.includes(`/${spec.name}`));
+}
+
+/** What limiting a container's service takes (its cores, the engine's cgroup driver), if it has a limit. */
+function cpuLimitOf(spec: ContainerSpec, ctx: CreateContext) {
+  if (spec.cpus === undefined) return undefined;
+  if (!ctx.cgroups)
+    throw new Error(`startContainer: ${spec.role} has a CPU limit but no cgroup driver was looked up`);
+  return {
+    id: ctx.id,
+    image: ctx.images.jvm,
+    engine: ctx.cgroups,
+    service: spec.service,
+    cores: spec.cpus,
+  };
 }
 
 function portHint(message: string): string[] {

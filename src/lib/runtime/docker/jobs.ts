@@ -7,6 +7,7 @@ import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
 import { modulePaths } from '../java.js';
 import type { StartJobsOptions } from '../stack.js';
 import { readState, writeState, type DockerState, type StackState } from '../state.js';
+import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';
 import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
 import { FlinkRest } from './flink-rest.js';
@@ -37,15 +38,17 @@ export function flinkRest(state: StackState): FlinkRest {
 export async function launchDockerJobs(docker: Docker, state: StackState, engines: Engine[]): Promise<void> {
   const plan = planOf(state);
   const record = dockerState(state);
+  const ctx = {
+    id: record.stackId,
+    stateDir: state.config.stateDir,
+    images: record.images,
+    cgroups: await cgroupsFor(docker, state.config.docker.cpus),
+  };
   for (const engine of engines) {
     if (engine === 'flink') {
       await submitFlinkJob(state);
     } else {
-      const spec = containerSpec(plan, JOB_ROLE[engine]);
-      const images = record.images;
-      record.containers.push(
-        await startContainer(docker, spec, { id: record.stackId, stateDir: state.config.stateDir, images }),
-      );
+      record.containers.push(await startContainer(docker, containerSpec(plan, JOB_ROLE[engine]), ctx));
     }
     writeState(state.config.stateDir, state);
   }

@@ -84,7 +84,7 @@ describe('the docker topology', () => {
     );
   });
 
-  it("gives every container of an engine the engine's CPU limit, and every container a memory limit", () => {
+  it("marks every container of an engine with the engine's CPU limit, which they share, and gives each a memory limit", () => {
     const limited = plan({ cpus: { spark: 1, flink: 1.5 } });
     const cpus = Object.fromEntries(
       rolesOf(limited.config).map((role) => [role, containerSpec(limited, role).cpus]),

@@ -103,7 +103,7 @@ export interface ContainerSpec {
   binds: { source: string; target: string }[];
   /** Memory limit, bytes. */
   memoryBytes: number;
-  /** CPU limit in cores, when one was asked for. */
+  /** CPU limit of the service in cores, when one was asked for: its containers share it (see cgroups.ts). */
   cpus?: number;
 }
 

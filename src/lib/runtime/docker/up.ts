@@ -22,6 +22,7 @@ import {
   type StackState,
 } from '../state.js';
 import type { UpResult } from '../types.js';
+import { cgroupsFor, type CgroupEngine } from './cgroups.js';
 import { connectDocker, LABELS, stackContainers, stackId } from './client.js';
 import { assertContainerRunning, startContainer, waitForLog } from './containers.js';
 import { removeStack } from './down.js';
@@ -41,6 +42,8 @@ interface UpContext {
   docker: Docker;
   state: StackState;
   buildMs: number;
+  /** How the engine manages cgroups, when a service has a CPU limit. */
+  cgroups?: CgroupEngine;
 }
 
 /**
@@ -58,6 +61,8 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
   if (existing === 'running') {
     return { ...(await dockerStatus(config.stateDir)), alreadyRunning: true, upMs: 0, clearedStale: [] };
   }
+  // Before anything starts: an engine whose cgroups --cpus cannot use fails here.
+  const cgroups = await cgroupsFor(docker, config.docker.cpus);
   const host = config.docker.network === 'host';
   const internalPorts = host
     ? { sparkMaster: await freePort(DEFAULTS.host), flinkRpc: await freePort(DEFAULTS.host) }
@@ -65,6 +70,7 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
   const ctx: UpContext = {
     docker,
     buildMs: 0,
+    cgroups,
     state: {
       schemaVersion: STATE_SCHEMA_VERSION,
       runtime: 'docker',
@@ -250,6 +256,7 @@ async function start(ctx: UpContext, plan: DockerPlan, role: Role): Promise<void
     id: plan.id,
     stateDir: plan.config.stateDir,
     images: record.images,
+    cgroups: ctx.cgroups,
   });
   record.containers.push(container);
   writeState(plan.config.stateDir, ctx.state);
