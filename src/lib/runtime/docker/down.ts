@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import type { ServiceName } from '../../config/defaults.js';
 import { clearState, readState, statePaths } from '../state.js';
 import type { DownResult } from '../types.js';
+import { removeParents } from './cgroups.js';
 import {
   connectDocker,
   dockerSocket,
@@ -46,6 +47,7 @@ export async function removeStack(
   options: { volumes: boolean },
 ): Promise<Removed> {
   const found = await stackContainers(docker, id);
+  const parents = await parentCgroups(docker, found);
   const removed: Removed = { containers: [], volumes: [] };
   const stageOf = (info: Docker.ContainerInfo) =>
     Math.max(
@@ -66,6 +68,10 @@ export async function removeStack(
         }),
     );
   }
+  if (parents) {
+    // Best effort: an empty parent cgroup left behind holds nothing, and the next `up` reuses it.
+    await removeParents(docker, { id, ...parents }).catch(() => undefined);
+  }
   for (const network of await docker.listNetworks({ filters: stackFilter(id) })) {
     await docker
       .getNetwork(network.Id)
@@ -82,6 +88,32 @@ export async function removeStack(
     }
   }
   return removed;
+}
+
+/**
+ * The parent cgroups (HostConfig.CgroupParent) of a stack's containers with a CPU limit, and an image of the
+ * stack to remove them with; undefined when none has one.
+ */
+async function parentCgroups(
+  docker: Docker,
+  found: Docker.ContainerInfo[],
+): Promise<{ names: string[]; image: string } | undefined> {
+  const limited: { name: string; image: string }[] = [];
+  await Promise.all(
+    found.map(async (info) => {
+      const inspected = await docker
+        .getContainer(info.Id)
+        .inspect()
+        .catch((error: unknown) => {
+          if (statusCode(error) === 404) return undefined;
+          throw error;
+        });
+      const name = inspected?.HostConfig.CgroupParent;
+      if (inspected && name) limited.push({ name, image: inspected.Config.Image });
+    }),
+  );
+  const first = limited[0];
+  return first && { names: [...new Set(limited.map((parent) => parent.name))], image: first.image };
 }
 
 /** `down` of the docker runtime: removes the stack's containers and network, and with `volumes` its data. */
