@@ -10,7 +10,8 @@ import type Docker from 'dockerode';
 
 /**
  * `status` of the docker runtime: one row per container (a Spark or Flink cluster has several) and one for
- * the Flink job, each with its health: the container runs and its port answers on 127.0.0.1.
+ * the Flink job, each with its health: the container runs and its port answers on 127.0.0.1. A service's CPU
+ * limit, which its containers share, is on its first row.
  */
 export async function dockerStatus(stateDir: string): Promise<StackStatus> {
   const state = readState(stateDir);
@@ -20,6 +21,9 @@ export async function dockerStatus(stateDir: string): Promise<StackStatus> {
   const services: ServiceStatus[] = await Promise.all(
     state.docker.containers.map((container) => containerStatus(docker, state, container)),
   );
+  // A limit holds for all of a service's containers together: show it once, on the service's first row.
+  for (const [index, service] of services.entries())
+    if (services.findIndex((s) => s.name === service.name) !== index) delete service.cpuLimit;
   if (state.docker.flinkJobId) services.push(await flinkJobStatus(state, state.docker.flinkJobId));
   const { host } = state.config;
   const { ports } = state;
