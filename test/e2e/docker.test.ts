@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/lib/results/record.js';
+import {
+  cgroupEngine,
+  cgroupParent,
+  removalPaths,
+  type CgroupEngine,
+} from '../../src/lib/runtime/docker/cgroups.js';
 import { connectDocker, stackFilter, stackId } from '../../src/lib/runtime/docker/client.js';
 import { isListening } from '../../src/lib/runtime/ports.js';
 import { readState } from '../../src/lib/runtime/state.js';
@@ -21,15 +28,20 @@ const { stateDir, resultsDir, stackArgs, config } = e2eStack('docker', 25092);
 // Host networking: every connection of the test stays on 127.0.0.1 (no traffic to container addresses).
 const dockerArgs = [...stackArgs, '--runtime', 'docker', '--network', 'host', '--base-image', BASE_IMAGE];
 const NO_STACK_TRACE = /\n\s+at /;
+// Each engine gets 0.8 core for all of its containers together (Spark 3, Flink 2).
+const CPUS = ['--cpus', 'spark=0.8,flink=0.8'];
+const CGROUP_ROOT = '/sys/fs/cgroup';
 
 describe('the docker runtime', () => {
   let up: UpResult;
   let internalPorts: number[] = [];
+  let cgroups: CgroupEngine;
 
   beforeAll(async () => {
     // Installs and starts a Docker engine and makes the base image when this machine has none (idempotent).
     await run('bash', [path.join(ROOT, 'test/support/docker-engine.sh'), BASE_IMAGE], { timeout: 600_000 });
     await runCli(['down', '--state-dir', stateDir]);
+    cgroups = cgroupEngine((await (await connectDocker()).info()) as { CgroupDriver?: string });
   });
 
   afterAll(async () => {
@@ -62,7 +74,7 @@ describe('the docker runtime', () => {
   });
 
   it('comes up on the host network: every container healthy, the Flink job submitted over REST', async () => {
-    const result = await runCli(['up', ...dockerArgs, '--json']);
+    const result = await runCli(['up', ...dockerArgs, ...CPUS, '--json']);
     expect(result.code, result.stderr).toBe(0);
     up = json<UpResult>(result);
     expect(up.runtime).toBe('docker');
@@ -99,11 +111,39 @@ describe('the docker runtime', () => {
     }
   });
 
+  it("limits each engine as a whole: its containers share one parent cgroup with the engine's quota", async () => {
+    const docker = await connectDocker();
+    const containers = readState(stateDir)?.docker?.containers ?? [];
+    for (const service of ['spark', 'flink'] as const) {
+      const parent = cgroupParent(cgroups, stackId(stateDir), service);
+      const own = containers.filter((c) => c.service === service);
+      expect(own.length, service).toBe(service === 'spark' ? 3 : 2);
+      for (const container of own) {
+        const inspected = await docker.getContainer(container.name).inspect();
+        expect(inspected.HostConfig.CgroupParent, container.role).toBe(parent.name);
+        expect(inspected.HostConfig.NanoCpus, container.role).toBeFalsy();
+        expect(path.dirname(cpuCgroupOf(cgroups.version, inspected.State.Pid)), container.role).toBe(
+          parent.path,
+        );
+      }
+      expect(quotaOf(cgroups.version, parent.path), service).toBe('80000 100000');
+    }
+    for (const container of containers.filter((c) => c.service !== 'spark' && c.service !== 'flink')) {
+      const inspected = await docker.getContainer(container.name).inspect();
+      expect(inspected.HostConfig.CgroupParent, container.role).toBeFalsy();
+    }
+  });
+
   it("shows the containers in status, and a container's last log lines with --logs", async () => {
     const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
     expect(status.runtime).toBe('docker');
     expect(status.network).toBe('host');
     expect(status.services.filter((s) => s.container).length).toBe(8);
+    // The limit holds for an engine's containers together: shown once per engine.
+    expect(status.services.filter((s) => s.cpuLimit !== undefined).map((s) => [s.role, s.cpuLimit])).toEqual([
+      ['spark-master', 0.8],
+      ['flink-jobmanager', 0.8],
+    ]);
     const logs = await runCli(['status', '--state-dir', stateDir, '--logs', 'spark-driver', '--lines', '50']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('crypto-bench: spark job running');
@@ -154,6 +194,10 @@ describe('the docker runtime', () => {
     expect(await containersOfStack()).toEqual([]);
     const docker = await connectDocker();
     expect(await docker.listNetworks({ filters: stackFilter(stackId(stateDir)) })).toEqual([]);
+    const parents = (['spark', 'flink'] as const).map(
+      (s) => cgroupParent(cgroups, stackId(stateDir), s).name,
+    );
+    expect(leftCgroups(cgroups.version, removalPaths(stackId(stateDir), parents))).toEqual([]);
     for (const port of [...Object.values(config.ports), ...internalPorts])
       expect(await isListening(port, '127.0.0.1'), `port ${port}`).toBe(false);
     const again = await runCli(['down', '--state-dir', stateDir]);
@@ -172,6 +216,38 @@ describe('the docker runtime', () => {
     expect(await volumes()).toEqual([]);
   });
 });
+
+/** The cgroup holding a process's CPU quota, read on this machine (where docker-engine.sh runs the engine). */
+function cpuCgroupOf(version: 1 | 2, pid: number): string {
+  const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
+  const fields = lines.map((line) => line.split(':'));
+  const found =
+    version === 2
+      ? fields.find(([id]) => id === '0')
+      : fields.find(([, controllers]) => controllers?.split(',').includes('cpu'));
+  return found?.slice(2).join(':') ?? '';
+}
+
+/** The directories of this host's cgroup hierarchies: the unified one (v2) or one per controller (v1). */
+function hierarchies(version: 1 | 2): string[] {
+  if (version === 2) return [CGROUP_ROOT];
+  return readdirSync(CGROUP_ROOT).map((name) => path.join(CGROUP_ROOT, name));
+}
+
+/** A cgroup's CPU quota as `quota period` (µs). */
+function quotaOf(version: 1 | 2, cgroup: string): string {
+  if (version === 2) return readFileSync(path.join(CGROUP_ROOT, cgroup, 'cpu.max'), 'utf8').trim();
+  const cpu = hierarchies(1).find((dir) => path.basename(dir).split(',').includes('cpu')) ?? '';
+  const read = (file: string) => readFileSync(path.join(cpu, cgroup, file), 'utf8').trim();
+  return `${read('cpu.cfs_quota_us')} ${read('cpu.cfs_period_us')}`;
+}
+
+/** The cgroups of `paths` still present in any hierarchy. */
+function leftCgroups(version: 1 | 2, paths: string[]): string[] {
+  return hierarchies(version).flatMap((dir) =>
+    paths.map((p) => path.join(dir, p)).filter((p) => existsSync(p)),
+  );
+}
 
 async function containersOfStack(): Promise<string[]> {
   const docker = await connectDocker();
