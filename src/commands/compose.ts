@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { stackFlags } from '../lib/config/flags.js';
+import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { composeStack, type ComposeResult } from '../lib/runtime/docker/compose-file.js';
 
@@ -14,6 +15,7 @@ export default class Compose extends BaseCommand {
     '<%= config.bin %> compose --output compose/docker-compose.yml',
     '<%= config.bin %> compose --network host --port-base 29092 --output /var/tmp/cb/docker-compose.yml',
     '<%= config.bin %> compose --engines flink,baseline --no-gold > docker-compose.yml',
+    '<%= config.bin %> compose --trigger 5s --buffer-timeout 10ms --output docker-compose.yml',
   ];
 
   static override flags = {
@@ -27,6 +29,7 @@ export default class Compose extends BaseCommand {
     network: stackFlags.network,
     cpus: stackFlags.cpus,
     'base-image': stackFlags['base-image'],
+    ...jobFlags,
     output: Flags.string({
       char: 'o',
       description:
@@ -37,7 +40,8 @@ export default class Compose extends BaseCommand {
 
   async run(): Promise<ComposeResult> {
     const { flags } = await this.parse(Compose);
-    const config = resolveStackConfig({ ...flags, runtime: 'docker' });
+    const resolved = resolveStackConfig({ ...flags, runtime: 'docker' });
+    const config = { ...resolved, jobs: { ...resolved.jobs, ...jobOverrides(flags) } };
     const result = composeStack(config, { output: flags.output, cwd: process.cwd() });
     if (result.yaml !== undefined) this.log(result.yaml.trimEnd());
     else this.logToStderr(`Wrote ${result.file} (${result.services.join(', ')}).`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BaseCommand } from '../lib/base-command.js';
 import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { EXIT, UsageError } from '../lib/errors.js';
@@ -17,12 +18,14 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --duration 2m --rate 1000',
     '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
     '<%= config.bin %> run --duration 1m --rate 5000 --isolate',
+    '<%= config.bin %> run --duration 1m --trigger 5s --buffer-timeout 10ms',
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
   ];
 
   static override flags = {
     ...stackFlags,
+    ...jobFlags,
     ...sourceFlags,
     duration: durationFlag({
       description: 'How long to produce',
@@ -79,6 +82,7 @@ export default class Run extends BaseCommand {
       const outcome = await runBenchmark(
         {
           stack: resolveStackConfig(flags),
+          jobOverrides: jobOverrides(flags),
           source: resolveSource(flags, flags.duration),
           durationMs: flags.duration,
           warmupMs: flags.warmup,

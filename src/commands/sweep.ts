@@ -66,6 +66,8 @@ export default class Sweep extends BaseCommand {
       const outcome = await runSweep(
         {
           stack: resolveStackConfig(flags),
+          // The swept settings are axes; --[no-]gold is the one job setting applied to the whole sweep.
+          jobOverrides: flags.gold === undefined ? {} : { gold: flags.gold },
           axes: {
             ratesEventsPerSec: flags.rate ?? [],
             sparkTriggers: flags.trigger ?? [],

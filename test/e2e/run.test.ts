@@ -180,6 +180,55 @@ describe('crypto-bench run and compare', () => {
     expect(status.services.map((s) => s.name)).toEqual(['postgres', 'kafka', 'spark', 'flink', 'baseline']);
   });
 
+  it('gives a running stack the job settings given to run, restarting only the jobs they change', async () => {
+    const pids = async () =>
+      Object.fromEntries(
+        json<{ services: { name: string; pid?: number }[] }>(
+          await runCli(['status', '--json', '--state-dir', stateDir]),
+        ).services.map((s) => [s.name, s.pid]),
+      );
+    const before = await pids();
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--duration',
+      '5s',
+      '--rate',
+      '200',
+      '--warmup',
+      '1s',
+      '--buffer-timeout',
+      '20ms',
+      '--baseline-batch-size',
+      '500',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const measured = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+    expect(measured.config.jobs).toMatchObject({
+      flinkBufferTimeoutMs: 20,
+      baselineBatchSize: 500,
+      sparkTriggerMs: 0,
+    });
+    const after = await pids();
+    expect(after.spark).toBe(before.spark);
+    expect(after.flink).not.toBe(before.flink);
+    expect(after.baseline).not.toBe(before.baseline);
+    const restored = await runCli([
+      'up',
+      ...stackArgs,
+      '--buffer-timeout',
+      '100ms',
+      '--baseline-batch-size',
+      '1000',
+      '--json',
+    ]);
+    expect(restored.code, restored.stderr).toBe(0);
+    const up = json<{ restartedJobs: string[]; jobs: { flinkBufferTimeoutMs: number } }>(restored);
+    expect(up.restartedJobs).toEqual(['flink', 'baseline']);
+    expect(up.jobs.flinkBufferTimeoutMs).toBe(100);
+  });
+
   it('records live ticks from the Coinbase feed and replays them through every engine', async () => {
     const standin = await CoinbaseStandin.start();
     standin.startTrading(20);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
+import type { JobSettings, StackConfig } from '../config/stack-config.js';
 import { InfrastructureError } from '../errors.js';
 import { connectProducer } from '../engines/kafka.js';
 import { connect } from '../engines/postgres.js';
@@ -17,6 +17,7 @@ import { newRunId } from '../results/run-id.js';
 import { writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
 import {
+  applyJobSettings,
   costSampler,
   downStack,
   stackStatus,
@@ -34,6 +35,8 @@ import { finishRecord, type Segment } from './summarize.js';
 export interface RunOptions {
   /** The stack to run on (brought up when it is not). */
   stack: StackConfig;
+  /** Job settings given on the command line: applied to the running stack (only changed jobs restart). */
+  jobOverrides?: Partial<JobSettings>;
   /** Where events come from. */
   source: SourceConfig;
   /** Length of the producing phase, ms. */
@@ -70,7 +73,7 @@ export interface RunOutcome {
 export async function runBenchmark(options: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
   // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
   await createSource(options.source);
-  const { status, startedStack } = await ensureStack(options.stack, progress);
+  const { status, startedStack } = await ensureStack(options.stack, progress, options.jobOverrides);
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];
   const groupId = options.repeat > 1 ? newRunId() : null;
@@ -89,12 +92,18 @@ export async function runBenchmark(options: RunOptions, progress: ProgressOption
 export async function ensureStack(
   stack: StackConfig,
   progress: ProgressOptions,
+  overrides: Partial<JobSettings> = {},
 ): Promise<{ status: StackStatus; startedStack: boolean }> {
   const status = await stackStatus(stack.stateDir);
-  if (isHealthy(status, stack.engines)) return { status, startedStack: false };
+  if (isHealthy(status, stack.engines)) {
+    const restarted = await applyJobSettings(stack.stateDir, stack.engines, overrides, stack.upTimeoutMs);
+    if (restarted.length === 0) return { status, startedStack: false };
+    note(`Restarted ${restarted.join(', ')} with the job settings given`, progress);
+    return { status: await stackStatus(stack.stateDir), startedStack: false };
+  }
   if (status.started) throw notHealthy(status);
   note('The stack is not running; starting it.', progress);
-  return { status: await upStack(stack, progress), startedStack: true };
+  return { status: await upStack(stack, progress, overrides), startedStack: true };
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {
@@ -253,7 +262,8 @@ function runConfig(
     isolate: options.isolate,
     runtime: status.runtime ?? options.stack.runtime,
     scheduleLagP99BoundUs: options.scheduleLagBoundUs,
-    jobs: options.stack.jobs,
+    // What the running jobs were started with, not what this command assumed.
+    jobs: status.jobs ?? options.stack.jobs,
     repeat,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveStackConfig } from '../config/stack-config.js';
-import { changedEngines, planSweep, type SweepAxes } from './sweep-plan.js';
+import { planSweep, type SweepAxes } from './sweep-plan.js';
 
 const base = resolveStackConfig({}, '/w').jobs;
 const none: SweepAxes = {
@@ -50,13 +50,5 @@ describe('planSweep', () => {
     const points = planSweep(none, base);
     expect(points).toHaveLength(1);
     expect(points[0]?.settings).toEqual(base);
-  });
-});
-
-describe('changedEngines', () => {
-  it('restarts only the job whose setting changed', () => {
-    expect(changedEngines(base, { ...base, sparkTriggerMs: 5000 })).toEqual(['spark']);
-    expect(changedEngines(base, { ...base, flinkBufferTimeoutMs: 0 })).toEqual(['flink']);
-    expect(changedEngines(base, { ...base })).toEqual([]);
   });
 });

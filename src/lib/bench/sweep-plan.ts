@@ -84,20 +84,3 @@ function combinations(axes: SweepAxes, base: JobSettings): Partial<JobSettings>[
     ),
   );
 }
-
-/** The engines whose job settings differ between two points: only those jobs are restarted. */
-export function changedEngines(before: JobSettings, after: JobSettings): Engine[] {
-  const changed: Engine[] = [];
-  if (before.sparkTriggerMs !== after.sparkTriggerMs || before.sparkRealtime !== after.sparkRealtime)
-    changed.push('spark');
-  if (
-    before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
-    before.flinkBatchSize !== after.flinkBatchSize ||
-    before.flinkBatchIntervalMs !== after.flinkBatchIntervalMs ||
-    before.flinkCheckpointIntervalMs !== after.flinkCheckpointIntervalMs
-  ) {
-    changed.push('flink');
-  }
-  if (before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
-  return changed;
-}

@@ -1,5 +1,5 @@
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import { changedEngines, type JobSettings, type StackConfig } from '../config/stack-config.js';
 import { describe } from '../errors.js';
 import { note, type ProgressOptions } from '../render/progress.js';
 import type { RunRecord } from '../results/record.js';
@@ -13,7 +13,7 @@ import {
 import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { ensureStack, runBenchmark, type RunOptions } from './run.js';
-import { changedEngines, planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
+import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` was asked. */
 export interface SweepOptions extends Omit<RunOptions, 'source'> {
@@ -44,8 +44,10 @@ export interface SweepOutcome {
  * every point. A point that fails is recorded with its reason and the sweep goes on. The jobs get the stack's
  * own settings back at the end.
  */
-export async function runSweep(options: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
-  const { startedStack } = await ensureStack(options.stack, progress);
+export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
+  const { status, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
+  // What is not swept stays as the running stack has it, and is restored to that at the end.
+  const options = { ...given, stack: { ...given.stack, jobs: status.jobs ?? given.stack.jobs } };
   const sweep: SweepRecord = {
     schemaVersion: 1,
     sweepId: newRunId(),

@@ -78,10 +78,10 @@ export const stackFlags = {
   'spark-ui-port': portFlag('Spark UI port (overrides --port-base)'),
   'flink-ui-port': portFlag('Flink web UI port (overrides --port-base)'),
   engines: enginesFlag(),
+  // No oclif default: "not given" must be told apart, so a running stack keeps its setting (resolved to on).
   gold: Flags.boolean({
     description:
-      'Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did',
-    default: true,
+      'Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did [default: on]',
     allowNo: true,
   }),
   timeout: durationFlag({

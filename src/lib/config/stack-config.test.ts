@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveStackConfig } from './stack-config.js';
+import { changedEngines, resolveStackConfig } from './stack-config.js';
 
 describe('resolveStackConfig', () => {
   it('lays out five consecutive ports from the default base', () => {
@@ -53,5 +53,20 @@ describe('resolveStackConfig', () => {
 
   it('keeps an absolute state directory as given', () => {
     expect(resolveStackConfig({ 'state-dir': '/tmp/cb' }, '/work').stateDir).toBe('/tmp/cb');
+  });
+});
+
+describe('changedEngines', () => {
+  const base = resolveStackConfig({}, '/work').jobs;
+
+  it('restarts only the job whose setting changed', () => {
+    expect(changedEngines(base, { ...base, sparkTriggerMs: 5000 })).toEqual(['spark']);
+    expect(changedEngines(base, { ...base, flinkBufferTimeoutMs: 0 })).toEqual(['flink']);
+    expect(changedEngines(base, { ...base, baselineBatchSize: 10 })).toEqual(['baseline']);
+    expect(changedEngines(base, { ...base })).toEqual([]);
+  });
+
+  it('restarts Spark and Flink when gold is switched, not the baseline', () => {
+    expect(changedEngines(base, { ...base, gold: !base.gold })).toEqual(['spark', 'flink']);
   });
 });

@@ -141,3 +141,22 @@ function assertDistinctPorts(ports: StackPorts): void {
     seen.set(port, name);
   }
 }
+
+/** The engines whose job settings differ: only those jobs are restarted (gold concerns Spark and Flink). */
+export function changedEngines(before: JobSettings, after: JobSettings): Engine[] {
+  const changed: Engine[] = [];
+  const gold = before.gold !== after.gold;
+  if (gold || before.sparkTriggerMs !== after.sparkTriggerMs || before.sparkRealtime !== after.sparkRealtime)
+    changed.push('spark');
+  if (
+    gold ||
+    before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
+    before.flinkBatchSize !== after.flinkBatchSize ||
+    before.flinkBatchIntervalMs !== after.flinkBatchIntervalMs ||
+    before.flinkCheckpointIntervalMs !== after.flinkCheckpointIntervalMs
+  ) {
+    changed.push('flink');
+  }
+  if (before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
+  return changed;
+}

@@ -47,5 +47,6 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
     services,
     endpoints,
     totalRssBytes,
+    jobs: state.config.jobs,
   };
 }

@@ -1,5 +1,5 @@
 import { ENGINES, type Engine, type ServiceName } from '../config/defaults.js';
-import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import { changedEngines, type JobSettings, type StackConfig } from '../config/stack-config.js';
 import { UsageError } from '../errors.js';
 import type { ProcessSample } from '../metrics/cost.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -35,8 +35,15 @@ export interface StartJobsOptions {
   timeoutMs: number;
 }
 
-/** Starts the stack on the runtime the config names, and waits until it is healthy. */
-export async function upStack(config: StackConfig, progress: ProgressOptions): Promise<UpResult> {
+/**
+ * Starts the stack on the runtime the config names, and waits until it is healthy. When it already runs, the
+ * job settings in `overrides` are applied to it: only the jobs whose settings change are restarted.
+ */
+export async function upStack(
+  config: StackConfig,
+  progress: ProgressOptions,
+  overrides: Partial<JobSettings> = {},
+): Promise<UpResult> {
   const existing = readState(config.stateDir);
   if (existing && existing.runtime !== config.runtime) {
     throw new UsageError(`A ${existing.runtime} stack already runs in ${config.stateDir}`, {
@@ -46,7 +53,32 @@ export async function upStack(config: StackConfig, progress: ProgressOptions): P
       ],
     });
   }
-  return config.runtime === 'docker' ? upDocker(config, progress) : upLocal(config, progress);
+  const wanted = { ...config, jobs: { ...config.jobs, ...overrides } };
+  const result = await (config.runtime === 'docker' ? upDocker(wanted, progress) : upLocal(wanted, progress));
+  if (!result.alreadyRunning) return result;
+  const restarted = await applyJobSettings(config.stateDir, config.engines, overrides, config.upTimeoutMs);
+  if (restarted.length === 0) return result;
+  return { ...result, ...(await stackStatus(config.stateDir)), restartedJobs: restarted };
+}
+
+/**
+ * Gives a running stack's jobs these settings: restarts only the jobs whose settings change, and waits until
+ * they have caught up with the topic. Returns the engines restarted (none when nothing changes).
+ */
+export async function applyJobSettings(
+  stateDir: string,
+  engines: Engine[],
+  overrides: Partial<JobSettings>,
+  timeoutMs: number,
+): Promise<Engine[]> {
+  const state = readState(stateDir);
+  if (!state) return [];
+  const running = state.config.jobs;
+  const changed = changedEngines(running, { ...running, ...overrides }).filter(
+    (engine) => engines.includes(engine) && state.config.engines.includes(engine),
+  );
+  if (changed.length > 0) await startJobs(stateDir, changed, { settings: overrides, timeoutMs });
+  return changed;
 }
 
 /** Stops the stack recorded in the state directory; `volumes` also deletes its data. */

@@ -1,4 +1,4 @@
-import type { DockerNetwork, RuntimeName, ServiceName } from '../config/defaults.js';
+import type { DockerNetwork, Engine, RuntimeName, ServiceName } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 
 /** Health of one service as `status` sees it. */
@@ -74,6 +74,8 @@ export interface UpResult extends StackStatus {
   buildMs?: number;
   /** Stale state that was cleared before starting (services that had died). */
   clearedStale: string[];
+  /** Jobs of an already running stack that were restarted with the job settings given. */
+  restartedJobs?: Engine[];
 }
 
 /** What `down` did. */

@@ -1,0 +1,75 @@
+import { Flags } from '@oclif/core';
+import { DEFAULTS } from './defaults.js';
+import { durationFlag, orFail } from './flags.js';
+import { parseTriggerList, type SparkTrigger } from './lists.js';
+import type { JobSettings } from './stack-config.js';
+import { formatDurationMs } from './units.js';
+
+/**
+ * One value of each job setting, for `up`, `run` and `compose` (`sweep` takes lists of the same names). A
+ * setting not given leaves the running stack's value alone, so `up --trigger 5s` followed by `run` measures
+ * trigger 5s; a stack that is not running yet starts with the defaults for what is not given.
+ */
+export const jobFlags = {
+  trigger: Flags.custom<SparkTrigger>({
+    description: `Spark's trigger: 0 (as fast as possible), an interval like 5s, or realtime (Real-Time Mode) [default: ${DEFAULTS.sparkTriggerMs}]`,
+    helpValue: '<trigger>',
+    parse: async (input) => orFail('trigger', parseTrigger(input)),
+  })(),
+  'buffer-timeout': durationFlag({
+    description: `Flink's network buffer timeout; 0 flushes every record [default: ${formatDurationMs(DEFAULTS.flinkBufferTimeoutMs)}]`,
+    bareUnit: 'ms',
+    minMs: 0,
+  }),
+  'flink-batch-size': Flags.integer({
+    description: `Rows per JDBC batch of Flink's sink [default: ${DEFAULTS.flinkBatchSize}]`,
+    min: 1,
+  }),
+  'flink-batch-interval': durationFlag({
+    description: `Longest a row waits in Flink's JDBC batch; 0 = no timed flush [default: ${formatDurationMs(DEFAULTS.flinkBatchIntervalMs)}]`,
+    bareUnit: 'ms',
+    minMs: 0,
+  }),
+  'baseline-batch-size': Flags.integer({
+    description: `Rows per JDBC batch of the baseline consumer [default: ${DEFAULTS.baselineBatchSize}]`,
+    min: 1,
+  }),
+};
+
+/** Values of {@link jobFlags} (and `--[no-]gold`) as parsed; undefined = not given. */
+export interface JobFlagValues {
+  trigger?: SparkTrigger;
+  'buffer-timeout'?: number;
+  'flink-batch-size'?: number;
+  'flink-batch-interval'?: number;
+  'baseline-batch-size'?: number;
+  gold?: boolean;
+}
+
+/** One trigger: `0`, `5s`, `500ms` or `realtime`. */
+export function parseTrigger(text: string): SparkTrigger | string {
+  const parsed = parseTriggerList(text);
+  if (typeof parsed === 'string') return parsed;
+  if (parsed.length !== 1) return `give one trigger here (a list of them is for \`sweep\`), not "${text}"`;
+  return parsed[0] as SparkTrigger;
+}
+
+/** The job settings the flags given change, and nothing else. */
+export function jobOverrides(flags: JobFlagValues): Partial<JobSettings> {
+  const overrides: Partial<JobSettings> = {};
+  if (flags.trigger !== undefined) {
+    Object.assign(
+      overrides,
+      flags.trigger === 'realtime'
+        ? { sparkRealtime: true }
+        : { sparkRealtime: false, sparkTriggerMs: flags.trigger },
+    );
+  }
+  if (flags['buffer-timeout'] !== undefined) overrides.flinkBufferTimeoutMs = flags['buffer-timeout'];
+  if (flags['flink-batch-size'] !== undefined) overrides.flinkBatchSize = flags['flink-batch-size'];
+  if (flags['flink-batch-interval'] !== undefined)
+    overrides.flinkBatchIntervalMs = flags['flink-batch-interval'];
+  if (flags['baseline-batch-size'] !== undefined) overrides.baselineBatchSize = flags['baseline-batch-size'];
+  if (flags.gold !== undefined) overrides.gold = flags.gold;
+  return overrides;
+}
