@@ -28,6 +28,11 @@ export default class Up extends BaseCommand {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
     const result = await upStack(config, this.progress(), jobOverrides(flags));
+    if (result.keptSettings) {
+      this.logToStderr(
+        `The running stack keeps its ${result.keptSettings.join(', ')}; run \`crypto-bench down\` first to change them.`,
+      );
+    }
     if (result.clearedStale.length > 0)
       this.logToStderr(`Cleared stale state of ${result.clearedStale.join(', ')}.`);
     this.log(

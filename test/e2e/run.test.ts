@@ -229,6 +229,29 @@ describe('crypto-bench run and compare', () => {
     expect(up.jobs.flinkBufferTimeoutMs).toBe(100);
   });
 
+  it('measures the stack of the state directory on its own ports, whatever --port-base says', async () => {
+    const result = await runCli([
+      'run',
+      '--state-dir',
+      stateDir,
+      '--results-dir',
+      resultsDir,
+      '--duration',
+      '3s',
+      '--rate',
+      '100',
+      '--warmup',
+      '1s',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord).producer?.sentEvents).toBe(300);
+    const up = await runCli(['up', '--state-dir', stateDir]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('already running');
+    expect(up.stderr).toContain(`The running stack keeps its kafka port ${config.ports.kafka} (asked 19092)`);
+  });
+
   it('records live ticks from the Coinbase feed and replays them through every engine', async () => {
     const standin = await CoinbaseStandin.start();
     standin.startTrading(20);

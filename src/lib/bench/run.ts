@@ -19,6 +19,7 @@ import { findJava } from '../runtime/java.js';
 import {
   applyJobSettings,
   costSampler,
+  runningConfig,
   downStack,
   stackStatus,
   startedJobs,
@@ -70,10 +71,12 @@ export interface RunOutcome {
  * sampling every engine once a second, waits until every engine has drained, collects every committed row's
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
-export async function runBenchmark(options: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
+export async function runBenchmark(given: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
   // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
-  await createSource(options.source);
-  const { status, startedStack } = await ensureStack(options.stack, progress, options.jobOverrides);
+  await createSource(given.source);
+  const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
+  const { status, startedStack } = ensured;
+  const options = { ...given, stack: ensured.stack };
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];
   const groupId = options.repeat > 1 ? newRunId() : null;
@@ -88,22 +91,34 @@ export async function runBenchmark(options: RunOptions, progress: ProgressOption
   return { runs, startedStack };
 }
 
-/** Brings the stack up when nothing runs; fails when a stack runs but is broken. */
+/**
+ * Brings the stack up when nothing runs; fails when a stack runs but is broken. A running stack is the truth
+ * about where things are: the returned config has its ports, runtime and docker settings (whatever this
+ * command resolved from its own flags), with the engines asked for and the job settings now in force.
+ */
 export async function ensureStack(
   stack: StackConfig,
   progress: ProgressOptions,
   overrides: Partial<JobSettings> = {},
-): Promise<{ status: StackStatus; startedStack: boolean }> {
-  const status = await stackStatus(stack.stateDir);
+): Promise<{ status: StackStatus; startedStack: boolean; stack: StackConfig }> {
+  let status = await stackStatus(stack.stateDir);
   if (isHealthy(status, stack.engines)) {
     const restarted = await applyJobSettings(stack.stateDir, stack.engines, overrides, stack.upTimeoutMs);
-    if (restarted.length === 0) return { status, startedStack: false };
-    note(`Restarted ${restarted.join(', ')} with the job settings given`, progress);
-    return { status: await stackStatus(stack.stateDir), startedStack: false };
+    if (restarted.length > 0) {
+      note(`Restarted ${restarted.join(', ')} with the job settings given`, progress);
+      status = await stackStatus(stack.stateDir);
+    }
+    const running = runningConfig(stack.stateDir) ?? stack;
+    return {
+      status,
+      startedStack: false,
+      stack: { ...running, engines: stack.engines, upTimeoutMs: stack.upTimeoutMs },
+    };
   }
   if (status.started) throw notHealthy(status);
   note('The stack is not running; starting it.', progress);
-  return { status: await upStack(stack, progress, overrides), startedStack: true };
+  const started = { ...stack, jobs: { ...stack.jobs, ...overrides } };
+  return { status: await upStack(stack, progress, overrides), startedStack: true, stack: started };
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {

@@ -45,9 +45,9 @@ export interface SweepOutcome {
  * own settings back at the end.
  */
 export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
-  const { status, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
+  const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
-  const options = { ...given, stack: { ...given.stack, jobs: status.jobs ?? given.stack.jobs } };
+  const options = { ...given, stack };
   const sweep: SweepRecord = {
     schemaVersion: 1,
     sweepId: newRunId(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedEngines, resolveStackConfig } from './stack-config.js';
+import { changedEngines, resolveStackConfig, stackDifferences } from './stack-config.js';
 
 describe('resolveStackConfig', () => {
   it('lays out five consecutive ports from the default base', () => {
@@ -68,5 +68,31 @@ describe('changedEngines', () => {
 
   it('restarts Spark and Flink when gold is switched, not the baseline', () => {
     expect(changedEngines(base, { ...base, gold: !base.gold })).toEqual(['spark', 'flink']);
+  });
+});
+
+describe('stackDifferences', () => {
+  it('finds nothing between a stack and the same flags, and ignores job settings', () => {
+    const config = resolveStackConfig({ runtime: 'docker', network: 'host' }, '/work');
+    expect(stackDifferences(config, { ...config, jobs: { ...config.jobs, sparkTriggerMs: 5000 } })).toEqual(
+      [],
+    );
+  });
+
+  it('names the ports and docker settings a running stack keeps', () => {
+    const running = resolveStackConfig(
+      { runtime: 'docker', network: 'host', 'port-base': 29092, cpus: { spark: 1 } },
+      '/work',
+    );
+    const asked = resolveStackConfig({ runtime: 'docker' }, '/work');
+    expect(stackDifferences(running, asked)).toEqual([
+      'kafka port 29092 (asked 19092)',
+      'kafkaController port 29093 (asked 19093)',
+      'postgres port 29094 (asked 19094)',
+      'sparkUi port 29095 (asked 19095)',
+      'flinkUi port 29096 (asked 19096)',
+      '--network host (asked bridge)',
+      '--cpus spark=1 (asked none)',
+    ]);
   });
 });

@@ -160,3 +160,29 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
   if (before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
   return changed;
 }
+
+/**
+ * Where a running stack differs from what a command asked, in what only a new `up` can change: ports and the
+ * docker runtime's network, CPU limits and base image. Empty when they agree; job settings are not compared
+ * (they are applied to a running stack).
+ */
+export function stackDifferences(running: StackConfig, asked: StackConfig): string[] {
+  const differences: string[] = [];
+  for (const [name, port] of Object.entries(running.ports) as [keyof StackPorts, number][]) {
+    if (asked.ports[name] !== port) differences.push(`${name} port ${port} (asked ${asked.ports[name]})`);
+  }
+  if (running.runtime !== 'docker') return differences;
+  const { network, cpus, baseImage } = running.docker;
+  if (asked.docker.network !== network)
+    differences.push(`--network ${network} (asked ${asked.docker.network})`);
+  if (JSON.stringify(asked.docker.cpus) !== JSON.stringify(cpus)) {
+    const show = (limits: CpuLimits) =>
+      Object.entries(limits)
+        .map(([service, cores]) => `${service}=${cores}`)
+        .join(',') || 'none';
+    differences.push(`--cpus ${show(cpus)} (asked ${show(asked.docker.cpus)})`);
+  }
+  if (asked.docker.baseImage !== baseImage)
+    differences.push(`--base-image ${baseImage} (asked ${asked.docker.baseImage})`);
+  return differences;
+}

@@ -1,5 +1,10 @@
 import { ENGINES, type Engine, type ServiceName } from '../config/defaults.js';
-import { changedEngines, type JobSettings, type StackConfig } from '../config/stack-config.js';
+import {
+  changedEngines,
+  stackDifferences,
+  type JobSettings,
+  type StackConfig,
+} from '../config/stack-config.js';
 import { UsageError } from '../errors.js';
 import type { ProcessSample } from '../metrics/cost.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -56,9 +61,15 @@ export async function upStack(
   const wanted = { ...config, jobs: { ...config.jobs, ...overrides } };
   const result = await (config.runtime === 'docker' ? upDocker(wanted, progress) : upLocal(wanted, progress));
   if (!result.alreadyRunning) return result;
+  const running = runningConfig(config.stateDir);
+  const kept = running ? stackDifferences(running, config) : [];
   const restarted = await applyJobSettings(config.stateDir, config.engines, overrides, config.upTimeoutMs);
-  if (restarted.length === 0) return result;
-  return { ...result, ...(await stackStatus(config.stateDir)), restartedJobs: restarted };
+  const after = restarted.length === 0 ? result : { ...result, ...(await stackStatus(config.stateDir)) };
+  return {
+    ...after,
+    ...(restarted.length > 0 ? { restartedJobs: restarted } : {}),
+    ...(kept.length > 0 ? { keptSettings: kept } : {}),
+  };
 }
 
 /**
@@ -95,6 +106,11 @@ export async function downStack(stateDir: string, options: { volumes: boolean })
     removedContainers: leftovers.containers.map((c) => c.name),
     deleted: [...leftovers.volumes, ...result.deleted],
   };
+}
+
+/** The config a running stack was started with (job settings as now in force); undefined when none runs. */
+export function runningConfig(stateDir: string): StackConfig | undefined {
+  return readState(stateDir)?.config;
 }
 
 /** What runs in the state directory, and how healthy it is. */

@@ -76,6 +76,8 @@ export interface UpResult extends StackStatus {
   clearedStale: string[];
   /** Jobs of an already running stack that were restarted with the job settings given. */
   restartedJobs?: Engine[];
+  /** Where an already running stack differs from the flags given, which only `down` + `up` can change. */
+  keptSettings?: string[];
 }
 
 /** What `down` did. */
