@@ -26,7 +26,8 @@ const BASE_IMAGE = 'crypto-bench/debian:bookworm';
 
 const { stateDir, resultsDir, stackArgs, config } = e2eStack('docker', 25092);
 // Host networking: every connection of the test stays on 127.0.0.1 (no traffic to container addresses).
-const dockerArgs = [...stackArgs, '--runtime', 'docker', '--network', 'host', '--base-image', BASE_IMAGE];
+const onDocker = [...stackArgs, '--runtime', 'docker', '--network', 'host'];
+const dockerArgs = [...onDocker, '--base-image', BASE_IMAGE];
 const NO_STACK_TRACE = /\n\s+at /;
 // Each engine gets 0.8 core for all of its containers together (Spark 3, Flink 2).
 const CPUS = ['--cpus', 'spark=0.8,flink=0.8'];
@@ -71,6 +72,37 @@ describe('the docker runtime', () => {
       blocker.close();
     }
     expect(await containersOfStack()).toEqual([]);
+  });
+
+  it('shows the failing build step when an image cannot be built, and starts no container', async () => {
+    const result = await runCli(['up', ...onDocker, '--base-image', 'crypto-bench/no-such-base:1']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/Building the image crypto-bench\/\w+:\w+ failed at Step \d+\/\d+ : FROM/);
+    expect(result.stderr).toContain('--base-image');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(await containersOfStack()).toEqual([]);
+  });
+
+  it('stops the rest and shows the last log lines when a container exits during up', async () => {
+    const up = runCli(['up', ...dockerArgs]);
+    const docker = await connectDocker();
+    const postgres = `cb-${stackId(stateDir)}-postgres`;
+    // Kill PostgreSQL as soon as it runs: up is then waiting for it to become healthy.
+    for (let waited = 0; waited < 300_000; waited += 200) {
+      const found = await docker.listContainers({ filters: { name: [postgres], status: ['running'] } });
+      if (found.length > 0) {
+        await docker.getContainer(postgres).kill();
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const result = await up;
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`postgres \\(container ${postgres}\\) exited with code 137`));
+    expect(result.stderr).toContain('Last lines of its log');
+    expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+    expect(await containersOfStack()).toEqual([]);
+    expect(readState(stateDir)).toBeUndefined();
   });
 
   it('comes up on the host network: every container healthy, the Flink job submitted over REST', async () => {

@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -131,21 +132,27 @@ export function ensurePassword(stateDir: string): string {
   return password;
 }
 
-/** Creates the data directory with initdb on first use. Idempotent. */
+/**
+ * Creates the data directory with initdb on first use. Idempotent. initdb writes into a staging directory that
+ * is renamed into place when complete, so a first `up` killed half-way leaves no half cluster behind.
+ */
 export function initPostgres(stateDir: string, binaries: PostgresBinaries, user: PostgresUser): void {
   const paths = statePaths(stateDir);
   if (existsSync(path.join(paths.pgData, 'PG_VERSION'))) return;
-  mkdirSync(paths.pgData, { recursive: true, mode: 0o700 });
+  const staging = `${paths.pgData}.init`;
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(paths.pgData, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
   rmSync(paths.passwordFile, { force: true });
   const password = ensurePassword(stateDir);
   const pwDir = mkdtempSync(path.join(tmpdir(), 'crypto-bench-pw-'));
   const pwFile = path.join(pwDir, 'pw');
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (user.uid !== undefined && user.gid !== undefined) {
-    chownSync(paths.pgData, user.uid, user.gid);
+    chownSync(staging, user.uid, user.gid);
     chownSync(pwDir, user.uid, user.gid);
     chownSync(pwFile, user.uid, user.gid);
-    if (!canRun(user, paths.pgData)) {
+    if (!canRun(user, staging)) {
       rmSync(pwDir, { recursive: true, force: true });
       throw new ConfigError(`The postgres user cannot enter the state directory ${stateDir}`, {
         suggestions: [
@@ -157,7 +164,7 @@ export function initPostgres(stateDir: string, binaries: PostgresBinaries, user:
   }
   const args = [
     '-D',
-    paths.pgData,
+    staging,
     '-U',
     DEFAULTS.databaseUser,
     `--pwfile=${pwFile}`,
@@ -170,11 +177,12 @@ export function initPostgres(stateDir: string, binaries: PostgresBinaries, user:
   const result = spawnSync(binaries.initdb, args, { uid: user.uid, gid: user.gid, encoding: 'utf8' });
   rmSync(pwDir, { recursive: true, force: true });
   if (result.status !== 0) {
-    rmSync(paths.pgData, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
     throw new InfrastructureError(
       `initdb failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`,
     );
   }
+  renameSync(staging, paths.pgData);
 }
 
 /**
