@@ -4,6 +4,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import type { StackConfig } from '../../config/stack-config.js';
 import { ConfigError, UsageError, describe } from '../../errors.js';
 import { packageRoot } from '../java.js';
+import { YAML_WIDTH, yamlEntry, type YamlNode } from '../../render/yaml.js';
 import { imageRecipes } from './images.js';
 import {
   BRIDGE_INTERNAL_PORTS,
@@ -22,9 +23,6 @@ import {
  * What compose adds: the `topic` and `flink-submit` one-shots (the CLI does both over kafkajs and REST), the
  * password as a secret, image builds, healthchecks and start order.
  */
-
-/** A value of the compose file; mappings keep their insertion order. */
-type Node = string | number | boolean | null | Node[] | { [key: string]: Node };
 
 /** What `crypto-bench compose` made. */
 export interface ComposeResult {
@@ -74,10 +72,10 @@ export function composeFile(
   const sections = [
     'name: crypto-bench',
     `services:\n${Object.entries(services)
-      .map(([name, service]) => entry(`${name}:`, service, 2).join('\n'))
+      .map(([name, service]) => yamlEntry(`${name}:`, service, 2).join('\n'))
       .join('\n\n')}`,
-    entry('secrets:', { 'postgres-password': { file: './postgres.password' } }, 0).join('\n'),
-    entry('volumes:', Object.fromEntries(volumes.map((v) => [v.slice(0, v.indexOf(':')), null])), 0).join(
+    yamlEntry('secrets:', { 'postgres-password': { file: './postgres.password' } }, 0).join('\n'),
+    yamlEntry('volumes:', Object.fromEntries(volumes.map((v) => [v.slice(0, v.indexOf(':')), null])), 0).join(
       '\n',
     ),
   ];
@@ -116,7 +114,7 @@ export function composePlan(config: StackConfig): DockerPlan {
 }
 
 /** One service of the file: compose's keys, in the order they are written. */
-export type ComposeService = Record<string, Node>;
+export type ComposeService = Record<string, YamlNode>;
 
 /**
  * Every service, in start order: one per role of the stack, built from its container spec, and the one-shots
@@ -195,7 +193,7 @@ function roleService(plan: DockerPlan, role: Role, context: string): ComposeServ
 }
 
 /** PostgreSQL and Kafka are healthy when they take connections; the jobs wait for that. */
-function healthcheck(plan: DockerPlan, role: Role): Node | undefined {
+function healthcheck(plan: DockerPlan, role: Role): YamlNode | undefined {
   const placement = dockerPlacement(plan);
   const port = (address: string) => address.slice(address.lastIndexOf(':') + 1);
   const loopback = DEFAULTS.host;
@@ -228,7 +226,7 @@ function builtElsewhere(image: 'jvm' | 'postgres', host: boolean): ComposeServic
   };
 }
 
-function build(image: 'jvm' | 'postgres', plan: DockerPlan, context: string): Node {
+function build(image: 'jvm' | 'postgres', plan: DockerPlan, context: string): YamlNode {
   return {
     context,
     dockerfile: imageRecipes()[image].dockerfile,
@@ -238,7 +236,7 @@ function build(image: 'jvm' | 'postgres', plan: DockerPlan, context: string): No
   };
 }
 
-function dependsOn(conditions: Record<string, string>): Node {
+function dependsOn(conditions: Record<string, string>): YamlNode {
   return Object.fromEntries(
     Object.entries(conditions).map(([service, condition]) => [service, { condition }]),
   );
@@ -292,47 +290,8 @@ function wrap(text: string): string[] {
   for (const word of text.split(' ')) {
     const last = lines.length - 1;
     if (lines[last] === '') lines[last] = word;
-    else if (`${lines[last]} ${word}`.length > WIDTH - 2) lines.push(word);
+    else if (`${lines[last]} ${word}`.length > YAML_WIDTH - 2) lines.push(word);
     else lines[last] = `${lines[last]} ${word}`;
   }
   return lines;
-}
-
-/** Longest line of the file, as Prettier formats it (the committed file passes `prettier --check`). */
-const WIDTH = 110;
-
-/**
- * The YAML lines of `head` (`key:` or `-`) followed by a value, indented by `indent` spaces: a list of scalars
- * on one line when it fits, multi-line strings as literal blocks.
- */
-function entry(head: string, value: Node, indent: number): string[] {
-  const pad = ' '.repeat(indent);
-  if (Array.isArray(value)) {
-    if (value.every((item) => item === null || typeof item !== 'object')) {
-      const flow = `${pad}${head} [${value.map((item) => scalar(item as string)).join(', ')}]`;
-      if (flow.length <= WIDTH) return [flow];
-    }
-    return [`${pad}${head}`, ...value.flatMap((item) => entry('-', item, indent + 2))];
-  }
-  if (value !== null && typeof value === 'object') {
-    return [`${pad}${head}`, ...Object.entries(value).flatMap(([key, v]) => entry(`${key}:`, v, indent + 2))];
-  }
-  if (value === null) return [`${pad}${head}`];
-  if (typeof value === 'string' && value.includes('\n') && !/^[ \t]|\r/.test(value)) {
-    const body = value.replace(/\n$/, '');
-    const chomp = value.endsWith('\n') ? (body.endsWith('\n') ? '+' : '') : '-';
-    return [`${pad}${head} |${chomp}`, ...body.split('\n').map((line) => (line ? `${pad}  ${line}` : ''))];
-  }
-  return [`${pad}${head} ${scalar(value)}`];
-}
-
-/** A scalar as YAML: plain when it cannot be read as anything but that string (in a list too), else quoted. */
-function scalar(value: string | number | boolean): string {
-  if (typeof value !== 'string') return String(value);
-  const plain =
-    /^(?:[A-Za-z_/]|-+[A-Za-z]|\.\.?(?:\/|$))[\w./:=+*@%-]*$/.test(value) || /^\d+(?:ms|s|m|g)$/.test(value);
-  const ambiguous = /^(?:true|false|yes|no|on|off|y|n|null)$/i.test(value) || value.endsWith(':');
-  if (plain && !ambiguous) return value;
-  if (/[\n\r]/.test(value)) return JSON.stringify(value);
-  return `'${value.replaceAll("'", "''")}'`;
 }
