@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SweepOutcome } from '../../src/lib/bench/sweep.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import {
   cgroupEngine,
@@ -215,6 +216,43 @@ describe('the docker runtime', () => {
         `docker ${engine}: p50 ${((figures?.latency?.p50Us ?? 0) / 1000).toFixed(1)} ms, p99 ${((figures?.latency?.p99Us ?? 0) / 1000).toFixed(1)} ms, CPU ${figures?.cost?.cpuSeconds?.toFixed(2)} s, peak ${((figures?.cost?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB`,
       );
     }
+  });
+
+  it("sweeps Flink's buffer timeout by resubmitting its job over REST, then restores the stack's setting", async () => {
+    const result = await runCli([
+      'sweep',
+      ...stackArgs,
+      '--results-dir',
+      resultsDir,
+      '--engines',
+      'flink,baseline',
+      '--buffer-timeout',
+      '0,50ms',
+      '--rate',
+      '200',
+      '--duration',
+      '6s',
+      '--warmup',
+      '2s',
+      '--schedule-lag-bound',
+      '2s',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { sweep, runs } = json<SweepOutcome>(result);
+    expect(sweep.points.map((p) => [p.labels.flink, p.status])).toEqual([
+      ['buffer 0ms, batch 1000/200ms', 'complete'],
+      ['buffer 50ms, batch 1000/200ms', 'complete'],
+    ]);
+    for (const point of sweep.points) {
+      const run = runs[point.runIds[0] as string];
+      expect(run?.config.runtime).toBe('docker');
+      expect(run?.config.jobs?.flinkBufferTimeoutMs).toBe(point.settings.flinkBufferTimeoutMs);
+      expect(run?.engines.flink?.completeness?.missingRows).toBe(0);
+    }
+    const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
+    expect(status.jobs?.flinkBufferTimeoutMs).toBe(100);
+    expect(status.services.find((s) => s.role?.startsWith('flink-job'))?.health).toBe('healthy');
   });
 
   it('goes down leaving no container, network or listening port behind, and a second down is harmless', async () => {
