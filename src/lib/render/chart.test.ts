@@ -75,4 +75,22 @@ describe('lineChart', () => {
   it('escapes every character that could break out of SVG or HTML', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
   });
+  it('shades a labelled x range, such as the warm-up excluded from the figures', () => {
+    const svg = lineChart({
+      ...base,
+      shade: { from: 0, to: 5, label: 'warm-up' },
+      series: [
+        {
+          name: 'a',
+          color: '#000',
+          points: [
+            [0, 1],
+            [10, 2],
+          ],
+        },
+      ],
+    });
+    expect(svg).toMatch(/<rect x="[\d.]+" y="36" width="[\d.]+" height="[\d.]+" class="shade"\/>/);
+    expect(svg).toContain('>warm-up</text>');
+  });
 });

@@ -35,6 +35,8 @@ export interface ChartSpec {
   formatY?: (value: number) => string;
   /** Fixed y range, e.g. [0, 1] for a CDF; default from the data, starting at 0 when all values are ≥ 0. */
   yRange?: readonly [number, number];
+  /** An x range to shade grey with a label, e.g. the warm-up excluded from the figures. */
+  shade?: { from: number; to: number; label: string };
 }
 
 const WIDTH = 720;
@@ -113,6 +115,16 @@ export function lineChart(spec: ChartSpec): string {
   const xTicks = spec.xLog ? logTicks(xMin, xMax) : linearTicks(xMin, xMax);
   const yTicks = linearTicks(yMin, yMax);
   const parts: string[] = [title];
+  if (spec.shade && spec.shade.to > spec.shade.from) {
+    const from = sx(Math.max(spec.shade.from, xMin));
+    const to = sx(Math.min(spec.shade.to, xMax));
+    if (to > from) {
+      parts.push(
+        `<rect x="${f(from)}" y="${MARGIN.top}" width="${f(to - from)}" height="${plotH}" class="shade"/>`,
+        `<text x="${f(from + 4)}" y="${MARGIN.top + 12}" class="note">${escapeXml(spec.shade.label)}</text>`,
+      );
+    }
+  }
   for (const t of yTicks) {
     parts.push(
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(sy(t))}" y2="${f(sy(t))}" class="grid"/>`,

@@ -28,7 +28,7 @@ td:first-child,th:first-child{text-align:left}th{background:#f6f6f6}
 pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:12px}
 .chart{width:100%;max-width:720px;display:block;margin:1em 0;font-size:11px}
 .chart .title{font-size:13px;font-weight:600}.chart .grid{stroke:#eee}.chart .frame{fill:none;stroke:#999}
-.chart .line{fill:none;stroke-width:1.6}.chart .note{fill:#a33}`;
+.chart .line{fill:none;stroke-width:1.6}.chart .note{fill:#a33}.chart .shade{fill:#f0f0f0}`;
 
 /** The page around sections. */
 function page(title: string, sections: string[]): string {
@@ -108,6 +108,7 @@ function timeChart(
       points: run.timeseries.map((s): [number, number | null] => [s.secondIndex, s.offeredRateEventsPerSec]),
     });
   }
+  const window = windowSeconds(run);
   return lineChart({
     title,
     xLabel: 'seconds since the run started',
@@ -115,15 +116,30 @@ function timeChart(
     series,
     formatX: seconds,
     formatY: format,
+    shade:
+      window && window.from > 0
+        ? { from: 0, to: window.from, label: 'warm-up (not in the figures)' }
+        : undefined,
   });
+}
+
+/** The steady-state window in seconds since the run started; undefined when none was measured. */
+function windowSeconds(run: RunRecord): { from: number; to: number } | undefined {
+  if (!run.window) return undefined;
+  const start = run.timeseries[0]?.startUs ?? run.window.startUs;
+  return {
+    from: Math.round((run.window.startUs - start) / 1e6),
+    to: Math.round((run.window.endUs - start) / 1e6),
+  };
 }
 
 /** One run: heading and status, the figures table, and its charts. */
 function runSection(run: RunRecord, withCdf: boolean): string {
   const bad = run.status !== 'complete';
   const { head, rows } = engineTable([run], HEADLINE_METRICS);
-  const window = run.window
-    ? `Steady-state window: seconds ${Math.round((run.window.startUs - (run.timeseries[0]?.startUs ?? run.window.startUs)) / 1e6)}–${Math.round((run.window.endUs - (run.timeseries[0]?.startUs ?? run.window.startUs)) / 1e6)} of the run; the warm-up before it is excluded from every figure.`
+  const steady = windowSeconds(run);
+  const window = steady
+    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
     : 'No steady-state window was measured.';
   const env = run.environment;
   const versions = Object.entries(env.softwareVersions)
