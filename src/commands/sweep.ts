@@ -8,6 +8,7 @@ import { sweepFlags } from '../lib/config/sweep-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
+import { sweepReportFile } from '../lib/results/sweep-record.js';
 
 export default class Sweep extends BaseCommand {
   static override summary =
@@ -100,6 +101,7 @@ export default class Sweep extends BaseCommand {
           ? sweepCsv(outcome.sweep, outcome.runs)
           : renderSweep(outcome.sweep, outcome.runs, flags.format),
       );
+      this.logToStderr(`Charts: ${sweepReportFile(resultsDir, outcome.sweep.sweepId)}`);
       if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
       else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
       return outcome;

@@ -15,6 +15,11 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
     runs.length === 1
       ? ''
       : `\nMedian [95% interval, or the full range below 6 runs] over ${measured.length} ${complete.length > 0 ? 'complete' : 'incomplete'} runs:`;
-  const where = `\nSaved in ${runs.map((run) => path.join(resultsDir, run.runId)).join(', ')}`;
+  const where =
+    `\nSaved in ${runs.map((run) => path.join(resultsDir, run.runId)).join(', ')}` +
+    `\nCharts: ${path.join(resultsDir, (runs[runs.length - 1] as RunRecord).runId, 'report.html')}` +
+    (runs.length > 1
+      ? ` (all runs in one page: crypto-bench report ${runs.map((r) => r.runId).join(' ')})`
+      : '');
   return `${headings}${label}\n${renderEngineTable(measured)}${where}`;
 }
