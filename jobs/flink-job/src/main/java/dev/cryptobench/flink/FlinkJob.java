@@ -10,10 +10,12 @@ import dev.cryptobench.common.KafkaMessage;
 import dev.cryptobench.common.PriceRow;
 import dev.cryptobench.common.SinkConfig;
 import dev.cryptobench.common.SinkStatements;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -22,6 +24,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * cluster whose JobManager runs {@code main()} on a REST submission): Kafka topic to {@code crypto_prices_flink}
  * through Flink's JDBC sink, malformed records to {@code dead_letters_flink}, and (unless {@code --gold false})
  * the gold aggregates to {@code gold_10min_metrics_flink} and {@code gold_hourly_metrics_flink}. Failures
- * restart the job (exponential delay); Kafka offsets are committed on checkpoints, so a new run resumes where
- * the last checkpoint left off.
+ * restart the job (exponential delay). A new run restores the newest checkpoint an earlier run of the same
+ * job code left (its open windows and Kafka offsets, see {@link CheckpointResume}); without one it starts from
+ * the consumer group's offsets, which are committed on checkpoints.
  */
 public final class FlinkJob {
 
@@ -63,9 +67,14 @@ public final class FlinkJob {
         SinkConfig sink = options.common().sink();
         Cli.checkSinkOrExit(sink, options.gold().inserts(), LOG);
 
+        Configuration conf = options.cluster() ? jobConfiguration(options) : configuration(options);
+        CheckpointResume resume = CheckpointResume.of(checkpointsDirectory(options), jobJar(), options);
+        // Both environments take the restore from the configuration: the MiniCluster's directly, and the
+        // cluster's on top of the JobManager's own settings.
+        Optional<Path> restoredFrom = resume.restoreInto(conf);
         StreamExecutionEnvironment env = options.cluster()
-                ? StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(options))
-                : StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration(options));
+                ? StreamExecutionEnvironment.getExecutionEnvironment(conf)
+                : StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(options.parallelism());
         env.setBufferTimeout(options.bufferTimeoutMs());
         env.enableCheckpointing(options.checkpointIntervalMs());
@@ -92,6 +101,7 @@ public final class FlinkJob {
         }
 
         JobClient job = env.executeAsync("crypto-bench-flink");
+        resume.recordStart(job.getJobID().toHexString(), restoredFrom);
         if (options.cluster()) {
             // Submitted, e.g. by the JobManager running main() for POST /jars/:id/run: the cluster runs the
             // job from here on, and the submission returns its id.
@@ -155,20 +165,32 @@ public final class FlinkJob {
 
     /**
      * The job's own settings, the same on a MiniCluster and on a cluster: file checkpoints under
-     * {@code <state-dir>/checkpoints/flink} (on a cluster, a directory every TaskManager reaches), at-least-once
-     * (enough: the sinks are at-least-once and the inserts skip replays), restarts with exponential delay.
+     * {@link #checkpointsDirectory} (on a cluster, a directory every TaskManager reaches), at-least-once
+     * (enough: the sinks are at-least-once and the inserts skip replays), the last checkpoint kept when the job
+     * is cancelled or its process stops (the next run resumes from it, see {@link CheckpointResume}), restarts
+     * with exponential delay.
      */
     static Configuration jobConfiguration(FlinkArgs options) {
-        Path stateDir = options.common().stateDir();
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                stateDir.resolve("checkpoints").resolve("flink").toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsDirectory(options).toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.AT_LEAST_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
         return conf;
+    }
+
+    /** Where the job's checkpoints go: {@code <state-dir>/checkpoints/flink}, one directory per run inside. */
+    static Path checkpointsDirectory(FlinkArgs options) {
+        return options.common().stateDir().resolve("checkpoints").resolve("flink");
+    }
+
+    /** The jar this class was loaded from (on a cluster, the jar uploaded with the submission). */
+    private static Path jobJar() throws URISyntaxException {
+        return Path.of(FlinkJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -114,6 +115,8 @@ class FlinkArgsTest {
         assertEquals(tmp.toAbsolutePath().resolve("checkpoints/flink").toUri().toString(),
                 conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         assertEquals(CheckpointingMode.AT_LEAST_ONCE, conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
+        assertEquals(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+                conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION));
         assertFalse(conf.contains(RestOptions.BIND_ADDRESS));
         assertFalse(conf.contains(TaskManagerOptions.NUM_TASK_SLOTS));
     }
