@@ -9,7 +9,9 @@
  *
  * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
  * asks for far more than the producer can give, so the achieved rate is its ceiling (that run ends on the
- * clock and shows as interrupted).
+ * clock and shows as interrupted). `cpu us/ev` is this process's CPU time (user + system) per acknowledged event
+ * while producing: on a shared machine it moves far less than the rates do, and at `max` it is what bounds the
+ * producer (its event loop runs at one full core, most of it in kafkajs' per-record encoding).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -47,7 +49,16 @@ async function freshTopic(label: string): Promise<string> {
   return topic;
 }
 
-async function runRate(rateText: string, runSeconds = seconds): Promise<ProducerReport> {
+/** A producer run's report and the CPU this process spent on it. */
+interface RateResult {
+  report: ProducerReport;
+  /** User + system CPU of this process while producing, per acknowledged event, µs. */
+  cpuUsPerEvent: number;
+  /** That CPU time over the wall time of the run, percent of one core. */
+  cpuPercent: number;
+}
+
+async function runRate(rateText: string, runSeconds = seconds): Promise<RateResult> {
   const rateEventsPerSec = rateText === 'max' ? 5_000_000 : Number(rateText);
   const topic = await freshTopic(rateText);
   const producer = await connectProducer(config);
@@ -57,8 +68,10 @@ async function runRate(rateText: string, runSeconds = seconds): Promise<Producer
     seed: 1,
     durationMs: runSeconds * 1000,
   });
+  const cpuBefore = process.cpuUsage();
+  const startedAtMs = performance.now();
   try {
-    return await produce({
+    const report = await produce({
       producer,
       topic,
       runId: `bench-${rateText}`,
@@ -69,12 +82,19 @@ async function runRate(rateText: string, runSeconds = seconds): Promise<Producer
       // The schedule ends after --seconds; at `max` the backlog would take far longer, so stop on the clock.
       signal: AbortSignal.timeout(runSeconds * 1000 + 500),
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuUs = cpu.user + cpu.system;
+    return {
+      report,
+      cpuUsPerEvent: report.sent > 0 ? cpuUs / report.sent : 0,
+      cpuPercent: cpuUs / 10 / (performance.now() - startedAtMs),
+    };
   } finally {
     await producer.disconnect();
   }
 }
 
-function row(rate: string, report: ProducerReport): string {
+function row(rate: string, { report, cpuUsPerEvent, cpuPercent }: RateResult): string {
   const lag = report.scheduleLagUs;
   const ms = (us: number) => (us / 1000).toFixed(2);
   return [
@@ -88,6 +108,8 @@ function row(rate: string, report: ProducerReport): string {
     ms(lag.percentileUs(0.999) ?? 0).padStart(9),
     ms(lag.summarize().maxUs ?? 0).padStart(9),
     String(report.behindSchedule).padStart(6),
+    cpuUsPerEvent.toFixed(2).padStart(9),
+    cpuPercent.toFixed(0).padStart(5),
   ].join(' ');
 }
 
@@ -136,11 +158,14 @@ async function main(): Promise<void> {
   );
   // A cold process (JIT, first connection, first topic) lags for a few seconds; measure a warm one.
   await runRate('10000', Number(values['warmup-seconds']));
-  console.log('    rate   offered  achieved      sent failed  lag p50  lag p99 lag p999  lag max behind');
+  console.log(
+    '    rate   offered  achieved      sent failed  lag p50  lag p99 lag p999  lag max behind cpu us/ev cpu %',
+  );
   let bestEventsPerSec = 0;
   for (const rate of (values.rates ?? '').split(',')) {
-    const report = await runRate(rate);
-    console.log(row(rate, report));
+    const result = await runRate(rate);
+    const { report } = result;
+    console.log(row(rate, result));
     if (!report.behindSchedule || rate === 'max') {
       bestEventsPerSec = Math.max(bestEventsPerSec, report.achievedRateEventsPerSec);
     }
