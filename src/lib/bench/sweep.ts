@@ -12,7 +12,8 @@ import {
 } from '../results/sweep-record.js';
 import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
-import { ensureStack, runBenchmark, type RunOptions } from './run.js';
+import { ensureStack } from './ensure-stack.js';
+import { runBenchmark, type RunOptions } from './run.js';
 import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` was asked. */
