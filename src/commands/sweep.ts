@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { runSweep, type SweepOutcome } from '../lib/bench/sweep.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
@@ -68,7 +69,7 @@ export default class Sweep extends BaseCommand {
         {
           stack: resolveStackConfig(flags),
           // The swept settings are axes; --[no-]gold is the one job setting applied to the whole sweep.
-          jobOverrides: flags.gold === undefined ? {} : { gold: flags.gold },
+          jobOverrides: jobOverrides({ gold: flags.gold }),
           axes: {
             ratesEventsPerSec: flags.rate ?? [],
             sparkTriggers: flags.trigger ?? [],

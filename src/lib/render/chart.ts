@@ -143,14 +143,19 @@ export function lineChart(spec: ChartSpec): string {
     `<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
   );
   for (const s of series) {
-    for (const path of segments(s.points, s.step ?? false, sx, sy)) {
-      const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    for (const run of unbrokenRuns(s.points)) {
+      const [[x0, y0]] = run as [[number, number]];
       // A point with no neighbour (e.g. one micro-batch between idle seconds) is drawn as a dot.
-      parts.push(
-        path.includes('L') || path.includes('H')
-          ? `<path d="${path}" stroke="${escapeXml(s.color)}"${dash} class="line"/>`
-          : `<circle cx="${path.slice(1).split(',')[0]}" cy="${path.split(',')[1]}" r="2.5" fill="${escapeXml(s.color)}"/>`,
-      );
+      if (run.length === 1) {
+        parts.push(`<circle cx="${f(sx(x0))}" cy="${f(sy(y0))}" r="2.5" fill="${escapeXml(s.color)}"/>`);
+        continue;
+      }
+      const to = run
+        .slice(1)
+        .map(([x, y]) => (s.step ? `H${f(sx(x))}V${f(sy(y))}` : `L${f(sx(x))},${f(sy(y))}`));
+      const d = `M${f(sx(x0))},${f(sy(y0))}${to.join('')}`;
+      parts.push(`<path d="${d}" stroke="${escapeXml(s.color)}"${dash} class="line"/>`);
     }
   }
   for (const s of series.filter((one) => one.markers)) {
@@ -183,30 +188,14 @@ function widen(min: number, max: number): [number, number] {
   return min === 0 ? [0, 1] : [min * 0.9, max * 1.1];
 }
 
-/** SVG path data of each unbroken run of points (a null y ends a run). */
-function segments(
-  points: readonly (readonly [number, number | null])[],
-  step: boolean,
-  sx: (x: number) => number,
-  sy: (y: number) => number,
-): string[] {
-  const paths: string[] = [];
-  let current: string[] = [];
-  let lastY: number | null = null;
+/** The runs of points between nulls (a null y breaks the line), each non-empty. */
+function unbrokenRuns(points: readonly (readonly [number, number | null])[]): [number, number][][] {
+  const runs: [number, number][][] = [[]];
   for (const [x, y] of points) {
-    if (y === null) {
-      if (current.length > 0) paths.push(current.join(''));
-      current = [];
-      lastY = null;
-      continue;
-    }
-    if (current.length === 0) current.push(`M${f(sx(x))},${f(sy(y))}`);
-    else if (step && lastY !== null) current.push(`H${f(sx(x))}V${f(sy(y))}`);
-    else current.push(`L${f(sx(x))},${f(sy(y))}`);
-    lastY = y;
+    if (y !== null) (runs[runs.length - 1] as [number, number][]).push([x, y]);
+    else if ((runs[runs.length - 1] as [number, number][]).length > 0) runs.push([]);
   }
-  if (current.length > 0) paths.push(current.join(''));
-  return paths;
+  return runs.filter((run) => run.length > 0);
 }
 
 function f(value: number): string {
