@@ -299,21 +299,25 @@ describe('crypto-bench run and compare', () => {
     standin.failNextRest({ kind: 'rate-limit', retryAfter: '1' }, 2);
     standin.failNextRest({ kind: 'server-error', status: 503 }, 2);
     try {
-      const result = await runCli([
-        'run',
-        ...runArgs,
-        '--source',
-        'coinbase-rest',
-        '--coinbase-rest-url',
-        standin.restUrl,
-        '--interval',
-        '500ms',
-        '--duration',
-        '6s',
-        '--warmup',
-        '0s',
-      ]);
-      expect(result.code, result.stderr).toBe(0);
+      // A 6 s run not ended after 4 minutes hangs: fail then, with its output, not at vitest's limit.
+      const result = await runCli(
+        [
+          'run',
+          ...runArgs,
+          '--source',
+          'coinbase-rest',
+          '--coinbase-rest-url',
+          standin.restUrl,
+          '--interval',
+          '500ms',
+          '--duration',
+          '6s',
+          '--warmup',
+          '0s',
+        ],
+        { timeoutMs: 240_000 },
+      );
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
       expect(result.stdout).toMatch(/source: .*HTTP 429 \(rate limited\).*HTTP 5xx/);
     } finally {
       await standin.close();
