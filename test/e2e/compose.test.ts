@@ -15,17 +15,17 @@ import { composePlan, type ComposeResult } from '../../src/lib/runtime/docker/co
 import { containerSpec, rolesOf } from '../../src/lib/runtime/docker/topology.js';
 import { isListening } from '../../src/lib/runtime/ports.js';
 import { json, runCli } from '../support/cli.js';
-import { e2eStack } from '../support/stack.js';
+import { e2ePortOffset, e2eStack } from '../support/stack.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // A base image made without a registry (test/support/docker-engine.sh); users get a public JRE 17 image.
 const BASE_IMAGE = 'crypto-bench/debian:bookworm';
 const PROJECT = 'cb-e2e-compose';
-const PORT_BASE = 26092;
+const PORT_BASE = 26092 + e2ePortOffset();
 
 // The state directory holds the compose file and, next to it, the password the stack and this test share.
-const { stateDir, config } = e2eStack('compose', PORT_BASE);
+const { stateDir, config } = e2eStack('compose', 26092);
 const file = path.join(stateDir, 'docker-compose.yml');
 // Host networking: every connection of the test stays on 127.0.0.1 (no traffic to container addresses).
 const composeFlags = ['--network', 'host', '--port-base', String(PORT_BASE), '--base-image', BASE_IMAGE];
