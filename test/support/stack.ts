@@ -32,14 +32,14 @@ export function e2eStack(name: string, filePortBase: number): E2eStack {
 
 /**
  * CB_E2E_PORT_OFFSET shifts every test file's port base, so that two checkouts can run their e2e tests on one
- * machine at once (each with its own offset, e.g. 100, 200, ...). Unset: 0.
+ * machine at once (each with its own offset, a multiple of 10: a stack takes at most 7 consecutive ports). Unset: 0.
  */
 export function e2ePortOffset(): number {
   const raw = process.env.CB_E2E_PORT_OFFSET;
   if (raw === undefined || raw === '') return 0;
   const offset = Number(raw);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 2000) {
-    throw new Error(`CB_E2E_PORT_OFFSET must be an integer from 0 to 2000, got "${raw}"`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 400) {
+    throw new Error(`CB_E2E_PORT_OFFSET must be an integer from 0 to 400, got "${raw}"`);
   }
   return offset;
 }
