@@ -111,3 +111,25 @@ export async function countDeadLetters(
   );
   return Number(dead.rows[0]?.n ?? 0);
 }
+
+/**
+ * Duplicate deliveries of a run's rows to an engine's table: rows the redelivery trigger logged (see
+ * `redeliveryDdl`), each a write of a row already committed, counted exactly. With `committedIn`, only the
+ * redeliveries committed in that span (epoch µs; the ledger row's own commit time), e.g. after one fault.
+ */
+export async function countRedeliveries(
+  client: pg.Client,
+  engine: Engine,
+  runId: string,
+  committedIn?: WindowUs,
+): Promise<number> {
+  const table = engineTables(engine).redeliveries;
+  const commitUs = `(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000000)::bigint`;
+  const result = committedIn
+    ? await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND ${commitUs} >= $2 AND ${commitUs} < $3`,
+        [runId, committedIn.startUs, committedIn.endUs],
+      )
+    : await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE run_id = $1`, [runId]);
+  return Number(result.rows[0]?.n ?? 0);
+}

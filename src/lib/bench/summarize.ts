@@ -17,13 +17,9 @@ import {
   type RunRecord,
   type TimeseriesPoint,
 } from '../results/record.js';
-import { collectEngine, countDeadLetters, type EngineCollection } from './collect.js';
+import { collectEngine, countDeadLetters, countRedeliveries, type EngineCollection } from './collect.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
-
-/** Why duplicate deliveries are not counted: no engine's JDBC writer reports inserts skipped by ON CONFLICT. */
-const DUPLICATES_UNKNOWN =
-  'the JDBC writers batch with reWriteBatchedInserts, which reports no per-row counts, so inserts skipped by ON CONFLICT are not counted';
 
 /** One producing phase: all engines in parallel, or one engine alone under `--isolate`. */
 export interface Segment {
@@ -194,11 +190,12 @@ async function engineResult(
     result.committedInWindowRows = counts.committedInWindowRows;
     result.throughputEventsPerSec = throughputEventsPerSec(counts.committedInWindowRows, window);
     result.freshness = summarizeFreshness(monitor.freshness[engine] ?? [], span.startUs, window);
+    const duplicates = await countRedeliveries(client, engine, runId);
+    result.duplicateDeliveries = duplicates;
     result.completeness = assessCompleteness({
       producedRows: report.sent,
       committedDistinctRows: counts.committedRows,
-      deliveries: null,
-      deliveriesUnknownReason: DUPLICATES_UNKNOWN,
+      deliveries: counts.committedRows + duplicates,
       deadLetteredRows: counts.deadLetteredRows,
     });
     result.cost = summarizeCost(monitor.cost[engine] ?? [], window, counts.committedInWindowRows);

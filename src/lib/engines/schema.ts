@@ -8,6 +8,7 @@ export function engineTables(engine: Engine) {
     deadLetters: `dead_letters_${engine}`,
     gold10min: `gold_10min_metrics_${engine}`,
     goldHourly: `gold_hourly_metrics_${engine}`,
+    redeliveries: `redeliveries_${engine}`,
   };
 }
 
@@ -42,5 +43,58 @@ export function engineDdl(engine: Engine): string[] {
       kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL, payload bytea NOT NULL, reason text NOT NULL)`,
     gold(t.gold10min),
     gold(t.goldHourly),
+    ...redeliveryDdl(engine),
+    ...deliveryStateDdl(engine),
+  ];
+}
+
+/**
+ * Tables exactly-once delivery commits with the rows: Spark's micro-batch markers (query id from its checkpoint,
+ * batch id, partition) and the baseline's consumed offsets. Flink keeps its own in checkpoints (XA transactions).
+ */
+export function deliveryStateDdl(engine: Engine): string[] {
+  if (engine === 'spark') {
+    return [
+      `CREATE TABLE IF NOT EXISTS spark_batch_commits (
+      query_id text NOT NULL, batch_id bigint NOT NULL, partition_id int NOT NULL,
+      PRIMARY KEY (query_id, batch_id, partition_id))`,
+    ];
+  }
+  if (engine === 'baseline') {
+    return [
+      `CREATE TABLE IF NOT EXISTS baseline_offsets (
+      consumer_group text NOT NULL, topic text NOT NULL, kafka_partition int NOT NULL, next_offset bigint NOT NULL,
+      PRIMARY KEY (consumer_group, topic, kafka_partition))`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * Counts duplicate deliveries exactly, in the database, for every writer alike (Flink's JDBC sinks, Spark's
+ * micro-batch and real-time writers, the baseline): a BEFORE INSERT row trigger on the raw table looks the row's
+ * key up first; a row already there is a redelivery, logged as one row in `redeliveries_<engine>` and skipped
+ * (RETURN NULL), so the raw row is never touched and its xmin, hence its commit time, stays the first commit's.
+ * The ledger row is written in the writer's own transaction: a rolled-back attempt counts nothing, and its xmin
+ * says when the redelivery was committed. Rows repeated within one statement count too (a row trigger sees the
+ * rows earlier rows of the same statement inserted). Only a redelivery racing an uncommitted first delivery is
+ * not seen here (ON CONFLICT then skips it); replays after a failure start after the failed writer is gone.
+ */
+export function redeliveryDdl(engine: Engine): string[] {
+  const t = engineTables(engine);
+  const fn = `count_redelivery_${engine}`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.redeliveries} (run_id text NOT NULL, seq bigint NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS ${t.redeliveries}_run ON ${t.redeliveries} (run_id)`,
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ${t.raw} WHERE run_id = NEW.run_id AND seq = NEW.seq) THEN
+        INSERT INTO ${t.redeliveries} (run_id, seq) VALUES (NEW.run_id, NEW.seq);
+        RETURN NULL;
+      END IF;
+      RETURN NEW;
+    END $$`,
+    `CREATE OR REPLACE TRIGGER count_redeliveries BEFORE INSERT ON ${t.raw}
+      FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];
 }

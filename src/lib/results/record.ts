@@ -160,6 +160,12 @@ export interface EngineResult {
   completeness: CompletenessReport | null;
   /** CPU and memory of the engine's processes in the window. */
   cost: CostSummary | null;
+  /**
+   * Writes of a row already committed, over the whole run, counted exactly by the database (each logged by the
+   * raw table's redelivery trigger; the row keeps its first commit time). 0 is the goal of exactly-once;
+   * absent in files from before it was counted (then `completeness.duplicateDeliveries` says why not).
+   */
+  duplicateDeliveries?: number;
   /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
   problems: string[];
 }
