@@ -15,13 +15,14 @@ export default class Sweep extends BaseCommand {
   static override summary =
     'Measure the same workload under each Spark trigger, Flink setting and rate; one table and CSV';
 
-  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); each --rate repeats the sequence. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
+  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); delivery guarantees, state backends and checkpoint intervals are crossed, each combination repeating that sequence; each --rate repeats it all. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
 
   static override examples = [
     '<%= config.bin %> sweep --trigger 0,1s,5s,15s,30s --buffer-timeout 0,10ms,100ms --duration 1m',
     '<%= config.bin %> sweep --rate 1000,10000,50000 --duration 1m --isolate',
     '<%= config.bin %> sweep --flink-batch-size 100,1000,5000 --flink-batch-interval 0,200ms --engines flink,baseline',
     '<%= config.bin %> sweep --find-max-rate --slo-p99 1s --duration 30s',
+    '<%= config.bin %> sweep --delivery at-least-once,exactly-once --state-backend hashmap,rocksdb --duration 2m',
   ];
 
   static override flags = {
@@ -63,6 +64,8 @@ export default class Sweep extends BaseCommand {
       throw new UsageError(`--min-rate ${flags['min-rate']} is above --max-rate ${flags['max-rate']}`);
     if (flags.warmup !== undefined && flags.warmup >= flags.duration)
       throw new UsageError('--warmup must be shorter than --duration');
+    if (flags['checkpoint-interval']?.some((ms) => ms < 10))
+      throw new UsageError('--checkpoint-interval: give at least 10ms');
     return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runSweep(
@@ -76,6 +79,9 @@ export default class Sweep extends BaseCommand {
             flinkBufferTimeoutsMs: flags['buffer-timeout'] ?? [],
             flinkBatchSizes: flags['flink-batch-size'] ?? [],
             flinkBatchIntervalsMs: flags['flink-batch-interval'] ?? [],
+            deliveries: flags.delivery ?? [],
+            stateBackends: flags['state-backend'] ?? [],
+            checkpointIntervalsMs: flags['checkpoint-interval'] ?? [],
           },
           seed: flags.seed,
           durationMs: flags.duration,

@@ -31,6 +31,26 @@ CREATE TABLE IF NOT EXISTS gold_hourly_metrics_spark (
     price_stddev double precision,
     PRIMARY KEY (window_start, symbol));
 
+CREATE TABLE IF NOT EXISTS redeliveries_spark (run_id text NOT NULL, seq bigint NOT NULL);
+
+CREATE INDEX IF NOT EXISTS redeliveries_spark_run ON redeliveries_spark (run_id);
+
+CREATE OR REPLACE FUNCTION count_redelivery_spark() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM crypto_prices_spark WHERE run_id = NEW.run_id AND seq = NEW.seq) THEN
+        INSERT INTO redeliveries_spark (run_id, seq) VALUES (NEW.run_id, NEW.seq);
+        RETURN NULL;
+      END IF;
+      RETURN NEW;
+    END $$;
+
+CREATE OR REPLACE TRIGGER count_redeliveries BEFORE INSERT ON crypto_prices_spark
+      FOR EACH ROW EXECUTE FUNCTION count_redelivery_spark();
+
+CREATE TABLE IF NOT EXISTS spark_batch_commits (
+      query_id text NOT NULL, batch_id bigint NOT NULL, partition_id int NOT NULL,
+      PRIMARY KEY (query_id, batch_id, partition_id));
+
 CREATE TABLE IF NOT EXISTS crypto_prices_flink (
       run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
       price numeric NOT NULL, size numeric NOT NULL,
@@ -61,6 +81,22 @@ CREATE TABLE IF NOT EXISTS gold_hourly_metrics_flink (
     price_stddev double precision,
     PRIMARY KEY (window_start, symbol));
 
+CREATE TABLE IF NOT EXISTS redeliveries_flink (run_id text NOT NULL, seq bigint NOT NULL);
+
+CREATE INDEX IF NOT EXISTS redeliveries_flink_run ON redeliveries_flink (run_id);
+
+CREATE OR REPLACE FUNCTION count_redelivery_flink() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM crypto_prices_flink WHERE run_id = NEW.run_id AND seq = NEW.seq) THEN
+        INSERT INTO redeliveries_flink (run_id, seq) VALUES (NEW.run_id, NEW.seq);
+        RETURN NULL;
+      END IF;
+      RETURN NEW;
+    END $$;
+
+CREATE OR REPLACE TRIGGER count_redeliveries BEFORE INSERT ON crypto_prices_flink
+      FOR EACH ROW EXECUTE FUNCTION count_redelivery_flink();
+
 CREATE TABLE IF NOT EXISTS crypto_prices_baseline (
       run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
       price numeric NOT NULL, size numeric NOT NULL,
@@ -90,3 +126,23 @@ CREATE TABLE IF NOT EXISTS gold_hourly_metrics_baseline (
     avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
     price_stddev double precision,
     PRIMARY KEY (window_start, symbol));
+
+CREATE TABLE IF NOT EXISTS redeliveries_baseline (run_id text NOT NULL, seq bigint NOT NULL);
+
+CREATE INDEX IF NOT EXISTS redeliveries_baseline_run ON redeliveries_baseline (run_id);
+
+CREATE OR REPLACE FUNCTION count_redelivery_baseline() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM crypto_prices_baseline WHERE run_id = NEW.run_id AND seq = NEW.seq) THEN
+        INSERT INTO redeliveries_baseline (run_id, seq) VALUES (NEW.run_id, NEW.seq);
+        RETURN NULL;
+      END IF;
+      RETURN NEW;
+    END $$;
+
+CREATE OR REPLACE TRIGGER count_redeliveries BEFORE INSERT ON crypto_prices_baseline
+      FOR EACH ROW EXECUTE FUNCTION count_redelivery_baseline();
+
+CREATE TABLE IF NOT EXISTS baseline_offsets (
+      consumer_group text NOT NULL, topic text NOT NULL, kafka_partition int NOT NULL, next_offset bigint NOT NULL,
+      PRIMARY KEY (consumer_group, topic, kafka_partition));

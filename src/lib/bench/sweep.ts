@@ -1,5 +1,10 @@
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import { changedEngines, type JobSettings, type StackConfig } from '../config/stack-config.js';
+import {
+  assertJobSettings,
+  changedEngines,
+  type JobSettings,
+  type StackConfig,
+} from '../config/stack-config.js';
 import { describe } from '../errors.js';
 import { note, type ProgressOptions } from '../render/progress.js';
 import type { RunRecord } from '../results/record.js';
@@ -12,8 +17,8 @@ import {
 } from '../results/sweep-record.js';
 import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
-import { ensureStack } from './ensure-stack.js';
 import { runBenchmark, type RunOptions } from './run.js';
+import { ensureStack, settingsInForce } from './ensure-stack.js';
 import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` was asked. */
@@ -46,6 +51,9 @@ export interface SweepOutcome {
  * own settings back at the end.
  */
 export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
+  // Every point's settings must be able to run, checked before anything starts.
+  for (const point of planSweep(given.axes, settingsInForce(given.stack, given.jobOverrides ?? {})))
+    assertJobSettings(point.settings);
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };

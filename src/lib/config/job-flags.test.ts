@@ -28,3 +28,21 @@ describe('jobOverrides', () => {
     expect(jobOverrides({ trigger: 5000 })).toEqual({ sparkRealtime: false, sparkTriggerMs: 5000 });
   });
 });
+
+describe('delivery, checkpoint interval and state backend', () => {
+  it('become job settings like the trigger', () => {
+    expect(
+      jobOverrides({ delivery: 'exactly-once', 'checkpoint-interval': 5000, 'state-backend': 'rocksdb' }),
+    ).toEqual({ delivery: 'exactly-once', flinkCheckpointIntervalMs: 5000, stateBackend: 'rocksdb' });
+  });
+
+  it('refuses exactly-once with Real-Time Mode, naming both flags and the fix', () => {
+    expect(() => jobOverrides({ delivery: 'exactly-once', trigger: 'realtime' })).toThrow(
+      /--delivery exactly-once cannot run with --trigger realtime/,
+    );
+    expect(jobOverrides({ delivery: 'at-least-once', trigger: 'realtime' })).toEqual({
+      delivery: 'at-least-once',
+      sparkRealtime: true,
+    });
+  });
+});

@@ -1,8 +1,14 @@
 import { Flags } from '@oclif/core';
-import { DEFAULTS } from './defaults.js';
+import {
+  DEFAULTS,
+  DELIVERY_GUARANTEES,
+  STATE_BACKENDS,
+  type DeliveryGuarantee,
+  type StateBackend,
+} from './defaults.js';
 import { durationFlag, orFail } from './flags.js';
 import { parseTriggerList, type SparkTrigger } from './lists.js';
-import type { JobSettings } from './stack-config.js';
+import { assertJobSettings, type JobSettings } from './stack-config.js';
 import { formatDurationMs } from './units.js';
 
 /**
@@ -34,6 +40,19 @@ export const jobFlags = {
     description: `Rows per JDBC batch of the baseline consumer [default: ${DEFAULTS.baselineBatchSize}]`,
     min: 1,
   }),
+  delivery: Flags.option({
+    description: `Delivery guarantee of every job: Flink commits its sink with its checkpoints, Spark makes each micro-batch idempotent by batch id, the baseline commits its offsets with its rows (not with --trigger realtime) [default: ${DEFAULTS.delivery}]`,
+    options: DELIVERY_GUARANTEES,
+  })(),
+  'checkpoint-interval': durationFlag({
+    description: `Flink's checkpoint interval (offsets, and under exactly-once the rows, commit with it); Spark commits every micro-batch, so its trigger plays this part [default: ${formatDurationMs(DEFAULTS.flinkCheckpointIntervalMs)}]`,
+    bareUnit: 'ms',
+    minMs: 10,
+  }),
+  'state-backend': Flags.option({
+    description: `State of the gold windows: hashmap (JVM heap; Spark's default state store) or rocksdb (Flink's RocksDB backend, Spark's RocksDB state store provider) [default: ${DEFAULTS.stateBackend}]`,
+    options: STATE_BACKENDS,
+  })(),
 };
 
 /** Values of {@link jobFlags} (and `--[no-]gold`) as parsed; undefined = not given. */
@@ -43,6 +62,9 @@ export interface JobFlagValues {
   'flink-batch-size'?: number;
   'flink-batch-interval'?: number;
   'baseline-batch-size'?: number;
+  delivery?: DeliveryGuarantee;
+  'checkpoint-interval'?: number;
+  'state-backend'?: StateBackend;
   gold?: boolean;
 }
 
@@ -71,5 +93,14 @@ export function jobOverrides(flags: JobFlagValues): Partial<JobSettings> {
     overrides.flinkBatchIntervalMs = flags['flink-batch-interval'];
   if (flags['baseline-batch-size'] !== undefined) overrides.baselineBatchSize = flags['baseline-batch-size'];
   if (flags.gold !== undefined) overrides.gold = flags.gold;
+  if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
+  if (flags['checkpoint-interval'] !== undefined)
+    overrides.flinkCheckpointIntervalMs = flags['checkpoint-interval'];
+  if (flags['state-backend'] !== undefined) overrides.stateBackend = flags['state-backend'];
+  // Both given on one command line: refused here; a running stack's trigger is checked where it is known.
+  assertJobSettings({
+    sparkRealtime: overrides.sparkRealtime ?? false,
+    delivery: overrides.delivery ?? DEFAULTS.delivery,
+  });
   return overrides;
 }

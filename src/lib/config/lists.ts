@@ -17,6 +17,15 @@ export function parseDurationList(text: string, bareUnit: 'ms' | 's' = 'ms'): nu
   return mapItems(text, (item) => ok(parseDurationMs(item, bareUnit)));
 }
 
+/** Parses a list of named choices, e.g. `at-least-once,exactly-once`; a message naming the bad item otherwise. */
+export function parseOptionList<T extends string>(text: string, options: readonly T[]): T[] | string {
+  return mapItems<T>(text, (item) =>
+    (options as readonly string[]).includes(item)
+      ? { value: item as T }
+      : `"${item}" is not one of ${options.join(', ')}`,
+  );
+}
+
 /** Parses `1000,10000,50000` (or `10k,50k`) into positive integers. */
 export function parseCountList(text: string): number[] | string {
   return mapItems<number>(text, (item) => {

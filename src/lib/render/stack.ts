@@ -1,5 +1,5 @@
 import type { DownResult, ServiceStatus, StackStatus } from '../runtime/types.js';
-import { flinkLabel, sparkLabel } from './settings.js';
+import { baselineLabel, flinkLabel, sparkLabel } from './settings.js';
 import { formatBytes, renderTable } from './table.js';
 
 /** The `status` table plus endpoints. */
@@ -38,7 +38,7 @@ export function renderStatus(status: StackStatus): string {
       ? `Runtime     docker (${status.network} network; \`crypto-bench status --logs SERVICE\` shows a log)`
       : '';
   const settings = status.jobs
-    ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}`
+    ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}; baseline ${baselineLabel(status.jobs)}`
     : '';
   return [
     table,

@@ -1,6 +1,7 @@
 package dev.cryptobench.baseline;
 
 import dev.cryptobench.common.Cli;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.FatalSinkException;
 import dev.cryptobench.common.WriteCounts;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The floor: a plain KafkaConsumer poll loop. Per poll it parses the records, writes them to PostgreSQL in
  * one transaction, and only then commits the offsets, so a crash replays at most one poll (and the inserts
- * skip the replayed rows). SIGTERM ends the loop cleanly.
+ * skip the replayed rows). With {@code --delivery exactly-once} the offsets are also written in the rows'
+ * transaction and the consumer starts from them ({@link OffsetStore}), so nothing is written twice. SIGTERM
+ * ends the loop cleanly.
  */
 public final class BaselineJob {
 
@@ -84,10 +87,18 @@ public final class BaselineJob {
         Duration pollTimeout = Duration.ofMillis(options.pollTimeoutMs());
         WriteCounts sinceLastLog = WriteCounts.ZERO;
         long lastLogMs = System.currentTimeMillis();
-        try (ReconnectingWriter writer = new ReconnectingWriter(options.common().sink(), options.batchSize(), stop)) {
-            consumer.subscribe(List.of(options.common().topic()));
-            LOG.info("crypto-bench: baseline job running (topic={} group={} table={})", options.common().topic(),
-                    options.common().group(), options.common().sink().table());
+        OffsetStore offsets = options.common().delivery() == Delivery.EXACTLY_ONCE
+                ? new OffsetStore(options.common().sink(), options.common().group()) : null;
+        try (ReconnectingWriter writer = new ReconnectingWriter(options.common().sink(), options.batchSize(), stop,
+                offsets)) {
+            if (offsets == null) {
+                consumer.subscribe(List.of(options.common().topic()));
+            } else {
+                consumer.subscribe(List.of(options.common().topic()), new SeekToStoredOffsets(consumer, offsets));
+            }
+            LOG.info("crypto-bench: baseline job running (topic={} group={} table={} delivery={})",
+                    options.common().topic(), options.common().group(), options.common().sink().table(),
+                    options.common().delivery());
             while (stop.getCount() > 0) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                 if (!records.isEmpty()) {

@@ -29,13 +29,18 @@ final class ReconnectingWriter implements AutoCloseable {
     private final int batchSize;
     private final CountDownLatch stop;
     private final Backoff backoff = new Backoff();
+    private final OffsetStore offsets;
     private JdbcBatchWriter writer;
 
-    /** {@code stop} cuts a backoff short when the job shuts down. */
-    ReconnectingWriter(SinkConfig sink, int batchSize, CountDownLatch stop) {
+    /**
+     * {@code stop} cuts a backoff short when the job shuts down; {@code offsets}, under exactly-once, takes each
+     * poll's offsets into the transaction of its rows (null: at-least-once).
+     */
+    ReconnectingWriter(SinkConfig sink, int batchSize, CountDownLatch stop, OffsetStore offsets) {
         this.sink = sink;
         this.batchSize = batchSize;
         this.stop = stop;
+        this.offsets = offsets;
     }
 
     /** Writes and commits {@code records}; empty if the job was stopped before they could be written. */
@@ -49,6 +54,9 @@ final class ReconnectingWriter implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     writer.write(KafkaMessage.ofMillis(
                             record.value(), record.partition(), record.offset(), record.timestamp()));
+                }
+                if (offsets != null) {
+                    offsets.writeWith(writer, records.nextOffsets());
                 }
                 WriteCounts counts = writer.commit();
                 backoff.reset();

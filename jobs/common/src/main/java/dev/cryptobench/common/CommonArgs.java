@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * @param group     consumer group id
  * @param sink      PostgreSQL connection and tables
  * @param stateDir  directory for checkpoints and engine scratch files
+ * @param delivery  delivery guarantee
  */
-public record CommonArgs(String bootstrap, String topic, String group, SinkConfig sink, Path stateDir) {
+public record CommonArgs(String bootstrap, String topic, String group, SinkConfig sink, Path stateDir,
+        Delivery delivery) {
 
     /** Every common flag, for {@link Flags#parse}. */
     public static final List<String> FLAGS = List.of(
             "--bootstrap", "--topic", "--group", "--jdbc-url", "--jdbc-user", "--jdbc-password-file",
-            "--table", "--dead-letter-table", "--state-dir");
+            "--table", "--dead-letter-table", "--state-dir", Delivery.FLAG);
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
@@ -49,7 +51,7 @@ public record CommonArgs(String bootstrap, String topic, String group, SinkConfi
             throw new UsageException("--state-dir is not a directory: " + stateDir);
         }
         SinkConfig sink = new SinkConfig(jdbcUrl, user, password, table, deadLetterTable);
-        return new CommonArgs(bootstrap, topic, group, sink, stateDir);
+        return new CommonArgs(bootstrap, topic, group, sink, stateDir, Delivery.from(flags));
     }
 
     /** Usage lines for the common flags. */
@@ -64,7 +66,8 @@ public record CommonArgs(String bootstrap, String topic, String group, SinkConfi
                 "  --jdbc-password-file FILE     file holding the database password (required)",
                 "  --table NAME                  raw table (default crypto_prices_" + engine + ")",
                 "  --dead-letter-table NAME      dead-letter table (default dead_letters_" + engine + ")",
-                "  --state-dir DIR               checkpoints and scratch files go under DIR (required)");
+                "  --state-dir DIR               checkpoints and scratch files go under DIR (required)",
+                Delivery.usage());
     }
 
     private static String bootstrap(String value) throws UsageException {

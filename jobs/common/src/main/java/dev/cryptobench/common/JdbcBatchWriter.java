@@ -3,6 +3,7 @@ package dev.cryptobench.common;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Writes Kafka messages to the raw and dead-letter tables in JDBC batches, one transaction per
@@ -57,6 +58,22 @@ public final class JdbcBatchWriter implements AutoCloseable {
             deadLetters.addBatch();
             dead++;
             pendingDeadLetters++;
+        }
+    }
+
+    /**
+     * Runs {@code sql} once per parameter row in this writer's open transaction, so that it commits or rolls back
+     * with the rows: a commit marker, the consumed offsets. Returns each statement's update count.
+     */
+    public int[] executeWithRows(String sql, List<Object[]> parameterRows) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Object[] parameters : parameterRows) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                statement.addBatch();
+            }
+            return statement.executeBatch();
         }
     }
 

@@ -5,22 +5,31 @@ import dev.cryptobench.common.SinkConfig;
 import dev.cryptobench.common.WriteCounts;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
 /**
  * Writes one partition of a micro-batch to PostgreSQL in one transaction, on its own connection, and
  * returns what it wrote. A database error fails the task and with it the micro-batch, which the job
- * retries from the checkpoint; the inserts skip rows already written.
+ * retries from the checkpoint; the inserts skip (and count) rows already written.
+ *
+ * <p>Exactly-once ({@code batch} given): the transaction first claims the marker (query, batch id, partition)
+ * in {@link BatchCommits#TABLE}; a partition whose marker is already committed was written by an earlier
+ * attempt of the same micro-batch, and is skipped whole. A replayed micro-batch holds the same Kafka offset
+ * ranges in the same partitions (Spark's offset log), so the marker names exactly the rows committed with it.
  */
 final class PartitionWriter implements FlatMapFunction<Iterator<Row>, WriteCounts> {
 
     private final SinkConfig sink;
     private final int batchSize;
+    private final BatchCommits.Batch batch;
 
-    PartitionWriter(SinkConfig sink, int batchSize) {
+    /** {@code batch} is the micro-batch to mark under exactly-once, null for at-least-once. */
+    PartitionWriter(SinkConfig sink, int batchSize, BatchCommits.Batch batch) {
         this.sink = sink;
         this.batchSize = batchSize;
+        this.batch = batch;
     }
 
     @Override
@@ -29,6 +38,10 @@ final class PartitionWriter implements FlatMapFunction<Iterator<Row>, WriteCount
             return List.of(WriteCounts.ZERO).iterator();
         }
         try (JdbcBatchWriter writer = JdbcBatchWriter.open(sink, batchSize)) {
+            if (batch != null && !BatchCommits.claim(writer, batch, TaskContext.getPartitionId())) {
+                writer.commit();
+                return List.of(WriteCounts.ZERO).iterator();
+            }
             while (rows.hasNext()) {
                 writer.write(KafkaRows.toMessage(rows.next()));
             }

@@ -1,8 +1,10 @@
 package dev.cryptobench.spark;
 
 import dev.cryptobench.common.CommonArgs;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.Flags;
 import dev.cryptobench.common.GoldArgs;
+import dev.cryptobench.common.StateBackend;
 import dev.cryptobench.common.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.OptionalLong;
  * @param shufflePartitions    {@code spark.sql.shuffle.partitions}
  * @param maxOffsetsPerTrigger cap on records per micro-batch, if any
  * @param gold                 whether to run the gold queries, and their watermark
+ * @param stateBackend         state store provider of the gold queries
  */
 public record SparkArgs(
         CommonArgs common,
@@ -26,7 +29,8 @@ public record SparkArgs(
         String master,
         int shufflePartitions,
         OptionalLong maxOffsetsPerTrigger,
-        GoldArgs gold) {
+        GoldArgs gold,
+        StateBackend stateBackend) {
 
     static final String ENGINE = "spark";
 
@@ -41,7 +45,10 @@ public record SparkArgs(
             "  --master MASTER               Spark master (default local[2])",
             "  --shuffle-partitions N        spark.sql.shuffle.partitions (default 2)",
             "  --max-offsets-per-trigger N   cap on records per micro-batch (default: no cap)",
-            GoldArgs.usage(ENGINE));
+            GoldArgs.usage(ENGINE),
+            StateBackend.usage() + " (Spark's state store provider)",
+            "  exactly-once delivery: each micro-batch partition commits with a (query, batch, partition) marker;",
+            "                                not with --trigger realtime");
 
     private static final List<String> FLAGS = flags();
 
@@ -55,20 +62,27 @@ public record SparkArgs(
             throw new UsageException("--gold true cannot run with --trigger realtime: Real-Time Mode in Spark 4.1"
                     + " supports no aggregations");
         }
+        CommonArgs common = CommonArgs.from(flags, ENGINE);
+        if (trigger.realTime() && common.delivery() == Delivery.EXACTLY_ONCE) {
+            throw new UsageException("--delivery exactly-once cannot run with --trigger realtime: Real-Time Mode"
+                    + " writes rows one at a time, with no batch id to make a replay idempotent");
+        }
         return new SparkArgs(
-                CommonArgs.from(flags, ENGINE),
+                common,
                 trigger,
                 flags.integer("--ui-port", 4040, 1, 65535),
                 flags.string("--master", "local[2]"),
                 flags.integer("--shuffle-partitions", 2, 1, 10_000),
                 flags.optionalLong("--max-offsets-per-trigger", 1, Long.MAX_VALUE),
-                gold);
+                gold,
+                StateBackend.from(flags));
     }
 
     private static List<String> flags() {
         List<String> all = new ArrayList<>(CommonArgs.FLAGS);
         all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger"));
         all.addAll(GoldArgs.FLAGS);
+        all.add(StateBackend.FLAG);
         return List.copyOf(all);
     }
 }
