@@ -29,6 +29,7 @@ export const HEADLINE_METRICS = [
   'produced_rows',
   'committed_distinct_rows',
   'missing_rows',
+  'duplicate_deliveries_rows',
   'dead_lettered_rows',
   'cpu_seconds',
   'mean_cores',

@@ -76,7 +76,7 @@ export const ENGINE_METRICS: readonly MetricDefinition<EngineResult>[] = [
     name: 'duplicate_deliveries_rows',
     unit: 'rows',
     label: 'duplicate deliveries',
-    read: (e) => e.completeness?.duplicateDeliveries ?? null,
+    read: (e) => e.duplicateDeliveries ?? e.completeness?.duplicateDeliveries ?? null,
   },
   { name: 'dead_lettered_rows', unit: 'rows', label: 'dead-lettered', read: (e) => e.completeness?.deadLetteredRows ?? null },
   {
