@@ -48,8 +48,8 @@ CREATE OR REPLACE TRIGGER count_redeliveries BEFORE INSERT ON crypto_prices_spar
       FOR EACH ROW EXECUTE FUNCTION count_redelivery_spark();
 
 CREATE TABLE IF NOT EXISTS spark_batch_commits (
-      query_id text NOT NULL, batch_id bigint NOT NULL, partition_id int NOT NULL,
-      PRIMARY KEY (query_id, batch_id, partition_id));
+      query_id text NOT NULL, batch_id bigint NOT NULL, kafka_partition int NOT NULL, first_offset bigint NOT NULL,
+      PRIMARY KEY (query_id, batch_id, kafka_partition, first_offset));
 
 CREATE TABLE IF NOT EXISTS crypto_prices_flink (
       run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,

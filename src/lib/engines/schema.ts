@@ -50,14 +50,14 @@ export function engineDdl(engine: Engine): string[] {
 
 /**
  * Tables exactly-once delivery commits with the rows: Spark's micro-batch markers (query id from its checkpoint,
- * batch id, partition) and the baseline's consumed offsets. Flink keeps its own in checkpoints (XA transactions).
+ * batch id, Kafka partition and first offset of each Spark partition) and the baseline's consumed offsets. Flink keeps its own in checkpoints (XA transactions).
  */
 export function deliveryStateDdl(engine: Engine): string[] {
   if (engine === 'spark') {
     return [
       `CREATE TABLE IF NOT EXISTS spark_batch_commits (
-      query_id text NOT NULL, batch_id bigint NOT NULL, partition_id int NOT NULL,
-      PRIMARY KEY (query_id, batch_id, partition_id))`,
+      query_id text NOT NULL, batch_id bigint NOT NULL, kafka_partition int NOT NULL, first_offset bigint NOT NULL,
+      PRIMARY KEY (query_id, batch_id, kafka_partition, first_offset))`,
     ];
   }
   if (engine === 'baseline') {
