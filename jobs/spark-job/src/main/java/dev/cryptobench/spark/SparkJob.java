@@ -163,9 +163,13 @@ public final class SparkJob {
         return options.common().stateDir().resolve("checkpoints").resolve("spark");
     }
 
-    /** Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-<window>}, apart from the raw query's. */
+    /**
+     * Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-by-run-<window>}, apart from the raw
+     * query's. The name changed when the state became keyed by run id: an older checkpoint's state schema (keyed
+     * by window and symbol only) cannot be restored into this query.
+     */
     static Path goldCheckpointDir(SparkArgs options, GoldWindow window) {
-        return options.common().stateDir().resolve("checkpoints").resolve("spark-gold-" + window.shortName());
+        return options.common().stateDir().resolve("checkpoints").resolve("spark-gold-by-run-" + window.shortName());
     }
 
     /** Starts the raw query and, unless gold is off, one gold query per window size. */
