@@ -23,7 +23,7 @@ describe('a run with late and out-of-order events and gold on', () => {
   let run: RunRecord;
 
   beforeAll(async () => {
-    const up = await runCli(['up', ...stackArgs, '--engines', 'spark,flink', '--json']);
+    const up = await runCli(['up', ...stackArgs, '--engines', 'spark,flink', '--timeout', '10m', '--json']);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
   });
 
