@@ -21,6 +21,7 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --duration 1m --trigger 5s --buffer-timeout 10ms',
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
+    '<%= config.bin %> run --duration 90s --disorder 2s --late 0.01:30s --event-time-start 2026-12-01T09:59:30Z',
   ];
 
   static override flags = {
@@ -98,6 +99,7 @@ export default class Run extends BaseCommand {
       this.log(renderRunSummary(outcome.runs, resultsDir));
       if (outcome.runs.some((run) => run.status === 'interrupted')) process.exitCode = EXIT.interrupted;
       else if (outcome.runs.some((run) => run.status === 'invalid')) process.exitCode = EXIT.invalidRun;
+      else if (outcome.runs.some((run) => run.status === 'incomplete')) process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

@@ -8,6 +8,7 @@ import {
   renderRunHeading,
 } from '../render/compare.js';
 import { ConfigError } from '../errors.js';
+import { renderGoldTable } from '../render/gold.js';
 import { renderSweep, sweepCsv } from '../render/sweep.js';
 import { loadSweep, type SweepRecord } from '../results/sweep-record.js';
 
@@ -89,7 +90,8 @@ function render(runs: RunRecord[], metrics: string[], format: CompareFormat): st
     runs.every((r) => r.config.repeat && r.config.repeat.groupId === runs[0]?.config.repeat?.groupId);
   if (runs.length === 1 || sameSeries) {
     const complete = runs.filter((r) => r.status === 'complete');
-    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
+    const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0], format) : '';
+    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}${gold ? `\n\n${gold}` : ''}`;
   }
   return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
 }

@@ -5,6 +5,7 @@ import { connectProducer } from '../engines/kafka.js';
 import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
 import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
+import type { EventTimeOptions } from '../producer/event-time.js';
 import { PRODUCER_NICE, withProducerPriority } from '../producer/priority.js';
 import { createSource, type SourceConfig } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
@@ -210,6 +211,7 @@ function runConfig(
     rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
     durationMs: options.durationMs,
     warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
+    eventTime: source.kind === 'synthetic' && source.eventTime ? eventTimeRecord(source.eventTime) : null,
     engines: options.stack.engines,
     isolate: options.isolate,
     runtime: status.runtime ?? options.stack.runtime,
@@ -217,6 +219,17 @@ function runConfig(
     // What the running jobs were started with, not what this command assumed.
     jobs: status.jobs ?? options.stack.jobs,
     repeat,
+  };
+}
+
+function eventTimeRecord(options: EventTimeOptions): RunConfigRecord['eventTime'] {
+  const { disorderMs, late, eventTimeStartUs } = options;
+  if (!disorderMs && !late && eventTimeStartUs === undefined) return null;
+  return {
+    disorderMs: disorderMs ?? 0,
+    lateFraction: late?.fraction ?? null,
+    lateDelayMs: late?.delayMs ?? null,
+    eventTimeStartUs: eventTimeStartUs ?? null,
   };
 }
 

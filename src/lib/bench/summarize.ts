@@ -18,6 +18,7 @@ import {
   type TimeseriesPoint,
 } from '../results/record.js';
 import { collectEngine, countDeadLetters, countRedeliveries, type EngineCollection } from './collect.js';
+import { goldOfRun } from './gold.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
 
@@ -95,7 +96,22 @@ export async function finishRecord(
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
-  const status = options.signal.aborted ? 'interrupted' : behind || failed > 0 ? 'invalid' : 'complete';
+  const gold = await goldOfRun(client, record, produced, options, engines);
+  for (const [engine, result] of Object.entries(engines)) {
+    for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
+  }
+  if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
+  const incomplete =
+    reasons.length > 0 &&
+    (gold.airflowReasons.length > 0 ||
+      Object.values(engines).some((e) => (e.incompleteReasons ?? []).length > 0));
+  const status = options.signal.aborted
+    ? 'interrupted'
+    : behind || failed > 0
+      ? 'invalid'
+      : incomplete
+        ? 'incomplete'
+        : 'complete';
   return {
     ...record,
     endedAt: new Date().toISOString(),
@@ -126,6 +142,7 @@ export async function finishRecord(
     },
     engines,
     timeseries: timeseriesPoints,
+    gold: gold.record,
   };
 }
 

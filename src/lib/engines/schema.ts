@@ -12,6 +12,40 @@ export function engineTables(engine: Engine) {
   };
 }
 
+/** Everything that writes gold tables: the two streaming jobs in-stream, Airflow's DAG in batch SQL. */
+export const GOLD_PRODUCERS = ['spark', 'flink', 'airflow'] as const;
+/** One of {@link GOLD_PRODUCERS}. */
+export type GoldProducer = (typeof GOLD_PRODUCERS)[number];
+
+/** A producer's two gold tables (10-minute and hourly event-time windows). */
+export function goldTables(producer: string) {
+  return { tenMinutes: `gold_10min_metrics_${producer}`, hourly: `gold_hourly_metrics_${producer}` };
+}
+
+/**
+ * The one DDL of every producer's gold tables (Spark, Flink, Airflow): a row per run, window and symbol, so two
+ * runs whose event times overlap (two replays of one file) never overwrite each other's windows. `write_count`
+ * counts the writes of a row (1 = written once). A table left by an older version (keyed by window and symbol
+ * only, without a run id) is dropped first: its rows cannot be told apart by run.
+ */
+export function goldDdl(producer: string): string[] {
+  const t = goldTables(producer);
+  return [t.tenMinutes, t.hourly].flatMap((table) => [
+    `DO $$ BEGIN
+      IF to_regclass('${table}') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = '${table}' AND column_name = 'write_count') THEN
+        DROP TABLE ${table};
+      END IF;
+    END $$`,
+    `CREATE TABLE IF NOT EXISTS ${table} (
+    run_id text NOT NULL, window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
+    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
+    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
+    price_stddev double precision, write_count integer NOT NULL DEFAULT 1,
+    PRIMARY KEY (run_id, window_start, symbol))`,
+  ]);
+}
+
 /**
  * The one DDL every engine's tables are created with. Times are epoch microseconds (`*_us`), the unit of the
  * event contract; `kafka_ts_us` has millisecond resolution because Kafka's record timestamp does. Writes use
@@ -19,12 +53,6 @@ export function engineTables(engine: Engine) {
  */
 export function engineDdl(engine: Engine): string[] {
   const t = engineTables(engine);
-  const gold = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
-    window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, symbol text NOT NULL,
-    open numeric NOT NULL, high numeric NOT NULL, low numeric NOT NULL, close numeric NOT NULL,
-    avg_price numeric NOT NULL, vwap numeric, volume numeric NOT NULL, trade_count bigint NOT NULL,
-    price_stddev double precision,
-    PRIMARY KEY (window_start, symbol))`;
   return [
     `CREATE TABLE IF NOT EXISTS ${t.raw} (
       run_id text NOT NULL, seq bigint NOT NULL, symbol text NOT NULL,
@@ -41,8 +69,7 @@ export function engineDdl(engine: Engine): string[] {
     `CREATE TABLE IF NOT EXISTS ${t.deadLetters} (
       id bigserial PRIMARY KEY, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,
       kafka_ts_us bigint NOT NULL, engine_ts_us bigint NOT NULL, payload bytea NOT NULL, reason text NOT NULL)`,
-    gold(t.gold10min),
-    gold(t.goldHourly),
+    ...goldDdl(engine),
     ...redeliveryDdl(engine),
     ...deliveryStateDdl(engine),
   ];

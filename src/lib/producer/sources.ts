@@ -1,6 +1,7 @@
 import { CoinbaseRestSource } from './coinbase-rest.js';
 import { CoinbaseWsSource } from './coinbase-ws.js';
 import { openReplay } from './replay.js';
+import type { EventTimeOptions } from './event-time.js';
 import type { BurstSpec } from './schedule.js';
 import type { TickSource } from './source.js';
 import { SyntheticSource } from './synthetic.js';
@@ -20,6 +21,8 @@ export type SourceConfig =
       burst?: BurstSpec;
       durationMs?: number;
       count?: number;
+      /** Late and out-of-order events, and where event time starts. */
+      eventTime?: EventTimeOptions;
     }
   | { kind: 'coinbase-rest'; pairs: readonly string[]; intervalMs?: number; baseUrl?: string }
   | { kind: 'coinbase-ws'; pairs: readonly string[]; baseUrl?: string }

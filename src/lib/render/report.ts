@@ -4,6 +4,7 @@ import type { RunRecord } from '../results/record.js';
 import type { SweepRecord } from '../results/sweep-record.js';
 import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
+import { goldTable } from './gold.js';
 import { maxRateTable, sweepRows, sweepTable } from './sweep.js';
 
 /**
@@ -137,6 +138,7 @@ function windowSeconds(run: RunRecord): { from: number; to: number } | undefined
 function runSection(run: RunRecord, withCdf: boolean): string {
   const bad = run.status !== 'complete';
   const { head, rows } = engineTable([run], HEADLINE_METRICS);
+  const gold = goldTable(run);
   const steady = windowSeconds(run);
   const window = steady
     ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
@@ -150,6 +152,7 @@ function runSection(run: RunRecord, withCdf: boolean): string {
     `<pre class="status${bad ? ' bad' : ''}">${escapeXml(renderRunHeading(run))}</pre>`,
     `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.</p>`,
     htmlTable(head, rows),
+    gold ? htmlTable(gold.head, gold.rows) : '',
     withCdf ? cdfChart([run]) : '',
     timeChart(run, 'End-to-end latency p50 per second', 'ms', (s, e) => toMs(s.engines[e]?.p50Us), count),
     timeChart(run, 'End-to-end latency p99 per second', 'ms', (s, e) => toMs(s.engines[e]?.p99Us), count),

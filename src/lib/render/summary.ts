@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RunRecord } from '../results/record.js';
 import { renderEngineTable, renderRunHeading } from './compare.js';
+import { renderGoldTable } from './gold.js';
 
 /**
  * What `run` prints at the end: each run's heading and status, then one table — per run for a single run,
@@ -21,5 +22,6 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
     (runs.length > 1
       ? ` (all runs in one page: crypto-bench report ${runs.map((r) => r.runId).join(' ')})`
       : '');
-  return `${headings}${label}\n${renderEngineTable(measured)}${where}`;
+  const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0]) : '';
+  return `${headings}${label}\n${renderEngineTable(measured)}${gold ? `\n${gold}` : ''}${where}`;
 }

@@ -1,6 +1,7 @@
 import type { Figures } from '../metrics/compare.js';
 import type { LatencySummary } from '../metrics/summary.js';
 import { formatCsv } from './csv.js';
+import { GOLD_METRICS, goldProducers } from './gold-figures.js';
 import { STAGES, type EngineResult, type ProducerReport, type RunRecord, type RunStatus } from './record.js';
 
 /** Units figures are expressed in; every metric name ends with its unit. */
@@ -13,7 +14,8 @@ export type MetricUnit =
   | 'cpu_seconds'
   | 'bytes'
   | 'cores'
-  | 'cpu_seconds_per_million_events';
+  | 'cpu_seconds_per_million_events'
+  | 'windows';
 
 /** One figure that `compare` can show, put in CSV, and summarize across repeats. */
 export interface MetricDefinition<T> {
@@ -140,7 +142,7 @@ export interface FigureCsvRow {
   value: number | null;
 }
 
-/** One row per (run, engine, metric): every engine of the run in config order, then the producer. */
+/** One row per (run, engine, metric): every engine of the run in config order, gold per producer, then the producer. */
 export function toCsvRows(run: RunRecord): FigureCsvRow[] {
   const rows: FigureCsvRow[] = [];
   const base = { runId: run.runId, runStatus: run.status };
@@ -148,6 +150,10 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
     const result = run.engines[engine];
     if (!result) continue;
     for (const m of ENGINE_METRICS) rows.push({ ...base, engine, metric: m.name, unit: m.unit, value: m.read(result) });
+  }
+  // Gold figures under the producer of gold: spark, flink, airflow.
+  for (const [name, gold] of goldProducers(run)) {
+    for (const m of GOLD_METRICS) rows.push({ ...base, engine: name, metric: m.name, unit: m.unit, value: m.read(gold) });
   }
   if (run.producer) {
     const producer = run.producer;

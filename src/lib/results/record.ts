@@ -7,6 +7,8 @@ import type { SerializedHistogram } from '../metrics/histogram.js';
 import type { LatencySummary } from '../metrics/summary.js';
 import type { SourceStats } from '../producer/source.js';
 import type { SteadyStateWindow } from '../metrics/window.js';
+import type { GoldCheck } from '../metrics/gold-check.js';
+import type { GoldProducer } from '../engines/schema.js';
 
 /**
  * Layout version of `run.json`. Bump it when a field is added, removed or changes meaning, and add an upgrade
@@ -15,11 +17,13 @@ import type { SteadyStateWindow } from '../metrics/window.js';
 export const RESULT_SCHEMA_VERSION = 1;
 
 /** How a run ended. */
-export const RUN_STATUSES = ['complete', 'interrupted', 'invalid'] as const;
+export const RUN_STATUSES = ['complete', 'interrupted', 'invalid', 'incomplete'] as const;
 /**
  * `complete`: measured as asked. `interrupted`: stopped early (Ctrl-C, a crash, or still being written); the
  * figures cover what was measured. `invalid`: ran to the end but cannot be trusted (e.g. the producer fell
- * behind its schedule). The reasons are in {@link RunRecord.statusReasons}.
+ * behind its schedule). `incomplete`: an engine lost events, died or wrote wrong gold (its
+ * `incompleteReasons`). Precedence: interrupted > invalid > incomplete > complete. The reasons are in
+ * {@link RunRecord.statusReasons}.
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -62,6 +66,42 @@ export interface RunRecord {
   engines: Partial<Record<Engine, EngineResult>>;
   /** One point per second of the run, in order. */
   timeseries: TimeseriesPoint[];
+  /** Every gold producer's tables checked against the truth; absent when gold was off or in older files. */
+  gold?: GoldRecord | null;
+}
+
+/** Gold, checked (DESIGN section 10): each producer's rows of the run against the truth of the events sent. */
+export interface GoldRecord {
+  /** Where the truth's events come from, in words (the run's events read back from the Kafka topic). */
+  truthSource: string;
+  /** Events of the run the truth is computed from. */
+  truthEvents: number;
+  /** Per producer of gold that took part (spark, flink, airflow when its tables exist). */
+  producers: Partial<Record<GoldProducer, GoldProducerRecord>>;
+}
+
+/** One producer's gold, checked. */
+export interface GoldProducerRecord {
+  /**
+   * How its windows close: `watermark` (a window closes once an event at or past its end + the watermark delay
+   * was sent) or `schedule` (a batch run after the window's end, Airflow).
+   */
+  closing: 'watermark' | 'schedule';
+  /** The producer's watermark delay (bounded out-of-orderness), ms; null for a batch producer. */
+  watermarkDelayMs: number | null;
+  /** The 10-minute table and the hourly table. */
+  tables: Record<GoldTableName, GoldTableRecord>;
+  /** What could not be checked, one sentence each. */
+  problems: string[];
+}
+
+/** The two gold tables by window size. */
+export type GoldTableName = 'tenMinutes' | 'hourly';
+
+/** The verdict on one gold table: windows right, wrong, missing, extra; late events; freshness. */
+export interface GoldTableRecord extends Omit<GoldCheck, 'freshnessUs'> {
+  /** Commit of a closed window's row − the moment it could close, µs (negative: written before it closed). */
+  freshness: { count: number; p50Us: number | null; p95Us: number | null; maxUs: number | null; meanUs: number | null };
 }
 
 /** The settings a run was made with. */
@@ -78,6 +118,17 @@ export interface RunConfigRecord {
   durationMs: number;
   /** Warm-up excluded from the figures, ms. */
   warmupMs: number;
+  /** Synthetic late and out-of-order events (`--disorder`, `--late`, `--event-time-start`); absent when none. */
+  eventTime?: {
+    /** Largest move of an event time back from its send order, ms (0 = in order). */
+    disorderMs: number;
+    /** Share of events sent late; null when none. */
+    lateFraction: number | null;
+    /** How long after its 10-minute window closed a late event is sent, ms; null when none. */
+    lateDelayMs: number | null;
+    /** Event time of the first event, epoch µs; null when event time is the send time. */
+    eventTimeStartUs: number | null;
+  } | null;
   /** Engines measured, in the order they are shown. */
   engines: Engine[];
   /** Engines ran one at a time on the same workload (`--isolate`) rather than in parallel. */
@@ -168,6 +219,8 @@ export interface EngineResult {
   duplicateDeliveries?: number;
   /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
   problems: string[];
+  /** Why this engine makes the run `incomplete` (lost events, died, wrong gold); empty or absent = fine. */
+  incompleteReasons?: string[];
 }
 
 /** One second of a run. */

@@ -177,14 +177,15 @@ public final class SparkJob {
     }
 
     /**
-     * Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-<window>}, apart from the raw query's;
-     * with RocksDB {@code spark-gold-<window>-rocksdb}, since a checkpoint keeps the provider it was started
-     * with (Spark restores the provider from the checkpoint, whatever the session says).
+     * Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-by-run-<window>}, apart from the raw
+     * query's; with RocksDB {@code spark-gold-by-run-<window>-rocksdb}, since a checkpoint keeps the provider it
+     * was started with. The name changed when the state became keyed by run id: an older checkpoint's state
+     * schema (keyed by window and symbol only) cannot be restored into this query.
      */
     static Path goldCheckpointDir(SparkArgs options, GoldWindow window) {
         String suffix = options.stateBackend() == StateBackend.ROCKSDB ? "-rocksdb" : "";
         return options.common().stateDir().resolve("checkpoints")
-                .resolve("spark-gold-" + window.shortName() + suffix);
+                .resolve("spark-gold-by-run-" + window.shortName() + suffix);
     }
 
     /** Starts the raw query and, unless gold is off, one gold query per window size. */

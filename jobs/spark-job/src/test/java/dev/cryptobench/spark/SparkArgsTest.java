@@ -133,7 +133,7 @@ class SparkArgsTest {
     void checkpoints_under_the_state_dir() throws Exception {
         SparkArgs args = parse();
         assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark"), SparkJob.checkpointDir(args));
-        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-hourly"),
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-by-run-hourly"),
                 SparkJob.goldCheckpointDir(args, GoldWindow.HOURLY));
     }
 
