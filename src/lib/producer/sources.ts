@@ -20,6 +20,8 @@ export type SourceConfig =
       burst?: BurstSpec;
       durationMs?: number;
       count?: number;
+      /** Start of the schedule, epoch µs (producer threads share one); by default when iteration begins. */
+      startUs?: number;
     }
   | { kind: 'coinbase-rest'; pairs: readonly string[]; intervalMs?: number; baseUrl?: string }
   | { kind: 'coinbase-ws'; pairs: readonly string[]; baseUrl?: string }
