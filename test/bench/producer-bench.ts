@@ -61,7 +61,7 @@ const pairs = symbolList(Number(values.symbols), DEFAULTS.pairs);
 async function freshTopic(label: string): Promise<string> {
   const topic = `bench_${label}_${Date.now()}`;
   const admin = await connectAdmin(config);
-  await ensureTopic(admin, topic);
+  await ensureTopic(admin, DEFAULTS.topicPartitions, topic);
   await admin.disconnect();
   return topic;
 }

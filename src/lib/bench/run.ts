@@ -35,6 +35,8 @@ export interface RunOptions {
   symbols?: number;
   /** `--producers`: producer threads, when given; by default chosen from the rate. */
   producers?: number;
+  /** `--partitions`, when given (a running stack's topic must have them); `stack.partitions` resolves it. */
+  partitions?: number;
   /** Length of the producing phase, ms. */
   durationMs: number;
   /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */

@@ -48,8 +48,10 @@ export async function finishRecord(
   if (options.signal.aborted) reasons.push('interrupted (Ctrl-C): figures cover what was produced before it');
   const produced = segments.filter((s) => s.report.sent > 0);
   const first = produced[0];
+  // A producer thread that died stopped the run early: the load asked for was not offered.
+  const died = segments.flatMap((s) => (s.report.failure ? [s.report.failure] : []));
   if (!first) {
-    reasons.push('nothing was produced');
+    reasons.push('nothing was produced', ...died.map((failure) => `the producer stopped: ${failure}`));
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
@@ -99,7 +101,12 @@ export async function finishRecord(
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
-  const status = options.signal.aborted ? 'interrupted' : behind || failed > 0 ? 'invalid' : 'complete';
+  reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
+  const status = options.signal.aborted
+    ? 'interrupted'
+    : behind || failed > 0 || died.length > 0
+      ? 'invalid'
+      : 'complete';
   return {
     ...record,
     endedAt: new Date().toISOString(),

@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { partitionsOf, type StackConfig } from '../config/stack-config.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { topicPartitionsDiffer } from '../engines/kafka.js';
 import { UsageError } from '../errors.js';
 import { checkSymbolsFillPartitions, symbolList } from '../producer/pairs.js';
 import { checkProducers, defaultProducers } from '../producer/producers.js';
@@ -24,6 +26,20 @@ export interface WorkloadAsked {
   symbols?: number;
   /** `--producers`, when given. */
   producers?: number;
+  /** `--partitions`, when given: a running stack's topic must have them. */
+  partitions?: number;
+}
+
+/**
+ * The partitions of the topic a command will use: a running stack's (an error naming the fix when `asked`
+ * differs from them), or the ones `up` will create.
+ */
+export function plannedPartitions(stack: StackConfig, asked: number | undefined): number {
+  const running = runningConfig(stack.stateDir);
+  if (!running) return stack.partitions;
+  const has = partitionsOf(running);
+  if (asked !== undefined && asked !== has) throw topicPartitionsDiffer(DEFAULTS.topic, has, asked);
+  return has;
 }
 
 /**
@@ -33,8 +49,7 @@ export interface WorkloadAsked {
  * producer count is `--producers` or the rate's default. Throws a UsageError naming the flag and the fix.
  */
 export function resolveWorkload(stack: StackConfig, asked: WorkloadAsked): Workload {
-  const running = runningConfig(stack.stateDir);
-  const partitions = running ? partitionsOf(running) : stack.partitions;
+  const partitions = plannedPartitions(stack, asked.partitions);
   const source = withSymbols(asked.source, asked.symbols, partitions);
   const input = {
     source: source.kind,
