@@ -9,7 +9,7 @@
  *
  *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 --client platformatic --producers 2 \
  *     [--rates 1000,10000,100000,max] [--symbols 10] [--seconds 20] [--warmup-seconds 5] [--batch 500] \
- *     [--in-flight 2] [--perf-records 2000000]
+ *     [--in-flight 1] [--perf-records 2000000]
  *
  * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
  * asks for far more than the producers can give, so the achieved rate is their ceiling (that run ends on the
@@ -40,7 +40,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '5' },
     batch: { type: 'string', default: '500' },
-    'in-flight': { type: 'string', default: '2' },
+    'in-flight': { type: 'string', default: '1' },
     'perf-records': { type: 'string', default: '2000000' },
     client: { type: 'string', default: PRODUCER_CLIENTS[0] },
     producers: { type: 'string', default: '1' },

@@ -6,8 +6,11 @@ import { SymbolPartitioner } from './partitioner.js';
 import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
 
-/** Sends awaiting their acknowledgement at once, unless the options or the client say otherwise. */
-export const DEFAULT_MAX_IN_FLIGHT_SENDS = 2;
+/**
+ * Sends awaiting their acknowledgement at once, unless the options say otherwise: one, because with either
+ * client two sends in flight to one partition can land out of order or be lost (see `EventSender`).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_SENDS = 1;
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
