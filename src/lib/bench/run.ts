@@ -249,7 +249,6 @@ async function produceFor(
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
   // very same events; live and replay sources are cut at the duration.
   const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
-  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
   const { stack, workload } = options;
   return produceInThreads({
     producers: workload.producers,
@@ -258,7 +257,8 @@ async function produceFor(
     source: workload.source,
     partitions: workload.partitions,
     openLoop: options.source.kind === 'synthetic' || options.source.kind === 'replay',
-    signal: stop,
+    signal: options.signal,
+    stopAfterMs: limitMs,
     onProgress,
     onPriorityDenied,
     behindScheduleBoundUs: options.scheduleLagBoundUs,

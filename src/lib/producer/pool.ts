@@ -28,8 +28,10 @@ export interface ThreadedProduceOptions {
   partitions: number;
   /** Whether the source follows an open-loop schedule (its lag then judges the run). */
   openLoop: boolean;
-  /** Ctrl-C or the end of the run: the threads stop, flush what they handed to Kafka, and report. */
+  /** Ctrl-C: the threads stop, flush what they handed to Kafka, and report. */
   signal?: AbortSignal;
+  /** Stop this long after the common start (starting the threads and connecting does not count), ms. */
+  stopAfterMs?: number;
   /** Called about once a second with the threads' progress summed. */
   onProgress?: (progress: ProducerProgress) => void;
   /** Told when a thread could not raise its priority. */
@@ -143,6 +145,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
   }
 
   const onAbort = () => stopAll();
+  let stopTimer: NodeJS.Timeout | undefined;
   const timer = setInterval(() => reportProgress(), 1000);
   let lastMark = { atMs: Date.now(), sent: 0 };
   const reportProgress = () => {
@@ -165,6 +168,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();
     threads.forEach((thread) => post(thread, { type: 'start', startUs }));
+    if (options.stopAfterMs !== undefined) stopTimer = setTimeout(stopAll, options.stopAfterMs);
     if (options.signal?.aborted) stopAll();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     await ended;
@@ -173,6 +177,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
     throw error;
   } finally {
     clearInterval(timer);
+    clearTimeout(stopTimer);
     options.signal?.removeEventListener('abort', onAbort);
   }
   const reports = threads.flatMap((t) => (t.report ? [t.report] : []));

@@ -6,6 +6,11 @@ import { InfrastructureError, describe } from '../errors.js';
 export const PRODUCER_CLIENTS = ['platformatic', 'kafkajs'] as const;
 /** One of {@link PRODUCER_CLIENTS}. */
 export type ProducerClient = (typeof PRODUCER_CLIENTS)[number];
+/** The npm package of each client, whose version a run records. */
+export const CLIENT_PACKAGES: Record<ProducerClient, string> = {
+  platformatic: '@platformatic/kafka',
+  kafkajs: 'kafkajs',
+};
 
 /** One record as the producer hands it to Kafka: the event's JSON, its symbol as key, its fixed partition. */
 export interface OutgoingEvent {
