@@ -4,7 +4,7 @@ import { BaseCommand } from '../lib/base-command.js';
 import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
-import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
+import { loadFlags, resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { EXIT, UsageError } from '../lib/errors.js';
 import { renderRunSummary } from '../lib/render/summary.js';
@@ -18,6 +18,8 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --duration 2m --rate 1000',
     '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
     '<%= config.bin %> run --duration 1m --rate 5000 --isolate',
+    '<%= config.bin %> run --duration 1m --rate 250000 --producers 2 --symbols 10',
+    '<%= config.bin %> run --duration 1m --partitions 12 --symbols 24',
     '<%= config.bin %> run --duration 1m --trigger 5s --buffer-timeout 10ms',
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
@@ -28,6 +30,7 @@ export default class Run extends BaseCommand {
     ...stackFlags,
     ...jobFlags,
     ...sourceFlags,
+    ...loadFlags,
     duration: durationFlag({
       description: 'How long to produce',
       default: 120_000,
@@ -85,6 +88,9 @@ export default class Run extends BaseCommand {
           stack: resolveStackConfig(flags),
           jobOverrides: jobOverrides(flags),
           source: resolveSource(flags, flags.duration),
+          symbols: flags.symbols,
+          producers: flags.producers,
+          partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,

@@ -6,6 +6,7 @@ import { durationFlag, stackFlags } from '../lib/config/flags.js';
 import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
+import { loadFlags } from '../lib/config/source-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
@@ -28,6 +29,7 @@ export default class Sweep extends BaseCommand {
   static override flags = {
     ...stackFlags,
     ...sweepFlags,
+    ...loadFlags,
     duration: durationFlag({
       description: 'How long to produce at each point',
       default: 60_000,
@@ -84,6 +86,9 @@ export default class Sweep extends BaseCommand {
             checkpointIntervalsMs: flags['checkpoint-interval'] ?? [],
           },
           seed: flags.seed,
+          symbols: flags.symbols,
+          producers: flags.producers,
+          partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,

@@ -1,4 +1,5 @@
 import { BaseCommand } from '../lib/base-command.js';
+import { plannedPartitions } from '../lib/bench/workload.js';
 import { stackFlags } from '../lib/config/flags.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
@@ -12,12 +13,13 @@ export default class Up extends BaseCommand {
   static override summary =
     'Start Kafka, PostgreSQL and the Spark, Flink and baseline jobs, and wait until healthy';
 
-  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (3 partitions), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints, after restarting the jobs whose settings (--trigger, --buffer-timeout, --flink-batch-size, --flink-batch-interval, --baseline-batch-size, --delivery, --checkpoint-interval, --state-backend, --[no-]gold) were given with another value; settings not given stay as the stack has them. With --runtime docker the same jars run in containers built from compose/ (Spark master + worker + driver, Flink JobManager + TaskManager with the job submitted over REST), on the stack's own bridge network or --network host.`;
+  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (--partitions, default 3; a topic that exists must have that many), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints, after restarting the jobs whose settings (--trigger, --buffer-timeout, --flink-batch-size, --flink-batch-interval, --baseline-batch-size, --delivery, --checkpoint-interval, --state-backend, --[no-]gold) were given with another value; settings not given stay as the stack has them. With --runtime docker the same jars run in containers built from compose/ (Spark master + worker + driver, Flink JobManager + TaskManager with the job submitted over REST), on the stack's own bridge network or --network host.`;
 
   static override examples = [
     '<%= config.bin %> up',
     '<%= config.bin %> up --port-base 29092 --state-dir /var/tmp/cb',
     '<%= config.bin %> up --engines flink,baseline --json',
+    '<%= config.bin %> up --partitions 6',
     '<%= config.bin %> up --trigger 5s --buffer-timeout 10ms --no-gold',
     '<%= config.bin %> up --delivery exactly-once --checkpoint-interval 5s --state-backend rocksdb',
     '<%= config.bin %> up --runtime docker --cpus spark=1,flink=1,baseline=1',
@@ -29,6 +31,7 @@ export default class Up extends BaseCommand {
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
+    plannedPartitions(config, flags.partitions);
     const overrides = jobOverrides(flags);
     assertSettingsFit(config, overrides);
     const result = await upStack(config, this.progress(), overrides);

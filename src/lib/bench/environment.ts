@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EnvironmentRecord } from '../results/record.js';
 import type { StackStatus } from '../runtime/types.js';
+import { CLIENT_PACKAGES, PRODUCER_CLIENTS } from '../producer/senders.js';
 import { packageRoot } from '../runtime/java.js';
 
 /** The version of crypto-bench itself, from package.json. */
@@ -19,6 +20,10 @@ export function describeEnvironment(status: StackStatus, javaVersion: string | n
   const softwareVersions: Record<string, string> = {};
   for (const service of status.services)
     if (service.version) softwareVersions[service.name] = service.version;
+  // The Kafka client the producer threads send with.
+  const client = CLIENT_PACKAGES[PRODUCER_CLIENTS[0]];
+  const clientVersion = packageVersion(client);
+  if (clientVersion) softwareVersions[client] = clientVersion;
   return {
     softwareVersions,
     cpuCount: os.cpus().length,
@@ -30,6 +35,16 @@ export function describeEnvironment(status: StackStatus, javaVersion: string | n
     gitCommit: gitCommit(),
     clockAssumption: 'one host: producer, engines and PostgreSQL read the same system clock',
   };
+}
+
+/** The version of an installed npm package, or undefined when it cannot be read. */
+function packageVersion(name: string): string | undefined {
+  try {
+    const file = path.join(packageRoot(), 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
 }
 
 function gitCommit(): string | null {

@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
-import { connectProducer } from '../engines/kafka.js';
 import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
-import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
+import { produceInThreads } from '../producer/pool.js';
+import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { EventTimeOptions } from '../producer/event-time.js';
-import { PRODUCER_NICE, withProducerPriority } from '../producer/priority.js';
+import { PRODUCER_NICE } from '../producer/priority.js';
 import { createSource, type SourceConfig } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -22,6 +22,7 @@ import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
 import { ensureStack } from './ensure-stack.js';
 import { finishRecord, type Segment } from './summarize.js';
+import { resolveWorkload, type Workload } from './workload.js';
 
 /** Everything a benchmark run needs, resolved from flags. */
 export interface RunOptions {
@@ -31,6 +32,12 @@ export interface RunOptions {
   jobOverrides?: Partial<JobSettings>;
   /** Where events come from. */
   source: SourceConfig;
+  /** `--symbols`: symbols of the synthetic source, when given (see `resolveWorkload`). */
+  symbols?: number;
+  /** `--producers`: producer threads, when given; by default chosen from the rate. */
+  producers?: number;
+  /** `--partitions`, when given (a running stack's topic must have them); `stack.partitions` resolves it. */
+  partitions?: number;
   /** Length of the producing phase, ms. */
   durationMs: number;
   /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */
@@ -49,6 +56,12 @@ export interface RunOptions {
   signal: AbortSignal;
 }
 
+/** Run options with the workload resolved against the stack. */
+interface ResolvedRunOptions extends RunOptions {
+  /** Partitions, symbols and producer threads. */
+  workload: Workload;
+}
+
 /** What `run` returns: one record per repeat. */
 export interface RunOutcome {
   /** Every run made, in order. */
@@ -63,11 +76,12 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(given: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
-  // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
-  await createSource(given.source);
+  // A missing or corrupt replay file, a bad rate, symbols or producer count fail here, before anything starts.
+  const workload = resolveWorkload(given.stack, given);
+  await createSource(workload.source);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
   const { status, startedStack } = ensured;
-  const options = { ...given, stack: ensured.stack };
+  const options: ResolvedRunOptions = { ...given, stack: ensured.stack, source: workload.source, workload };
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];
   const groupId = options.repeat > 1 ? newRunId() : null;
@@ -83,7 +97,7 @@ export async function runBenchmark(given: RunOptions, progress: ProgressOptions)
 }
 
 async function runOnce(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   status: StackStatus,
   javaVersion: string | null,
   repeat: RunConfigRecord['repeat'],
@@ -118,7 +132,7 @@ async function runOnce(
  * Every engine runs again afterwards.
  */
 async function isolatedSegments(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   runId: string,
   client: pg.Client,
   progress: ProgressOptions,
@@ -150,7 +164,7 @@ async function isolatedSegments(
 
 /** One producing phase measured on some engines: produce, sample, drain. */
 async function segment(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   engines: Engine[],
   runId: string,
   eventRunId: string,
@@ -174,18 +188,20 @@ async function segment(
       `Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind}) to ${engines.join(', ')}`,
       progress,
     );
-    const report = await withProducerPriority(
-      () =>
-        produceFor(options, eventRunId, (p) => {
-          panelState.producer = p;
-          if (p) monitor.noteProducer(p);
-        }),
+    const report = await produceFor(
+      options,
+      eventRunId,
+      (p) => {
+        panelState.producer = p;
+        if (p) monitor.noteProducer(p);
+      },
       () =>
         note(
-          `Could not raise the producer's priority (nice ${PRODUCER_NICE}); on a busy machine it may fall behind`,
+          `Could not raise the producer threads' priority (nice ${PRODUCER_NICE}); on a busy machine they may fall behind`,
           progress,
         ),
     );
+    if (report.failure) note(`The producer stopped: ${report.failure}`, progress);
     panelState.phase = 'draining';
     await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
@@ -199,7 +215,7 @@ async function segment(
 }
 
 function runConfig(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   repeat: RunConfigRecord['repeat'],
   status: StackStatus,
 ): RunConfigRecord {
@@ -208,6 +224,9 @@ function runConfig(
     source: source.kind,
     sourceFile: source.kind === 'replay' ? source.file : null,
     pairs: source.kind === 'replay' ? [] : [...source.pairs],
+    partitions: options.workload.partitions,
+    symbols: source.kind === 'replay' ? null : source.pairs.length,
+    producers: options.workload.producers,
     rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
     durationMs: options.durationMs,
     warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
@@ -233,32 +252,30 @@ function eventTimeRecord(options: EventTimeOptions): RunConfigRecord['eventTime'
   };
 }
 
-/** Produces for the run's duration (or until Ctrl-C). */
+/** Produces for the run's duration (or until Ctrl-C), in producer threads of their own. */
 async function produceFor(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
+  onPriorityDenied: () => void,
 ): Promise<RawProducerReport> {
-  const source = await createSource(options.source);
-  const producer = await connectProducer(options.stack);
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
   // very same events; live and replay sources are cut at the duration.
   const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
-  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
-  try {
-    return await produce({
-      producer,
-      topic: DEFAULTS.topic,
-      runId,
-      source,
-      partitions: DEFAULTS.topicPartitions,
-      signal: stop,
-      onProgress,
-      behindScheduleBoundUs: options.scheduleLagBoundUs,
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  const { stack, workload } = options;
+  return produceInThreads({
+    producers: workload.producers,
+    target: { brokers: [`${stack.host}:${stack.ports.kafka}`], topic: DEFAULTS.topic },
+    runId,
+    source: workload.source,
+    partitions: workload.partitions,
+    openLoop: options.source.kind === 'synthetic' || options.source.kind === 'replay',
+    signal: options.signal,
+    stopAfterMs: limitMs,
+    onProgress,
+    onPriorityDenied,
+    behindScheduleBoundUs: options.scheduleLagBoundUs,
+  });
 }
 
 /** Waits until every engine has committed everything sent, or the drain timeout passes. */

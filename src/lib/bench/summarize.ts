@@ -45,8 +45,10 @@ export async function finishRecord(
   if (options.signal.aborted) reasons.push('interrupted (Ctrl-C): figures cover what was produced before it');
   const produced = segments.filter((s) => s.report.sent > 0);
   const first = produced[0];
+  // A producer thread that died stopped the run early: the load asked for was not offered.
+  const died = segments.flatMap((s) => (s.report.failure ? [s.report.failure] : []));
   if (!first) {
-    reasons.push('nothing was produced');
+    reasons.push('nothing was produced', ...died.map((failure) => `the producer stopped: ${failure}`));
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
@@ -96,18 +98,18 @@ export async function finishRecord(
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
+  reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
   const gold = await goldOfRun(client, record, produced, options, engines);
   for (const [engine, result] of Object.entries(engines)) {
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
   if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
   const incomplete =
-    reasons.length > 0 &&
-    (gold.airflowReasons.length > 0 ||
-      Object.values(engines).some((e) => (e.incompleteReasons ?? []).length > 0));
+    gold.airflowReasons.length > 0 ||
+    Object.values(engines).some((e) => (e.incompleteReasons ?? []).length > 0);
   const status = options.signal.aborted
     ? 'interrupted'
-    : behind || failed > 0
+    : behind || failed > 0 || died.length > 0
       ? 'invalid'
       : incomplete
         ? 'incomplete'

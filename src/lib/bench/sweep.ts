@@ -19,6 +19,8 @@ import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { runBenchmark, type RunOptions } from './run.js';
 import { ensureStack, settingsInForce } from './ensure-stack.js';
+import { resolveWorkload } from './workload.js';
+import type { SourceConfig } from '../producer/sources.js';
 import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` was asked. */
@@ -54,6 +56,15 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
   // Every point's settings must be able to run, checked before anything starts.
   for (const point of planSweep(given.axes, settingsInForce(given.stack, given.jobOverrides ?? {})))
     assertJobSettings(point.settings);
+  // --producers, --symbols and --partitions must fit every rate the sweep will offer, before anything starts.
+  const rates = given.findMaxRate
+    ? [given.minRateEventsPerSec]
+    : given.axes.ratesEventsPerSec.length > 0
+      ? given.axes.ratesEventsPerSec
+      : [1000];
+  for (const rate of rates) {
+    resolveWorkload(given.stack, { ...given, source: syntheticSource(given, rate, given.durationMs) });
+  }
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };
@@ -141,14 +152,13 @@ export function pointOptions(options: SweepOptions, point: SweepPoint, engines: 
   return {
     ...options,
     stack: { ...options.stack, engines, jobs: point.settings },
-    source: {
-      kind: 'synthetic',
-      pairs: [...DEFAULTS.pairs],
-      rateEventsPerSec: point.rateEventsPerSec,
-      seed: options.seed,
-      durationMs: options.durationMs,
-    },
+    source: syntheticSource(options, point.rateEventsPerSec, options.durationMs),
   };
+}
+
+/** The sweep's synthetic source at one rate (its symbols are filled in by `resolveWorkload`). */
+function syntheticSource(options: SweepOptions, rateEventsPerSec: number, durationMs: number): SourceConfig {
+  return { kind: 'synthetic', pairs: [...DEFAULTS.pairs], rateEventsPerSec, seed: options.seed, durationMs };
 }
 
 function worstStatus(statuses: string[]): PointStatus {

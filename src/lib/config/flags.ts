@@ -78,6 +78,12 @@ export const stackFlags = {
   'spark-ui-port': portFlag('Spark UI port (overrides --port-base)'),
   'flink-ui-port': portFlag('Flink web UI port (overrides --port-base)'),
   engines: enginesFlag(),
+  // No oclif default: "not given" must be told apart, so a running stack keeps its topic (resolved to 3).
+  partitions: Flags.integer({
+    description: `Partitions of the topic ${DEFAULTS.topic}, created with them [default: ${DEFAULTS.topicPartitions}]`,
+    min: 1,
+    max: 10_000,
+  }),
   // No oclif default: "not given" must be told apart, so a running stack keeps its setting (resolved to on).
   gold: Flags.boolean({
     description:

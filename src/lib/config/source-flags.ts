@@ -6,7 +6,8 @@ import {
   type EventTimeOptions,
   type LateSpec,
 } from '../producer/event-time.js';
-import { parsePairs } from '../producer/pairs.js';
+import { MAX_SYMBOLS, parsePairs } from '../producer/pairs.js';
+import { EVENTS_PER_SEC_PER_PRODUCER } from '../producer/producers.js';
 import { parseSpeed } from '../producer/replay.js';
 import { parseBurst, type BurstSpec } from '../producer/schedule.js';
 import { SOURCE_KINDS, type SourceConfig } from '../producer/sources.js';
@@ -94,6 +95,19 @@ export const sourceFlags = {
   'coinbase-ws-url': Flags.string({
     description: 'URL of the Coinbase Exchange WebSocket feed',
     hidden: true,
+  }),
+};
+
+/** Flags shaping the synthetic load and who sends it, shared by `run` and `sweep`. */
+export const loadFlags = {
+  symbols: Flags.integer({
+    description:
+      'Symbols of the synthetic source: the pairs first, then generated SYM06-USD, SYM07-USD, … [default: the pairs, or one per partition if there are more partitions]',
+    min: 1,
+    max: MAX_SYMBOLS,
+  }),
+  producers: Flags.integer({
+    description: `Producer threads sending the events (each sends its share of the symbols) [default: one per ${EVENTS_PER_SEC_PER_PRODUCER.toLocaleString('en-US')} events/s, at most one per core]`,
   }),
 };
 

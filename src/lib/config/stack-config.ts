@@ -76,6 +76,11 @@ export interface StackConfig {
   ports: StackPorts;
   /** Engines to start. */
   engines: Engine[];
+  /**
+   * Partitions of the topic (`--partitions`, default 3). State files written before it existed lack it: read
+   * a running stack's through {@link partitionsOf}.
+   */
+  partitions: number;
   /** How long `up` waits for health. */
   upTimeoutMs: number;
   /** Job settings. */
@@ -91,6 +96,7 @@ export interface StackFlagValues {
   'spark-ui-port'?: number;
   'flink-ui-port'?: number;
   engines?: Engine[];
+  partitions?: number;
   timeout?: number;
   gold?: boolean;
   runtime?: RuntimeName;
@@ -130,6 +136,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
     host: DEFAULTS.host,
     ports,
     engines: flags.engines ?? ['spark', 'flink', 'baseline'],
+    partitions: flags.partitions ?? DEFAULTS.topicPartitions,
     upTimeoutMs: flags.timeout ?? DEFAULTS.upTimeoutMs,
     jobs: {
       sparkTriggerMs: DEFAULTS.sparkTriggerMs,
@@ -144,6 +151,11 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       stateBackend: DEFAULTS.stateBackend,
     },
   };
+}
+
+/** The topic's partitions of a stack config, also of one saved before `partitions` existed (3 then). */
+export function partitionsOf(config: StackConfig): number {
+  return config.partitions ?? DEFAULTS.topicPartitions;
 }
 
 function assertDistinctPorts(ports: StackPorts): void {

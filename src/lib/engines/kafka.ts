@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { DEFAULTS } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
-import { InfrastructureError, describe } from '../errors.js';
+import { ConfigError, InfrastructureError, describe } from '../errors.js';
 import { jvmOptions, moduleClasspath, type JavaRuntime } from '../runtime/java.js';
 import type { ProcessSpec } from '../runtime/processes.js';
 import { statePaths } from '../runtime/state.js';
@@ -164,23 +164,48 @@ export async function connectAdmin(config: StackConfig): Promise<Admin> {
 }
 
 /**
- * Creates the benchmark topic when missing: 3 partitions, and the broker's append time as each record's
- * timestamp, which is what `kafka_ts` measures.
+ * Creates the benchmark topic when missing, with `partitions` partitions and the broker's append time as each
+ * record's timestamp, which is what `kafka_ts` measures. A topic that exists must have exactly that many: with
+ * fewer, the partitions asked for are not there; with more, some would stay empty (an empty partition stalls
+ * the engines' event-time watermarks). Kafka cannot remove partitions and adding some under running jobs
+ * moves no data, so both are errors that name the fix.
  */
-export async function ensureTopic(admin: Admin, topic: string = DEFAULTS.topic): Promise<void> {
+export async function ensureTopic(
+  admin: Admin,
+  partitions: number,
+  topic: string = DEFAULTS.topic,
+): Promise<void> {
   const existing = await admin.listTopics();
-  if (existing.includes(topic)) return;
+  if (existing.includes(topic)) {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const has = metadata.topics[0]?.partitions.length ?? 0;
+    if (has !== partitions) throw topicPartitionsDiffer(topic, has, partitions);
+    return;
+  }
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
       {
         topic,
-        numPartitions: DEFAULTS.topicPartitions,
+        numPartitions: partitions,
         replicationFactor: 1,
         configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
       },
     ],
   });
+}
+
+/** The error of a topic whose partitions are not the ones asked for, with the ways out. */
+export function topicPartitionsDiffer(topic: string, has: number, asked: number): ConfigError {
+  return new ConfigError(
+    `The topic ${topic} has ${has} partitions, but ${asked} were asked for (--partitions ${asked})`,
+    {
+      suggestions: [
+        `Use --partitions ${has}`,
+        `or delete the topic with the stack's data: \`crypto-bench down --volumes\`, then \`crypto-bench up --partitions ${asked}\``,
+      ],
+    },
+  );
 }
 
 /** An idempotent producer (acks=all) that sends to explicit partitions. */

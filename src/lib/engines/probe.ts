@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
+import { partitionsOf, type StackConfig } from '../config/stack-config.js';
 import { JobFailureError } from '../errors.js';
 import { connectProducer } from './kafka.js';
 import { connect } from './postgres.js';
@@ -17,9 +17,14 @@ export const PROBE_RUN_PREFIX = 'probe-';
  * Sends one probe event to every partition. A job is healthy when the probe rows of every partition have
  * been committed to its table: it is consuming the whole topic and writing end to end.
  */
-export async function sendProbe(producer: Producer, runId: string, firstSeq: number): Promise<number> {
+export async function sendProbe(
+  producer: Producer,
+  runId: string,
+  firstSeq: number,
+  partitions: number,
+): Promise<number> {
   const at = nowUs();
-  const messages = Array.from({ length: DEFAULTS.topicPartitions }, (_, partition) => {
+  const messages = Array.from({ length: partitions }, (_, partition) => {
     const event: TickEvent = {
       v: EVENT_SCHEMA_VERSION,
       run_id: runId,
@@ -37,11 +42,12 @@ export async function sendProbe(producer: Producer, runId: string, firstSeq: num
   return firstSeq + messages.length;
 }
 
-/** Engines whose table holds a probe row from every partition. */
+/** Engines whose table holds a probe row from every one of the topic's `partitions`. */
 export async function enginesThatSawProbe(
   client: pg.Client,
   runId: string,
   engines: Engine[],
+  partitions: number,
 ): Promise<Engine[]> {
   const seen: Engine[] = [];
   for (const engine of engines) {
@@ -49,7 +55,7 @@ export async function enginesThatSawProbe(
       `SELECT count(DISTINCT kafka_partition) AS partitions FROM ${engineTables(engine).raw} WHERE run_id = $1`,
       [runId],
     );
-    if (Number(result.rows[0]?.partitions) >= DEFAULTS.topicPartitions) seen.push(engine);
+    if (Number(result.rows[0]?.partitions) >= partitions) seen.push(engine);
   }
   return seen;
 }
@@ -84,10 +90,10 @@ export async function waitUntilConsuming(
     for (;;) {
       for (const engine of engines) await watch.assertAlive(engine);
       if (Date.now() - lastSent > 10_000) {
-        seq = await sendProbe(producer, runId, seq);
+        seq = await sendProbe(producer, runId, seq, partitionsOf(config));
         lastSent = Date.now();
       }
-      const ready = await enginesThatSawProbe(client, runId, engines);
+      const ready = await enginesThatSawProbe(client, runId, engines, partitionsOf(config));
       const waiting = engines.filter((engine) => !ready.includes(engine));
       if (waiting.length === 0) return;
       watch.onOutput?.(`committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`);

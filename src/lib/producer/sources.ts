@@ -23,6 +23,8 @@ export type SourceConfig =
       count?: number;
       /** Late and out-of-order events, and where event time starts. */
       eventTime?: EventTimeOptions;
+      /** Start of the schedule, epoch µs (producer threads share one); by default when iteration begins. */
+      startUs?: number;
     }
   | { kind: 'coinbase-rest'; pairs: readonly string[]; intervalMs?: number; baseUrl?: string }
   | { kind: 'coinbase-ws'; pairs: readonly string[]; baseUrl?: string }

@@ -112,6 +112,12 @@ export interface RunConfigRecord {
   sourceFile: string | null;
   /** Pairs produced, e.g. BTC-USD. */
   pairs: string[];
+  /** Partitions of the topic (`--partitions`); absent in files from before it (3 then). */
+  partitions?: number;
+  /** Symbols produced (`--symbols`: the pairs plus generated ones); null for a replay; absent in older files. */
+  symbols?: number | null;
+  /** Producer threads that sent the events (`--producers`); absent in files from before (one, in the CLI's thread). */
+  producers?: number;
   /** Offered rate asked for, events/s; null for live sources, whose rate is the market's. */
   rateEventsPerSec: number | null;
   /** Length of the run, ms. */
