@@ -2,9 +2,7 @@ import type pg from 'pg';
 import type { Engine } from '../config/defaults.js';
 import { engineTables } from '../engines/schema.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
-import { percentileCont, sortAscending } from '../metrics/summary.js';
-import { secondIndexOf } from '../metrics/throughput.js';
-import type { WindowUs } from '../metrics/window.js';
+import { inWindow, type WindowUs } from '../metrics/window.js';
 import type { EngineSecond, Stage } from '../results/record.js';
 
 /** Rows fetched per round trip when streaming a run out of PostgreSQL. */
@@ -26,27 +24,55 @@ export interface EngineCollection {
   committedRows: number;
   /** Rows whose commit time lies in the window. */
   committedInWindowRows: number;
-  /** Per second of commit time since `originUs`: rows committed and their end-to-end p50/p99. */
-  perSecond: Map<number, Omit<EngineSecond, 'freshnessUs'>>;
+}
+
+/** Per second of commit time since the run's start: rows committed and their end-to-end p50/p99. */
+export type EngineSeries = Map<number, Omit<EngineSecond, 'freshnessUs'>>;
+
+/**
+ * Phase one of collecting, before the window is known: per second of commit time since `originUs`
+ * (⌊(commit − origin) / 10⁶⌋, as `secondIndexOf`), the rows committed and their end-to-end p50 and p99
+ * (percentile_cont, computed by PostgreSQL). Steady-state detection reads this series.
+ */
+export async function collectSeries(
+  client: pg.Client,
+  engine: Engine,
+  runId: string,
+  originUs: number,
+): Promise<EngineSeries> {
+  const result = await client.query<{ s: number; n: string; p50: number; p99: number }>(
+    `SELECT floor((commit_us - $2::bigint) / 1000000.0)::int AS s, count(*) AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99
+     FROM ${engineTables(engine).timed} WHERE run_id = $1 GROUP BY 1`,
+    [runId, originUs],
+  );
+  const series: EngineSeries = new Map();
+  for (const row of result.rows) {
+    series.set(Number(row.s), {
+      committedRateEventsPerSec: Number(row.n),
+      p50Us: Number(row.p50),
+      p99Us: Number(row.p99),
+    });
+  }
+  return series;
 }
 
 /**
- * Streams every committed row of a run through a server-side cursor (never the whole result set in one
- * message) and computes, in one pass over PostgreSQL's commit timestamps: the latency histograms of the rows
- * produced in the window, the counts, and the per-second series (percentiles as percentile_cont).
+ * Phase two, once the window is chosen: streams every committed row of a run through a server-side cursor
+ * (never the whole result set in one message) and computes, in one pass over PostgreSQL's commit timestamps,
+ * the latency histograms of the rows produced in the window and the counts.
  */
 export async function collectEngine(
   client: pg.Client,
   engine: Engine,
   runId: string,
   window: WindowUs,
-  originUs: number,
 ): Promise<EngineCollection> {
   const latencies: EngineLatencies = {
     endToEnd: new LatencyRecorder(),
     stages: { kafka: new LatencyRecorder(), engine: new LatencyRecorder(), sink: new LatencyRecorder() },
   };
-  const seconds = new Map<number, number[]>();
   let committedRows = 0;
   let committedInWindowRows = 0;
   await client.query('BEGIN READ ONLY');
@@ -67,12 +93,8 @@ export async function collectEngine(
         const kafkaUs = Number(row[2]);
         const engineUs = Number(row[3]);
         committedRows++;
-        if (commitUs >= window.startUs && commitUs < window.endUs) committedInWindowRows++;
-        const second = secondIndexOf(commitUs, originUs);
-        let values = seconds.get(second);
-        if (!values) seconds.set(second, (values = []));
-        values.push(commitUs - producedUs);
-        if (producedUs < window.startUs || producedUs >= window.endUs) continue;
+        if (inWindow(commitUs, window)) committedInWindowRows++;
+        if (!inWindow(producedUs, window)) continue;
         latencies.endToEnd.record(commitUs - producedUs);
         latencies.stages.kafka.record(kafkaUs - producedUs);
         latencies.stages.engine.record(engineUs - kafkaUs);
@@ -83,20 +105,7 @@ export async function collectEngine(
   } finally {
     await client.query('COMMIT');
   }
-  return { latencies, committedRows, committedInWindowRows, perSecond: summarizeSeconds(seconds) };
-}
-
-function summarizeSeconds(seconds: Map<number, number[]>): Map<number, Omit<EngineSecond, 'freshnessUs'>> {
-  const summary = new Map<number, Omit<EngineSecond, 'freshnessUs'>>();
-  for (const [second, values] of seconds) {
-    const sorted = sortAscending(values);
-    summary.set(second, {
-      committedRateEventsPerSec: values.length,
-      p50Us: percentileCont(sorted, 0.5),
-      p99Us: percentileCont(sorted, 0.99),
-    });
-  }
-  return summary;
+  return { latencies, committedRows, committedInWindowRows };
 }
 
 /** Dead-lettered records an engine wrote while the run was going (dead letters carry no run id). */

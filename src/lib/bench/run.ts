@@ -32,7 +32,7 @@ export interface RunOptions {
   source: SourceConfig;
   /** Length of the producing phase, ms. */
   durationMs: number;
-  /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */
+  /** Warm-up excluded from the figures (`--warmup`), ms; undefined = detect the steady state (MSER-5). */
   warmupMs?: number;
   /** Directory of result folders. */
   resultsDir: string;
@@ -209,7 +209,7 @@ function runConfig(
     pairs: source.kind === 'replay' ? [] : [...source.pairs],
     rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
     durationMs: options.durationMs,
-    warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
+    warmupMs: options.warmupMs ?? 0,
     engines: options.stack.engines,
     isolate: options.isolate,
     runtime: status.runtime ?? options.stack.runtime,

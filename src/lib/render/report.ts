@@ -139,7 +139,7 @@ function runSection(run: RunRecord, withCdf: boolean): string {
   const { head, rows } = engineTable([run], HEADLINE_METRICS);
   const steady = windowSeconds(run);
   const window = steady
-    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
+    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run (${run.steadyState?.chosenBy === 'warmup-flag' ? 'set by --warmup' : run.steadyState ? 'detected by MSER-5' : 'fixed warm-up'}); the warm-up before it is excluded from every figure.`
     : 'No steady-state window was measured.';
   const env = run.environment;
   const versions = Object.entries(env.softwareVersions)
