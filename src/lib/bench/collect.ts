@@ -26,13 +26,18 @@ export interface EngineCollection {
   committedInWindowRows: number;
 }
 
-/** Per second of commit time since the run's start: rows committed and their end-to-end p50/p99. */
+/**
+ * Per second since the run's start (0-based, every second up to the last commit or produced_at): rows committed
+ * in it and their end-to-end p50/p99 (null without commits), and the backlog at its end.
+ */
 export type EngineSeries = Map<number, Omit<EngineSecond, 'freshnessUs'>>;
 
 /**
- * Phase one of collecting, before the window is known: per second of commit time since `originUs`
- * (⌊(commit − origin) / 10⁶⌋, as `secondIndexOf`), the rows committed and their end-to-end p50 and p99
- * (percentile_cont, computed by PostgreSQL). Steady-state detection reads this series.
+ * Phase one of collecting, before the window is known. Per second since `originUs` (⌊(t − origin) / 10⁶⌋, as
+ * `secondIndexOf`): rows committed and their end-to-end p50 and p99 (percentile_cont, by PostgreSQL), and the
+ * backlog at the second's end: rows produced by then minus rows committed by then (the events in flight, counted
+ * exactly from the table; rows never committed are missing and reported as such). Steady-state detection and
+ * the sustainability verdict read this series.
  */
 export async function collectSeries(
   client: pg.Client,
@@ -40,19 +45,61 @@ export async function collectSeries(
   runId: string,
   originUs: number,
 ): Promise<EngineSeries> {
-  const result = await client.query<{ s: number; n: string; p50: number; p99: number }>(
+  const timed = engineTables(engine).timed;
+  const committed = await client.query<{ s: number; n: string; p50: number; p99: number }>(
     `SELECT floor((commit_us - $2::bigint) / 1000000.0)::int AS s, count(*) AS n,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99
-     FROM ${engineTables(engine).timed} WHERE run_id = $1 GROUP BY 1`,
+     FROM ${timed} WHERE run_id = $1 GROUP BY 1`,
     [runId, originUs],
   );
-  const series: EngineSeries = new Map();
-  for (const row of result.rows) {
-    series.set(Number(row.s), {
-      committedRateEventsPerSec: Number(row.n),
+  const produced = await client.query<{ s: number; n: string }>(
+    `SELECT floor((produced_at_us - $2::bigint) / 1000000.0)::int AS s, count(*) AS n
+     FROM ${timed} WHERE run_id = $1 GROUP BY 1`,
+    [runId, originUs],
+  );
+  return seriesFromCounts(
+    committed.rows.map((row) => ({
+      second: Number(row.s),
+      rows: Number(row.n),
       p50Us: Number(row.p50),
       p99Us: Number(row.p99),
+    })),
+    produced.rows.map((row) => ({ second: Number(row.s), rows: Number(row.n) })),
+  );
+}
+
+/**
+ * The dense series of {@link collectSeries} from per-second counts: every second from 0 to the last one seen,
+ * backlog(s) = Σ produced in seconds ≤ s − Σ committed in seconds ≤ s (seconds before 0 count into second 0).
+ */
+export function seriesFromCounts(
+  committed: readonly { second: number; rows: number; p50Us: number; p99Us: number }[],
+  produced: readonly { second: number; rows: number }[],
+): EngineSeries {
+  const last = Math.max(-1, ...committed.map((c) => c.second), ...produced.map((p) => p.second));
+  const committedAt = new Map<number, (typeof committed)[number]>();
+  const committedBy = new Array<number>(last + 1).fill(0);
+  const producedBy = new Array<number>(last + 1).fill(0);
+  for (const c of committed) {
+    committedAt.set(c.second, c);
+    const second = Math.max(0, c.second);
+    committedBy[second] = (committedBy[second] as number) + c.rows;
+  }
+  for (const p of produced) {
+    const second = Math.max(0, p.second);
+    producedBy[second] = (producedBy[second] as number) + p.rows;
+  }
+  const series: EngineSeries = new Map();
+  let backlog = 0;
+  for (let second = 0; second <= last; second++) {
+    backlog += (producedBy[second] as number) - (committedBy[second] as number);
+    const c = committedAt.get(second);
+    series.set(second, {
+      committedRateEventsPerSec: c?.rows ?? 0,
+      p50Us: c?.p50Us ?? null,
+      p99Us: c?.p99Us ?? null,
+      backlogEvents: backlog,
     });
   }
   return series;

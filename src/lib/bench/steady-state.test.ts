@@ -16,7 +16,12 @@ describe('chooseSteadyState', () => {
       ]),
       undefined,
     );
-    expect(choice).toMatchObject({ chosenBy: 'mser-5', steadyStateStartOffsetMs: 15_000, setBy: 'spark', found: true });
+    expect(choice).toMatchObject({
+      chosenBy: 'mser-5',
+      steadyStateStartOffsetMs: 15_000,
+      setBy: 'spark',
+      found: true,
+    });
     expect(choice.engines.spark?.detectedStartOffsetMs).toBe(15_000);
     expect(choice.engines.flink?.detectedStartOffsetMs).toBe(0);
     expect(noSteadyStateReasons(choice)).toEqual([]);
@@ -24,7 +29,12 @@ describe('chooseSteadyState', () => {
 
   it('lets --warmup override the detection, and still records what MSER-5 chose', () => {
     const choice = chooseSteadyState(new Map<Engine, number[]>([['spark', slowStart]]), 4_000);
-    expect(choice).toMatchObject({ chosenBy: 'warmup-flag', steadyStateStartOffsetMs: 4_000, setBy: null, found: true });
+    expect(choice).toMatchObject({
+      chosenBy: 'warmup-flag',
+      steadyStateStartOffsetMs: 4_000,
+      setBy: null,
+      found: true,
+    });
     expect(choice.engines.spark?.detectedStartOffsetMs).toBe(15_000);
   });
 
@@ -40,7 +50,9 @@ describe('chooseSteadyState', () => {
     expect(choice.found).toBe(false);
     const reasons = noSteadyStateReasons(choice);
     expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatch(/^baseline reached no steady state \(no steady state: .*last half\); pass --warmup/);
+    expect(reasons[0]).toMatch(
+      /^baseline reached no steady state \(no steady state: .*last half\); pass --warmup/,
+    );
   });
 
   it('has no steady state without any series', () => {

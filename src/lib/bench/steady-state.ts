@@ -57,7 +57,11 @@ export function noSteadyStateReasons(choice: SteadyStateChoice): string[] {
   if (choice.chosenBy !== 'mser-5') return [];
   const reasons = Object.entries(choice.engines)
     .filter(([, engine]) => !engine?.found)
-    .map(([name, engine]) => `${name} reached no steady state (${engine?.reason}); pass --warmup to set the window yourself, or run longer`);
-  if (reasons.length === 0 && !choice.found) reasons.push('no engine had a latency series to find a steady state in');
+    .map(
+      ([name, engine]) =>
+        `${name} reached no steady state (${engine?.reason}); pass --warmup to set the window yourself, or run longer`,
+    );
+  if (reasons.length === 0 && !choice.found)
+    reasons.push('no engine had a latency series to find a steady state in');
   return reasons;
 }

@@ -54,9 +54,10 @@ export async function finishRecord(
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
-  const spans = produced.map(
-    (s): WindowUs => ({ startUs: s.report.firstProducedAtUs, endUs: s.report.lastProducedAtUs + 1 }),
-  );
+  const spans = produced.map((s): WindowUs => ({
+    startUs: s.report.firstProducedAtUs,
+    endUs: s.report.lastProducedAtUs + 1,
+  }));
   // Phase 1: every engine's per-second series, before any window is chosen.
   const series = await Promise.all(
     produced.map((segment, i) => segmentSeries(options, segment, (spans[i] as WindowUs).startUs)),
@@ -303,6 +304,7 @@ function timeseries(
         committedRateEventsPerSec: row?.committedRateEventsPerSec ?? 0,
         p50Us: row?.p50Us ?? null,
         p99Us: row?.p99Us ?? null,
+        ...(row?.backlogEvents === undefined ? {} : { backlogEvents: row.backlogEvents }),
         freshnessUs: freshness
           ? freshness.maxProducedAtUs === null
             ? null

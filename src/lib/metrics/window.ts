@@ -19,7 +19,11 @@ export interface SteadyStateWindow extends WindowUs {
  * is `--warmup` when given, else where steady-state detection put the start (see `steady-state.ts`).
  * Throws a UsageError when the warm-up would leave nothing to measure.
  */
-export function steadyStateWindow(run: { startUs: number; endUs: number; warmupMs: number }): SteadyStateWindow {
+export function steadyStateWindow(run: {
+  startUs: number;
+  endUs: number;
+  warmupMs: number;
+}): SteadyStateWindow {
   const durationMs = (run.endUs - run.startUs) / 1000;
   if (!(durationMs > 0))
     throw new RangeError(`A run must end after it starts (${run.startUs}..${run.endUs} µs)`);

@@ -28,8 +28,20 @@ describe('describeSteadyState', () => {
     setBy: 'spark',
     found: true,
     engines: {
-      spark: { found: true, detectedStartOffsetMs: 15_000, seriesSeconds: 60, mserStatisticUs2: 4, reason: 'x' },
-      flink: { found: false, detectedStartOffsetMs: 30_000, seriesSeconds: 60, mserStatisticUs2: 4, reason: 'y' },
+      spark: {
+        found: true,
+        detectedStartOffsetMs: 15_000,
+        seriesSeconds: 60,
+        mserStatisticUs2: 4,
+        reason: 'x',
+      },
+      flink: {
+        found: false,
+        detectedStartOffsetMs: 30_000,
+        seriesSeconds: 60,
+        mserStatisticUs2: 4,
+        reason: 'y',
+      },
     },
   };
 
@@ -41,7 +53,9 @@ describe('describeSteadyState', () => {
 
   it('says when --warmup set it, and says nothing for a record without it', () => {
     const flag = { ...steadyState, chosenBy: 'warmup-flag' as const, steadyStateStartOffsetMs: 4_000 };
-    expect(describeSteadyState({ steadyState: flag } as RunRecord)).toMatch(/^steady state from 4 s: set by --warmup/);
+    expect(describeSteadyState({ steadyState: flag } as RunRecord)).toMatch(
+      /^steady state from 4 s: set by --warmup/,
+    );
     expect(describeSteadyState({} as RunRecord)).toBeUndefined();
   });
 });

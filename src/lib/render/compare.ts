@@ -151,7 +151,9 @@ export function describeSteadyState(run: RunRecord): string | undefined {
   const steady = run.steadyState;
   if (!steady) return undefined;
   const perEngine = Object.entries(steady.engines)
-    .map(([engine, e]) => `${engine} ${e?.found ? `${(e.detectedStartOffsetMs / 1000).toFixed(0)} s` : 'none'}`)
+    .map(
+      ([engine, e]) => `${engine} ${e?.found ? `${(e.detectedStartOffsetMs / 1000).toFixed(0)} s` : 'none'}`,
+    )
     .join(', ');
   const from = `steady state from ${(steady.steadyStateStartOffsetMs / 1000).toFixed(0)} s`;
   if (steady.chosenBy === 'warmup-flag') return `${from}: set by --warmup (MSER-5 per engine: ${perEngine})`;

@@ -4,7 +4,7 @@ import type { RunRecord } from '../results/record.js';
 import type { SweepRecord } from '../results/sweep-record.js';
 import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
-import { maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { maxRateStepsTable, maxRateTable, sweepRows, sweepTable } from './sweep.js';
 
 /**
  * The HTML report of runs and sweeps: one self-contained page (inline CSS and SVG, no script, nothing
@@ -179,6 +179,18 @@ export function renderRunsReport(runs: RunRecord[]): string {
   return page(title, [...sections, ...runs.map((run) => runSection(run, runs.length === 1))]);
 }
 
+/** Every run `--find-max-rate` judged, with the figures of its verdict, and how a verdict is made. */
+function stepsSection(sweep: SweepRecord): string {
+  const steps = maxRateStepsTable(sweep);
+  return [
+    '<p>Sustainable = the engine keeps up: it commits the offered rate (within what an engine meeting the SLO ' +
+      'may have in flight), its backlog (produced − committed) does not grow by more than 2% of the rate per ' +
+      'second beyond its own wobble, and its p99 is within the SLO. A verdict near a threshold is confirmed by ' +
+      'repeating the rate once.</p>',
+    htmlTable(steps.head, steps.rows),
+  ].join('\n');
+}
+
 /** A sweep: its table, p50/p99 and throughput across points, the sustainable rates, then every run. */
 export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRecord>): string {
   const rows = sweepRows(sweep, runs);
@@ -212,6 +224,7 @@ export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRe
     curve('latency_e2e_p99_us', 'End-to-end latency p99 per point', 'ms', toMs),
     curve('throughput_events_per_sec', 'Throughput per point', 'events/s', (v) => v),
     maxRate ? htmlTable(maxRate.head, maxRate.rows) : '',
+    maxRate ? stepsSection(sweep) : '',
     htmlTable(
       ['point', ...points.head],
       points.rows.map((row, i) => [`#${(rows[i]?.point ?? 0) + 1}`, ...row]),

@@ -228,6 +228,11 @@ export interface EngineSecond {
   p99Us: number | null;
   /** Freshness sampled in that second, µs. */
   freshnessUs: number | null;
+  /**
+   * Events in flight at the end of that second: rows produced by then minus rows committed by then (of the
+   * rows that were committed by the end of the drain); absent in older files.
+   */
+  backlogEvents?: number;
 }
 
 /** An engine result with nothing measured yet. */
