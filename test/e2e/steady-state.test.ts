@@ -27,6 +27,8 @@ describe('the steady-state window of a run made right after up', () => {
       ...stackArgs,
       '--results-dir',
       resultsDir,
+      '--engines',
+      'spark,baseline',
       '--duration',
       '60s',
       '--rate',

@@ -168,6 +168,16 @@ function runSection(run: RunRecord, withCdf: boolean): string {
       (s, e) => toMs(s.engines[e]?.freshnessUs),
       count,
     ),
+    // Files written before the backlog was recorded have none to draw.
+    run.timeseries.some((s) => Object.values(s.engines).some((e) => e?.backlogEvents !== undefined))
+      ? timeChart(
+          run,
+          'Backlog: events produced but not yet committed',
+          'events',
+          (s, e) => s.engines[e]?.backlogEvents ?? null,
+          count,
+        )
+      : '',
   ].join('\n');
 }
 
