@@ -7,7 +7,8 @@ const { stateDir, resultsDir, stackArgs } = e2eStack('steady-state', 29092);
 
 /**
  * Spark's first micro-batches after `up` are slow (JIT, first planning of the query, first writes). A run made
- * right after `up` must begin its window after them: detected by MSER-5, not a fixed share of the run.
+ * right after `up` must begin its window after them: detected by MSER-5, not a fixed share of the run. On a busy
+ * 2-core machine Spark's latency may still be sliding at the end of a minute; then the run is invalid, saying so.
  */
 describe('the steady-state window of a run made right after up', () => {
   let run: RunRecord;
@@ -21,7 +22,7 @@ describe('the steady-state window of a run made right after up', () => {
     await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
   });
 
-  it('is detected by MSER-5 for each engine, the latest start for all', async () => {
+  it('is chosen by MSER-5 for each engine, the latest start for all', async () => {
     const result = await runCli([
       'run',
       ...stackArgs,
@@ -33,16 +34,14 @@ describe('the steady-state window of a run made right after up', () => {
       '60s',
       '--rate',
       '200',
-      // Timings on a loaded 2-core machine are noisy; the run must not be declared invalid for that here.
+      // Timings on a loaded 2-core machine are noisy; the producer must not be what makes the run invalid here.
       '--schedule-lag-bound',
       '2s',
       '--drain-timeout',
       '120s',
       '--json',
     ]);
-    expect(result.code, result.stderr).toBe(0);
     run = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
-    expect(run.status).toBe('complete');
     const steady = run.steadyState as NonNullable<RunRecord['steadyState']>;
     expect(steady.chosenBy).toBe('mser-5');
     expect(Object.keys(steady.engines).sort()).toEqual(['baseline', 'spark']);
@@ -50,32 +49,36 @@ describe('the steady-state window of a run made right after up', () => {
     expect(steady.steadyStateStartOffsetMs).toBe(Math.max(...detected));
     expect(steady.steadyStateStartUs).toBe(run.window?.startUs);
     expect(run.config.warmupMs).toBe(steady.steadyStateStartOffsetMs);
-    for (const engine of Object.values(steady.engines)) expect(engine?.reason).toMatch(/^MSER-5: /);
+    // Complete, or invalid only because an engine reached no steady state, and then it says which and why.
+    if (steady.found) {
+      expect([result.code, run.status]).toEqual([0, 'complete']);
+    } else {
+      expect([result.code, run.status]).toEqual([6, 'invalid']);
+      expect(run.statusReasons.length).toBeGreaterThan(0);
+      for (const reason of run.statusReasons) expect(reason).toMatch(/reached no steady state \(.*MSER-5/);
+    }
   });
 
   it("begins after Spark's first micro-batches", () => {
-    const firstCommitSecond = run.timeseries.findIndex(
-      (s) => (s.engines.spark?.committedRateEventsPerSec ?? 0) > 0,
-    );
+    const sparkSeconds = run.timeseries.map((s) => s.engines.spark);
+    const firstCommitSecond = sparkSeconds.findIndex((s) => (s?.committedRateEventsPerSec ?? 0) > 0);
     expect(firstCommitSecond).toBeGreaterThanOrEqual(0);
     const windowSecond = ((run.window?.startUs ?? 0) - (run.timeseries[0]?.startUs ?? 0)) / 1e6;
     expect(windowSecond).toBeGreaterThan(firstCommitSecond);
-    // The slow batches are out of the window: no second inside it is as slow as Spark's slowest before it.
+    // The slow batches are out of the window: no second inside it is much slower than the slowest before it.
     const p50s = (from: number, to: number) =>
-      run.timeseries
-        .slice(from, to)
-        .flatMap((s) => (s.engines.spark?.p50Us == null ? [] : [s.engines.spark.p50Us]));
-    const before = p50s(0, windowSecond);
-    expect(before.length).toBeGreaterThan(0);
+      sparkSeconds.slice(from, to).flatMap((s) => (s?.p50Us == null ? [] : [s.p50Us]));
     const span = Math.ceil(run.config.durationMs / 1000);
-    expect(Math.max(...p50s(windowSecond, span))).toBeLessThanOrEqual(Math.max(...before) * 1.5);
+    expect(Math.max(...p50s(windowSecond, span))).toBeLessThanOrEqual(
+      Math.max(...p50s(0, windowSecond)) * 1.5,
+    );
   });
 
   it('is said in compare, with what MSER-5 chose for each engine', async () => {
     const table = await runCli(['compare', run.runId, '--results-dir', resultsDir]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(
-      /steady state from \d+ s: MSER-5 per engine \(spark \d+ s, baseline \d+ s\), the latest for all/,
+      /steady state from \d+ s: MSER-5 per engine \(spark (\d+ s|none), baseline (\d+ s|none)\), the latest for all/,
     );
   });
 });
