@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { Engine } from '../config/defaults.js';
+import type { StackConfig } from '../config/stack-config.js';
+import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
 import { inWindow, type WindowUs } from '../metrics/window.js';
@@ -67,6 +69,31 @@ export async function collectSeries(
     })),
     produced.rows.map((row) => ({ second: Number(row.s), rows: Number(row.n) })),
   );
+}
+
+/**
+ * {@link collectSeries} of several engines of one segment, in parallel (one connection each). An engine whose
+ * table cannot be read gets an empty series; reading its figures later says what went wrong.
+ */
+export async function collectSeriesOf(
+  stack: StackConfig,
+  engines: readonly Engine[],
+  runId: string,
+  originUs: number,
+): Promise<Map<Engine, EngineSeries>> {
+  const read = await Promise.all(
+    engines.map(async (engine): Promise<EngineSeries> => {
+      const own = await connect(stack);
+      try {
+        return await collectSeries(own, engine, runId, originUs);
+      } catch {
+        return new Map();
+      } finally {
+        await own.end();
+      }
+    }),
+  );
+  return new Map(engines.map((engine, i) => [engine, read[i] as EngineSeries]));
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   type RunRecord,
   type TimeseriesPoint,
 } from '../results/record.js';
-import { collectEngine, collectSeries, countDeadLetters, type EngineSeries } from './collect.js';
+import { collectEngine, collectSeriesOf, countDeadLetters, type EngineSeries } from './collect.js';
 import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
@@ -60,7 +60,9 @@ export async function finishRecord(
   }));
   // Phase 1: every engine's per-second series, before any window is chosen.
   const series = await Promise.all(
-    produced.map((segment, i) => segmentSeries(options, segment, (spans[i] as WindowUs).startUs)),
+    produced.map((segment, i) =>
+      collectSeriesOf(options.stack, segment.engines, segment.eventRunId, (spans[i] as WindowUs).startUs),
+    ),
   );
   // Phase 2: where the steady state begins, the same offset for every engine and segment.
   const p50s = new Map<Engine, (number | null)[]>();
@@ -174,28 +176,6 @@ function measuredWindow(span: WindowUs, warmupMs: number, reasons: string[]): St
     reasons.push(`warm-up not excluded: ${warmupMs / 1000} s leaves nothing of the run to measure`);
     return { ...span, warmupMs: 0 };
   }
-}
-
-/** Every engine's per-second series of one segment, read in parallel (one connection each). */
-async function segmentSeries(
-  options: RunOptions,
-  segment: Segment,
-  originUs: number,
-): Promise<Map<Engine, EngineSeries>> {
-  const read = await Promise.all(
-    segment.engines.map(async (engine): Promise<EngineSeries> => {
-      const own = await connect(options.stack);
-      try {
-        return await collectSeries(own, engine, segment.eventRunId, originUs);
-      } catch {
-        // The engine's table could not be read: phase 3 says so in the engine's problems.
-        return new Map();
-      } finally {
-        await own.end();
-      }
-    }),
-  );
-  return new Map(segment.engines.map((engine, i) => [engine, read[i] as EngineSeries]));
 }
 
 /** Sources with a schedule (synthetic, replay): their lag says whether the asked load was offered. */
