@@ -38,7 +38,8 @@ export default class Run extends BaseCommand {
       minMs: 1000,
     }),
     warmup: durationFlag({
-      description: 'Warm-up excluded from the figures [default: 20% of the run, at most 60s]',
+      description:
+        'Warm-up excluded from the figures [default: detected per engine by MSER-5, the latest start for all]',
       bareUnit: 's',
     }),
     isolate: Flags.boolean({

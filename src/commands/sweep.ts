@@ -37,7 +37,8 @@ export default class Sweep extends BaseCommand {
       minMs: 1000,
     }),
     warmup: durationFlag({
-      description: 'Warm-up excluded at each point [default: 20% of it, at most 60s]',
+      description:
+        'Warm-up excluded at each point [default: detected per engine by MSER-5, the latest start for all]',
       bareUnit: 's',
     }),
     repeat: Flags.integer({ description: 'Runs per point', min: 1, max: 100, default: 1 }),

@@ -40,7 +40,7 @@ export interface RunOptions {
   partitions?: number;
   /** Length of the producing phase, ms. */
   durationMs: number;
-  /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */
+  /** Warm-up excluded from the figures (`--warmup`), ms; undefined = detect the steady state (MSER-5). */
   warmupMs?: number;
   /** Directory of result folders. */
   resultsDir: string;
@@ -229,7 +229,7 @@ function runConfig(
     producers: options.workload.producers,
     rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
     durationMs: options.durationMs,
-    warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
+    warmupMs: options.warmupMs ?? 0,
     eventTime: source.kind === 'synthetic' && source.eventTime ? eventTimeRecord(source.eventTime) : null,
     engines: options.stack.engines,
     isolate: options.isolate,

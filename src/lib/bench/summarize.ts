@@ -17,8 +17,15 @@ import {
   type RunRecord,
   type TimeseriesPoint,
 } from '../results/record.js';
-import { collectEngine, countDeadLetters, countRedeliveries, type EngineCollection } from './collect.js';
+import {
+  collectEngine,
+  collectSeriesOf,
+  countDeadLetters,
+  countRedeliveries,
+  type EngineSeries,
+} from './collect.js';
 import { goldOfRun } from './gold.js';
+import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
 
@@ -52,16 +59,37 @@ export async function finishRecord(
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
+  const spans = produced.map((s): WindowUs => ({
+    startUs: s.report.firstProducedAtUs,
+    endUs: s.report.lastProducedAtUs + 1,
+  }));
+  // Phase 1: every engine's per-second series, before any window is chosen.
+  const series = await Promise.all(
+    produced.map((segment, i) =>
+      collectSeriesOf(options.stack, segment.engines, segment.eventRunId, (spans[i] as WindowUs).startUs),
+    ),
+  );
+  // Phase 2: where the steady state begins, the same offset for every engine and segment.
+  const p50s = new Map<Engine, (number | null)[]>();
+  produced.forEach((segment, i) => {
+    const span = spans[i] as WindowUs;
+    for (const engine of segment.engines)
+      p50s.set(engine, p50Series(series[i]?.get(engine) ?? new Map(), span.endUs - span.startUs));
+  });
+  const steady = chooseSteadyState(p50s, options.warmupMs);
+  const unsteady = noSteadyStateReasons(steady);
+  reasons.push(...unsteady);
+  // Phase 3: every figure over the window.
   const engines: Partial<Record<Engine, EngineResult>> = {};
   const windows: SteadyStateWindow[] = [];
   let timeseriesPoints: TimeseriesPoint[] = [];
   const lags: LatencySummary[] = [];
   let behind = false;
   let failed = 0;
-  for (const segment of produced) {
+  for (const [index, segment] of produced.entries()) {
     const { report } = segment;
-    const span: WindowUs = { startUs: report.firstProducedAtUs, endUs: report.lastProducedAtUs + 1 };
-    const window = measuredWindow(span, options.warmupMs, reasons);
+    const span = spans[index] as WindowUs;
+    const window = measuredWindow(span, steady.steadyStateStartOffsetMs, reasons);
     windows.push(window);
     const lag = await rowDifference(
       client,
@@ -89,12 +117,10 @@ export async function finishRecord(
         }
       }),
     );
-    const perEngine = new Map<Engine, EngineCollection['perSecond']>();
     segment.engines.forEach((engine, i) => {
-      engines[engine] = results[i]?.result;
-      perEngine.set(engine, results[i]?.perSecond ?? new Map());
+      engines[engine] = results[i];
     });
-    const points = timeseries(segment.engines, perEngine, span, segment.monitor);
+    const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
@@ -107,18 +133,22 @@ export async function finishRecord(
   const incomplete =
     gold.airflowReasons.length > 0 ||
     Object.values(engines).some((e) => (e.incompleteReasons ?? []).length > 0);
+  const invalid = behind || failed > 0 || died.length > 0 || unsteady.length > 0;
   const status = options.signal.aborted
     ? 'interrupted'
-    : behind || failed > 0 || died.length > 0
+    : invalid
       ? 'invalid'
       : incomplete
         ? 'incomplete'
         : 'complete';
+  const firstWindow = windows[0] as SteadyStateWindow;
   return {
     ...record,
     endedAt: new Date().toISOString(),
     status,
     statusReasons: status === 'complete' ? [] : reasons,
+    config: { ...record.config, warmupMs: firstWindow.warmupMs },
+    steadyState: { ...steady, steadyStateStartUs: firstWindow.startUs },
     window: {
       startUs: Math.min(...windows.map((w) => w.startUs)),
       endUs: Math.max(...windows.map((w) => w.endUs)),
@@ -160,11 +190,11 @@ function mergeTimeseries(into: TimeseriesPoint[], points: TimeseriesPoint[]): Ti
   return merged;
 }
 
-function measuredWindow(span: WindowUs, warmupMs: number | undefined, reasons: string[]): SteadyStateWindow {
+function measuredWindow(span: WindowUs, warmupMs: number, reasons: string[]): SteadyStateWindow {
   try {
     return steadyStateWindow({ ...span, warmupMs });
   } catch {
-    reasons.push('warm-up not excluded: the run was too short for it');
+    reasons.push(`warm-up not excluded: ${warmupMs / 1000} s leaves nothing of the run to measure`);
     return { ...span, warmupMs: 0 };
   }
 }
@@ -186,12 +216,10 @@ async function engineResult(
   span: WindowUs,
   report: RawProducerReport,
   monitor: RunMonitor,
-): Promise<{ result: EngineResult; perSecond: EngineCollection['perSecond'] }> {
+): Promise<EngineResult> {
   const result = emptyEngineResult();
-  let perSecond: EngineCollection['perSecond'] = new Map();
   try {
-    const collected = await collectEngine(client, engine, runId, window, span.startUs);
-    perSecond = collected.perSecond;
+    const collected = await collectEngine(client, engine, runId, window);
     const latencies = collected.latencies;
     const counts = {
       ...collected,
@@ -227,7 +255,7 @@ async function engineResult(
   } catch (error) {
     result.problems.push(`could not read ${engineTables(engine).timed}: ${describe(error)}`);
   }
-  return { result, perSecond };
+  return result;
 }
 
 /**
@@ -254,7 +282,7 @@ async function rowDifference(
 
 function timeseries(
   engines: Engine[],
-  perEngine: Map<Engine, EngineCollection['perSecond']>,
+  perEngine: Map<Engine, EngineSeries>,
   span: WindowUs,
   monitor: RunMonitor,
 ): TimeseriesPoint[] {
@@ -278,6 +306,7 @@ function timeseries(
         committedRateEventsPerSec: row?.committedRateEventsPerSec ?? 0,
         p50Us: row?.p50Us ?? null,
         p99Us: row?.p99Us ?? null,
+        ...(row?.backlogEvents === undefined ? {} : { backlogEvents: row.backlogEvents }),
         freshnessUs: freshness
           ? freshness.maxProducedAtUs === null
             ? null

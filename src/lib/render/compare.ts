@@ -127,6 +127,8 @@ export function renderRunHeading(run: RunRecord): string {
     `Run ${run.runId}: ${load} for ${c.durationMs / 1000}s, engines ${mode}, warm-up ${c.warmupMs / 1000}s — ${run.status.toUpperCase()}`,
   ];
   for (const reason of run.statusReasons) lines.push(`  ! ${reason}`);
+  const steady = describeSteadyState(run);
+  if (steady) lines.push(`  ${steady}`);
   const p = run.producer;
   if (p) {
     lines.push(
@@ -140,6 +142,23 @@ export function renderRunHeading(run: RunRecord): string {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Where the steady state began and why, in one line: "steady state from 15 s: MSER-5 per engine (spark 15 s,
+ * flink 5 s, baseline 0 s), the latest for all"; undefined for a record without it (older files, unfinished runs).
+ */
+export function describeSteadyState(run: RunRecord): string | undefined {
+  const steady = run.steadyState;
+  if (!steady) return undefined;
+  const perEngine = Object.entries(steady.engines)
+    .map(
+      ([engine, e]) => `${engine} ${e?.found ? `${(e.detectedStartOffsetMs / 1000).toFixed(0)} s` : 'none'}`,
+    )
+    .join(', ');
+  const from = `steady state from ${(steady.steadyStateStartOffsetMs / 1000).toFixed(0)} s`;
+  if (steady.chosenBy === 'warmup-flag') return `${from}: set by --warmup (MSER-5 per engine: ${perEngine})`;
+  return `${from}: MSER-5 per engine (${perEngine}), the latest for all`;
 }
 
 /**

@@ -24,6 +24,39 @@ describe('the HTML report', () => {
     expect(html.match(/<svg /g)?.length).toBe(5);
   });
 
+  it('says where the steady state began and why, and draws the backlog when the run has it', () => {
+    const detected: RunRecord = {
+      ...run,
+      steadyState: {
+        chosenBy: 'mser-5',
+        steadyStateStartUs: run.window?.startUs ?? 0,
+        steadyStateStartOffsetMs: 20_000,
+        setBy: 'spark',
+        found: true,
+        engines: {
+          spark: {
+            found: true,
+            detectedStartOffsetMs: 20_000,
+            seriesSeconds: 60,
+            mserStatisticUs2: 1,
+            reason: 'x',
+          },
+        },
+      },
+      timeseries: run.timeseries.map((s) => ({
+        ...s,
+        engines: Object.fromEntries(
+          Object.entries(s.engines).map(([e, v]) => [e, { ...v, backlogEvents: 7 }]),
+        ),
+      })),
+    };
+    const html = renderRunsReport([detected]);
+    expect(html).toContain('steady state from 20 s: MSER-5 per engine (spark 20 s), the latest for all');
+    expect(html).toContain('detected by MSER-5');
+    expect(html).toContain('Backlog: events produced but not yet committed');
+    expect(html.match(/<svg /g)?.length).toBe(6);
+  });
+
   it('marks an invalid run and gives its reasons', () => {
     const invalid: RunRecord = { ...run, status: 'invalid', statusReasons: ['the producer fell behind'] };
     const html = renderRunsReport([invalid]);

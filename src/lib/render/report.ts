@@ -5,7 +5,7 @@ import type { SweepRecord } from '../results/sweep-record.js';
 import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
 import { goldTable } from './gold.js';
-import { maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { maxRateStepsTable, maxRateTable, sweepRows, sweepTable } from './sweep.js';
 
 /**
  * The HTML report of runs and sweeps: one self-contained page (inline CSS and SVG, no script, nothing
@@ -141,7 +141,7 @@ function runSection(run: RunRecord, withCdf: boolean): string {
   const gold = goldTable(run);
   const steady = windowSeconds(run);
   const window = steady
-    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
+    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run (${run.steadyState?.chosenBy === 'warmup-flag' ? 'set by --warmup' : run.steadyState ? 'detected by MSER-5' : 'fixed warm-up'}); the warm-up before it is excluded from every figure.`
     : 'No steady-state window was measured.';
   const env = run.environment;
   const versions = Object.entries(env.softwareVersions)
@@ -171,6 +171,16 @@ function runSection(run: RunRecord, withCdf: boolean): string {
       (s, e) => toMs(s.engines[e]?.freshnessUs),
       count,
     ),
+    // Files written before the backlog was recorded have none to draw.
+    run.timeseries.some((s) => Object.values(s.engines).some((e) => e?.backlogEvents !== undefined))
+      ? timeChart(
+          run,
+          'Backlog: events produced but not yet committed',
+          'events',
+          (s, e) => s.engines[e]?.backlogEvents ?? null,
+          count,
+        )
+      : '',
   ].join('\n');
 }
 
@@ -180,6 +190,18 @@ export function renderRunsReport(runs: RunRecord[]): string {
     runs.length === 1 ? `crypto-bench run ${runs[0]?.runId}` : `crypto-bench: ${runs.length} runs`;
   const sections = runs.length > 1 ? [`<h2>All runs</h2>`, cdfChart(runs)] : [];
   return page(title, [...sections, ...runs.map((run) => runSection(run, runs.length === 1))]);
+}
+
+/** Every run `--find-max-rate` judged, with the figures of its verdict, and how a verdict is made. */
+function stepsSection(sweep: SweepRecord): string {
+  const steps = maxRateStepsTable(sweep);
+  return [
+    '<p>Sustainable = the engine keeps up: it commits the offered rate (within what an engine meeting the SLO ' +
+      'may have in flight), its backlog (produced − committed) does not grow by more than 2% of the rate per ' +
+      'second beyond its own wobble, and its p99 is within the SLO. A verdict near a threshold is confirmed by ' +
+      'repeating the rate once.</p>',
+    htmlTable(steps.head, steps.rows),
+  ].join('\n');
 }
 
 /** A sweep: its table, p50/p99 and throughput across points, the sustainable rates, then every run. */
@@ -215,6 +237,7 @@ export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRe
     curve('latency_e2e_p99_us', 'End-to-end latency p99 per point', 'ms', toMs),
     curve('throughput_events_per_sec', 'Throughput per point', 'events/s', (v) => v),
     maxRate ? htmlTable(maxRate.head, maxRate.rows) : '',
+    maxRate ? stepsSection(sweep) : '',
     htmlTable(
       ['point', ...points.head],
       points.rows.map((row, i) => [`#${(rows[i]?.point ?? 0) + 1}`, ...row]),

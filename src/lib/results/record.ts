@@ -60,6 +60,8 @@ export interface RunRecord {
   environment: EnvironmentRecord;
   /** The steady-state window every figure covers (epoch µs); null until the run has ended. */
   window: SteadyStateWindow | null;
+  /** Where the steady state began and why; absent in files written before it was detected. */
+  steadyState?: SteadyStateRecord;
   /** What the producer did; null until it has reported. */
   producer: ProducerReport | null;
   /** Figures per engine that took part. */
@@ -122,7 +124,10 @@ export interface RunConfigRecord {
   rateEventsPerSec: number | null;
   /** Length of the run, ms. */
   durationMs: number;
-  /** Warm-up excluded from the figures, ms. */
+  /**
+   * Warm-up excluded from the figures, ms: `--warmup` when given, else where steady-state detection began
+   * the window (see {@link RunRecord.steadyState}); the asked `--warmup` (or 0) until the run has ended.
+   */
   warmupMs: number;
   /** Synthetic late and out-of-order events (`--disorder`, `--late`, `--event-time-start`); absent when none. */
   eventTime?: {
@@ -179,6 +184,43 @@ export interface EnvironmentRecord {
   gitCommit: string | null;
   /** How clocks relate, e.g. "one host: every timestamp from the same system clock". */
   clockAssumption: string;
+}
+
+/** How the start of the steady-state window was chosen. */
+export type SteadyStateRule = 'mser-5' | 'warmup-flag';
+
+/**
+ * Where the steady state began (DESIGN section 4): MSER-5 over each engine's per-second p50 series, the
+ * latest start across engines taken for all (so every engine is measured on the same events), unless
+ * `--warmup` was given.
+ */
+export interface SteadyStateRecord {
+  /** `mser-5`: detected; `warmup-flag`: `--warmup` overrode the detection. */
+  chosenBy: SteadyStateRule;
+  /** Start of the window, epoch µs (of the first segment under `--isolate`). */
+  steadyStateStartUs: number;
+  /** The same as time since producing began, ms: the warm-up excluded. */
+  steadyStateStartOffsetMs: number;
+  /** Engine whose detected start was the latest, so set the window; null under `--warmup`. */
+  setBy: Engine | null;
+  /** Every engine reached a steady state (always true under `--warmup`). */
+  found: boolean;
+  /** What MSER-5 chose for each engine (computed under `--warmup` too, for reference). */
+  engines: Partial<Record<Engine, EngineSteadyState>>;
+}
+
+/** What MSER-5 chose for one engine. */
+export interface EngineSteadyState {
+  /** A steady state was found (MSER-5's minimum in the first half of the series). */
+  found: boolean;
+  /** Where this engine's steady state began, ms since producing began (the middle of the series when not found). */
+  detectedStartOffsetMs: number;
+  /** Seconds of per-second p50 series examined. */
+  seriesSeconds: number;
+  /** The MSER-5 statistic at that start, µs²; null when the series was too short. */
+  mserStatisticUs2: number | null;
+  /** Why, in words: the rule and what it saw. */
+  reason: string;
 }
 
 /** What the producer did (open-loop, DESIGN section 4). */
@@ -251,6 +293,11 @@ export interface EngineSecond {
   p99Us: number | null;
   /** Freshness sampled in that second, µs. */
   freshnessUs: number | null;
+  /**
+   * Events in flight at the end of that second: rows produced by then minus rows committed by then (of the
+   * rows that were committed by the end of the drain); absent in older files.
+   */
+  backlogEvents?: number;
 }
 
 /** An engine result with nothing measured yet. */

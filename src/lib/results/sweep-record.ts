@@ -5,6 +5,7 @@ import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
 import { renderSweepReport } from '../render/report.js';
+import type { SustainabilityVerdict } from '../metrics/throughput.js';
 import type { RunRecord } from './record.js';
 import { writeFileAtomic } from './store.js';
 
@@ -39,7 +40,27 @@ export interface MaxRateResult {
   /** Lowest offered rate it did not sustain, events/s; null when it sustained every rate tried. */
   firstUnsustainableRateEventsPerSec: number | null;
   /** Every rate tried, in order, with the verdict and why. */
-  steps: { rateEventsPerSec: number; sustainable: boolean | null; runId: string | null; reasons: string[] }[];
+  steps: MaxRateStep[];
+}
+
+/** One rate tried by `--find-max-rate`, for one engine. */
+export interface MaxRateStep {
+  /** Offered rate asked, events/s. */
+  rateEventsPerSec: number;
+  /** The verdict: after a repeat when the first was near the boundary; null = could not be judged. */
+  sustainable: boolean | null;
+  /** The (first) run made at this rate. */
+  runId: string | null;
+  /** Why the verdict is not `true`, or why it could not be made; a repeat's outcome is said here too. */
+  reasons: string[];
+  /** Each run's verdict with its figures: the first and, near the boundary, its repeat; absent in older files. */
+  verdicts?: RunVerdict[];
+}
+
+/** The sustainability verdict of one engine in one run, with the figures it was made of. */
+export interface RunVerdict extends SustainabilityVerdict {
+  /** The run judged. */
+  runId: string;
 }
 
 /** A sweep as saved in `results/<sweep-id>/sweep.json`. */
