@@ -1,5 +1,6 @@
 import { BaseCommand } from '../lib/base-command.js';
 import { stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { formatDurationMs } from '../lib/config/units.js';
@@ -27,6 +28,7 @@ export default class Up extends BaseCommand {
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
+    checkOutputDir('--state-dir', config.stateDir);
     const result = await upStack(config, this.progress(), jobOverrides(flags));
     if (result.keptSettings) {
       this.logToStderr(
