@@ -1,4 +1,4 @@
-import { Parser } from '@oclif/core';
+import { Parser, type Interfaces } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
 import Compose from '../../commands/compose.js';
 import Run from '../../commands/run.js';
@@ -36,7 +36,11 @@ describe('jobOverrides', () => {
 });
 
 describe('every documented value of every job flag, as up, run, compose and sweep parse it', () => {
-  const commands = { up: Up.flags, run: Run.flags, compose: Compose.flags };
+  const commands: Record<string, Interfaces.FlagInput> = {
+    up: Up.flags,
+    run: Run.flags,
+    compose: Compose.flags,
+  };
   const documented: [string[], Partial<JobSettings>][] = [
     [['--trigger', '0'], { sparkRealtime: false, sparkTriggerMs: 0 }],
     [['--trigger', '5s'], { sparkRealtime: false, sparkTriggerMs: 5000 }],
