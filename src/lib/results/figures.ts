@@ -15,6 +15,31 @@ export type MetricUnit =
   | 'cores'
   | 'cpu_seconds_per_million_events';
 
+/**
+ * The finest step each unit is measured in, so files carry what the measurement resolves and no float noise
+ * (`8263884.799999997`): timestamps are whole microseconds, rates are counts over whole seconds (0.1 event/s is
+ * finer than any window here resolves), CPU time comes in clock ticks of 10 ms.
+ */
+export const UNIT_RESOLUTION: Record<MetricUnit, number> = {
+  us: 1,
+  rows: 1,
+  events: 1,
+  events_per_sec: 0.1,
+  ratio: 0.0001,
+  cpu_seconds: 0.01,
+  bytes: 1,
+  cores: 0.001,
+  cpu_seconds_per_million_events: 0.001,
+};
+
+/** Rounds a figure to its unit's {@link UNIT_RESOLUTION}; null stays null. */
+export function roundToResolution(value: number | null, unit: MetricUnit): number | null {
+  if (value === null || !Number.isFinite(value)) return value;
+  const step = UNIT_RESOLUTION[unit];
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  return Number((Math.round(value / step) * step).toFixed(decimals));
+}
+
 /** One figure that `compare` can show, put in CSV, and summarize across repeats. */
 export interface MetricDefinition<T> {
   /** Stable snake_case name with the unit last, e.g. `latency_e2e_p99_us`. */
@@ -162,6 +187,8 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
 export function formatFiguresCsv(runs: readonly RunRecord[]): string {
   return formatCsv(
     COMPARE_CSV_HEADER,
-    runs.flatMap(toCsvRows).map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, r.value]),
+    runs
+      .flatMap(toCsvRows)
+      .map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, roundToResolution(r.value, r.unit)]),
   );
 }
