@@ -173,7 +173,7 @@ async function segment(
       `Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind}) to ${engines.join(', ')}`,
       progress,
     );
-    const report = await withProducerPriority(
+    const { report, openLoop } = await withProducerPriority(
       () =>
         produceFor(options, eventRunId, (p) => {
           panelState.producer = p;
@@ -190,7 +190,7 @@ async function segment(
     await monitor.stop();
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, monitor };
+    return { engines, eventRunId, report, openLoop, monitor };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
@@ -220,12 +220,12 @@ function runConfig(
   };
 }
 
-/** Produces for the run's duration (or until Ctrl-C). */
+/** Produces for the run's duration (or until Ctrl-C); says whether the source kept a schedule. */
 async function produceFor(
   options: RunOptions,
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
-): Promise<RawProducerReport> {
+): Promise<{ report: RawProducerReport; openLoop: boolean }> {
   const source = await createSource(options.source);
   const producer = await connectProducer(options.stack);
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
@@ -233,7 +233,7 @@ async function produceFor(
   const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
   const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
   try {
-    return await produce({
+    const report = await produce({
       producer,
       topic: DEFAULTS.topic,
       runId,
@@ -243,6 +243,7 @@ async function produceFor(
       onProgress,
       behindScheduleBoundUs: options.scheduleLagBoundUs,
     });
+    return { report, openLoop: source.openLoop };
   } finally {
     await producer.disconnect();
   }

@@ -33,6 +33,11 @@ export interface Segment {
   eventRunId: string;
   /** What the producer did. */
   report: RawProducerReport;
+  /**
+   * The source kept a schedule (its `openLoop`: synthetic, replay at a finite speed), so the schedule lag says
+   * whether the asked load was offered; without one (live sources, replay at max speed) it judges nothing.
+   */
+  openLoop: boolean;
   /** What was sampled once a second. */
   monitor: RunMonitor;
 }
@@ -72,7 +77,7 @@ export async function finishRecord(
       'produced_at_us - intended_at_us',
     );
     lags.push(lag);
-    if (isOpenLoop(record) && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
+    if (segment.openLoop && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
       behind = true;
       reasons.push(
         `the producer fell behind its schedule${segments.length > 1 ? ` (${segment.engines.join(', ')} segment)` : ''}: schedule-lag p99 ${((lag.p99Us ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
@@ -152,11 +157,6 @@ function measuredWindow(span: WindowUs, warmupMs: number | undefined, reasons: s
     reasons.push('warm-up not excluded: the run was too short for it');
     return { ...span, warmupMs: 0 };
   }
-}
-
-/** Sources with a schedule (synthetic, replay): their lag says whether the asked load was offered. */
-function isOpenLoop(record: RunRecord): boolean {
-  return !isLive(record);
 }
 
 function isLive(record: RunRecord): boolean {
