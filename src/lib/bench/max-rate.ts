@@ -4,7 +4,7 @@ import { note, type ProgressOptions } from '../render/progress.js';
 import type { RunRecord } from '../results/record.js';
 import type { MaxRateResult } from '../results/sweep-record.js';
 import { startJobs, stopJobs } from '../runtime/stack.js';
-import type { SweepOptions } from './sweep.js';
+import type { SweepOptions } from './options.js';
 import type { SweepPoint } from './sweep-plan.js';
 
 /** How much the p50 trend may rise over the window before latency "keeps rising" (50% of its level). */

@@ -19,7 +19,7 @@ import {
 } from '../results/record.js';
 import { collectEngine, countDeadLetters, type EngineCollection } from './collect.js';
 import type { RunMonitor } from './monitor.js';
-import type { RunOptions } from './run.js';
+import type { RunOptions } from './options.js';
 
 /** Why duplicate deliveries are not counted: no engine's JDBC writer reports inserts skipped by ON CONFLICT. */
 const DUPLICATES_UNKNOWN =
