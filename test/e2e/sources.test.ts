@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
 } from '../../src/lib/producer/tick-file.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import { json, runCli } from '../support/cli.js';
+import { closedPort } from '../support/coinbase-standin.js';
 import { e2eStack } from '../support/stack.js';
 
 // The baseline alone: what is judged here is the source's side of the run, the same for every engine.
@@ -79,5 +80,37 @@ describe('sources at their limits: a large replay at max speed, a live feed that
     expect(run.status).toBe('complete');
     expect(run.producer?.sentEvents).toBe(TICKS);
     expect(run.engines.baseline?.completeness?.missingRows).toBe(0);
+  });
+
+  it('record names the endpoint and its last error, exits non-zero and leaves no file when nothing arrived', async () => {
+    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const out = path.join(stateDir, 'nothing.ndjson');
+    const result = await runCli(['record', '--coinbase-ws-url', url, '--duration', '3s', '--out', out]);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('Recorded nothing in 3s');
+    expect(result.stderr).toContain(`WebSocket ${url}:`);
+    expect(result.stderr).toContain('ECONNREFUSED');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('run names the endpoint and its last error when a live source produced nothing', async () => {
+    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const result = await runCli([
+      'run',
+      ...runArgs,
+      '--source',
+      'coinbase-ws',
+      '--coinbase-ws-url',
+      url,
+      '--duration',
+      '3s',
+    ]);
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `nothing was produced: the coinbase-ws source delivered no tick; its last error: WebSocket ${url}: .*ECONNREFUSED`,
+      ),
+    );
+    expect(result.stdout).not.toContain('───');
   });
 });

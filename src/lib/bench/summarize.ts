@@ -11,6 +11,7 @@ import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { LatencySummary } from '../metrics/summary.js';
+import { describeNothingDelivered } from '../render/source-stats.js';
 import {
   emptyEngineResult,
   type EngineResult,
@@ -54,7 +55,8 @@ export async function finishRecord(
   const produced = segments.filter((s) => s.report.sent > 0);
   const first = produced[0];
   if (!first) {
-    reasons.push('nothing was produced');
+    const stats = segments[0]?.report.sourceStats;
+    reasons.push(`nothing was produced: ${describeNothingDelivered(record.config.source, stats)}`);
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }

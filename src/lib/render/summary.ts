@@ -21,5 +21,7 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
     (runs.length > 1
       ? ` (all runs in one page: crypto-bench report ${runs.map((r) => r.runId).join(' ')})`
       : '');
-  return `${headings}${label}\n${renderEngineTable(measured)}${where}`;
+  // A run in which nothing was produced measured nothing: no table of dashes, only its reasons above.
+  const table = measured.some((run) => run.producer) ? `\n${renderEngineTable(measured)}` : '';
+  return `${headings}${label}${table}${where}`;
 }
