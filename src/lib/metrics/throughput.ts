@@ -18,46 +18,6 @@ export function secondIndexOf(timeUs: number, originUs: number): number {
   return Math.floor((timeUs - originUs) / 1_000_000);
 }
 
-/** Rows counted in one second bucket (e.g. one row of `GROUP BY` the bucket index). */
-export interface SecondCount {
-  /** Bucket index, see {@link secondIndexOf}. */
-  secondIndex: number;
-  /** Rows in that bucket. */
-  count: number;
-}
-
-/** One point of a per-second rate series. */
-export interface PerSecondRate {
-  /** Bucket index from the span's start. */
-  secondIndex: number;
-  /** Start of the bucket, epoch µs. */
-  startUs: number;
-  /** Rows in the bucket. */
-  count: number;
-  /** count / covered seconds of the bucket (the last bucket may be shorter than a second). */
-  rateEventsPerSec: number;
-}
-
-/**
- * Dense per-second rate series over `span` (buckets of one second from span.startUs): every second appears,
- * those without rows as 0, so a stall shows as zeros rather than as a gap. Rate = count / covered seconds;
- * the last bucket covers min(1 s, endUs − bucket start). Counts outside the span are ignored; repeated
- * bucket indices add up.
- */
-export function perSecondRates(counts: readonly SecondCount[], span: WindowUs): PerSecondRate[] {
-  const buckets = Math.ceil(Math.max(0, span.endUs - span.startUs) / 1_000_000);
-  const perBucket = new Array<number>(buckets).fill(0);
-  for (const { secondIndex, count } of counts) {
-    if (secondIndex >= 0 && secondIndex < buckets)
-      perBucket[secondIndex] = (perBucket[secondIndex] ?? 0) + count;
-  }
-  return perBucket.map((count, secondIndex) => {
-    const startUs = span.startUs + secondIndex * 1_000_000;
-    const coveredSeconds = Math.min(1_000_000, span.endUs - startUs) / 1_000_000;
-    return { secondIndex, startUs, count, rateEventsPerSec: count / coveredSeconds };
-  });
-}
-
 /** Limits for {@link assessSustainability}. */
 export interface SustainabilityLimits {
   /** Highest acceptable window p99, µs. */

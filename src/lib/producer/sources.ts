@@ -1,29 +1,18 @@
-import { CoinbaseRestSource } from './coinbase-rest.js';
-import { CoinbaseWsSource } from './coinbase-ws.js';
-import { openReplay } from './replay.js';
-import type { BurstSpec } from './schedule.js';
+import { CoinbaseRestSource, type CoinbaseRestOptions } from './coinbase-rest.js';
+import { CoinbaseWsSource, type CoinbaseWsOptions } from './coinbase-ws.js';
+import { openReplay, type ReplayOptions } from './replay.js';
 import type { TickSource } from './source.js';
-import { SyntheticSource } from './synthetic.js';
+import { SyntheticSource, type SyntheticOptions } from './synthetic.js';
 
 /** Every `--source` crypto-bench knows. */
 export const SOURCE_KINDS = ['synthetic', 'coinbase-rest', 'coinbase-ws', 'replay'] as const;
-/** One of {@link SOURCE_KINDS}. */
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Everything needed to build one source; the fields follow each source's options. */
 export type SourceConfig =
-  | {
-      kind: 'synthetic';
-      pairs: readonly string[];
-      rateEventsPerSec: number;
-      seed: number;
-      burst?: BurstSpec;
-      durationMs?: number;
-      count?: number;
-    }
-  | { kind: 'coinbase-rest'; pairs: readonly string[]; intervalMs?: number; baseUrl?: string }
-  | { kind: 'coinbase-ws'; pairs: readonly string[]; baseUrl?: string }
-  | { kind: 'replay'; file: string; speed: number };
+  | ({ kind: 'synthetic' } & SyntheticOptions)
+  | ({ kind: 'coinbase-rest' } & CoinbaseRestOptions)
+  | ({ kind: 'coinbase-ws' } & CoinbaseWsOptions)
+  | ({ kind: 'replay' } & ReplayOptions);
 
 /**
  * Builds the source a run or a recording asked for. Fails before anything is sent: a bad rate, or a replay file

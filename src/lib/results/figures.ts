@@ -141,11 +141,6 @@ export function engineFigures(result: EngineResult): Figures {
   return Object.fromEntries(ENGINE_METRICS.map((m) => [m.name, m.read(result)]));
 }
 
-/** The named figures of the producer. */
-export function producerFigures(report: ProducerReport): Figures {
-  return Object.fromEntries(PRODUCER_METRICS.map((m) => [m.name, m.read(report)]));
-}
-
 /** Header of the `compare --format csv` output: the unit is the last part of every metric name, and its own column. */
 export const COMPARE_CSV_HEADER = ['run_id', 'run_status', 'engine', 'metric', 'unit', 'value'] as const;
 

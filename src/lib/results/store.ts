@@ -3,9 +3,8 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { formatLatencyCsv, formatTimeseriesCsv, parseLatencyCsv, parseTimeseriesCsv } from './csv.js';
-import type { LatencyCsvRow } from './csv.js';
-import { UNFINISHED_REASON, type RunRecord, type TimeseriesPoint } from './record.js';
+import { formatLatencyCsv, formatTimeseriesCsv } from './csv.js';
+import { UNFINISHED_REASON, type RunRecord } from './record.js';
 import { assertRunIdIsSafe } from './run-id.js';
 import { upgradeRunRecord } from './upgrade.js';
 
@@ -151,24 +150,3 @@ export function loadLatestRun(resultsDir: string): LoadedRun {
   return loadRun(resultsDir, newest.runId);
 }
 
-/** Reads a run's `latency.csv`; a ConfigError naming the file when it is missing or damaged. */
-export function readLatencyCsv(resultsDir: string, runId: string): LatencyCsvRow[] {
-  const file = runPaths(resultsDir, runId).latencyCsv;
-  return readCsvFile(file, parseLatencyCsv);
-}
-
-/** Reads a run's `timeseries.csv`; a ConfigError naming the file when it is missing or damaged. */
-export function readTimeseriesCsv(resultsDir: string, runId: string): TimeseriesPoint[] {
-  const file = runPaths(resultsDir, runId).timeseriesCsv;
-  return readCsvFile(file, parseTimeseriesCsv);
-}
-
-function readCsvFile<T>(file: string, parse: (text: string) => T): T {
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${file} cannot be read (${(error as Error).message})`, {
-      suggestions: ['run.json in the same directory holds every figure; the CSV files are copies for other tools'],
-    });
-  }
-}
