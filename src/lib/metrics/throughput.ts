@@ -41,7 +41,7 @@ export interface SustainabilityVerdict {
 }
 
 /**
- * Sustainable throughput check (DESIGN section 4: latency does not keep rising, p99 under a bound).
+ * Sustainable throughput check (docs/measurement.md#throughput-and-sustainable-throughput: latency does not keep rising, p99 under a bound).
  * `p50PerSecondUs[i]` is the median latency of the rows committed in second i of the window; `p99Us` is the
  * window's p99. Fits p50(t) = a + m·t by least squares over the seconds that have a p50 (null = nothing committed that
  * second, skipped: a 30 s Spark trigger commits rarely), then

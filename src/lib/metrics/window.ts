@@ -14,9 +14,9 @@ export interface SteadyStateWindow extends WindowUs {
   warmupMs: number;
 }
 
-/** Share of the run excluded as warm-up by default (DESIGN section 4). */
+/** Share of the run excluded as warm-up by default (docs/measurement.md#steady-state-window). */
 export const DEFAULT_WARMUP_FRACTION = 0.2;
-/** Longest default warm-up (DESIGN section 4). */
+/** Longest default warm-up (docs/measurement.md#steady-state-window). */
 export const MAX_DEFAULT_WARMUP_MS = 60_000;
 
 /** Default warm-up of a run: `min(0.2 · durationMs, 60 000)` ms. */

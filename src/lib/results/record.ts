@@ -23,11 +23,11 @@ export const RUN_STATUSES = ['complete', 'interrupted', 'invalid'] as const;
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Where the events came from (DESIGN section 1). */
+/** Where the events came from (docs/architecture.md#pipeline). */
 export type RunSource = 'coinbase-rest' | 'coinbase-ws' | 'synthetic' | 'replay';
 
 /**
- * The stages between producer and table (DESIGN section 4), each a difference of two row timestamps:
+ * The stages between producer and table (docs/measurement.md#stages), each a difference of two row timestamps:
  * kafka = kafka_ts − produced_at, engine = engine_ts − kafka_ts, sink = commit − engine_ts.
  */
 export const STAGES = ['kafka', 'engine', 'sink'] as const;
@@ -124,7 +124,7 @@ export interface EnvironmentRecord {
   clockAssumption: string;
 }
 
-/** What the producer did (open-loop, DESIGN section 4). */
+/** What the producer did (open-loop, docs/measurement.md#schedule-lag). */
 export interface ProducerReport {
   /** Events acknowledged by Kafka. */
   sentEvents: number;

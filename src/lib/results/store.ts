@@ -8,7 +8,7 @@ import { UNFINISHED_REASON, type RunRecord } from './record.js';
 import { assertRunIdIsSafe } from './run-id.js';
 import { upgradeRunRecord } from './upgrade.js';
 
-/** Paths of one run's files (DESIGN section 7). */
+/** Paths of one run's files (docs/architecture.md#results-on-disk). */
 export interface RunPaths {
   /** `results/<run-id>/`. */
   dir: string;
