@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BaseCommand } from '../lib/base-command.js';
 import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { loadFlags, resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
@@ -82,11 +83,14 @@ export default class Run extends BaseCommand {
         },
       );
     }
+    const stack = resolveStackConfig(flags);
+    checkOutputDir('--results-dir', flags['results-dir']);
+    checkOutputDir('--state-dir', stack.stateDir);
     return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runBenchmark(
         {
-          stack: resolveStackConfig(flags),
+          stack,
           jobOverrides: jobOverrides(flags),
           source: resolveSource(flags, flags.duration),
           symbols: flags.symbols,

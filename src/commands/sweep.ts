@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { runSweep, type SweepOutcome } from '../lib/bench/sweep.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
@@ -69,11 +70,14 @@ export default class Sweep extends BaseCommand {
       throw new UsageError('--warmup must be shorter than --duration');
     if (flags['checkpoint-interval']?.some((ms) => ms < 10))
       throw new UsageError('--checkpoint-interval: give at least 10ms');
+    const stack = resolveStackConfig(flags);
+    checkOutputDir('--results-dir', flags['results-dir']);
+    checkOutputDir('--state-dir', stack.stateDir);
     return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runSweep(
         {
-          stack: resolveStackConfig(flags),
+          stack,
           // The swept settings are axes; --[no-]gold is the one job setting applied to the whole sweep.
           jobOverrides: jobOverrides({ gold: flags.gold }),
           axes: {

@@ -1,6 +1,7 @@
 import { BaseCommand } from '../lib/base-command.js';
 import { plannedPartitions } from '../lib/bench/workload.js';
 import { stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { formatDurationMs } from '../lib/config/units.js';
@@ -31,6 +32,7 @@ export default class Up extends BaseCommand {
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
+    checkOutputDir('--state-dir', config.stateDir);
     plannedPartitions(config, flags.partitions);
     const overrides = jobOverrides(flags);
     assertSettingsFit(config, overrides);

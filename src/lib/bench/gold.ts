@@ -15,7 +15,7 @@ import type {
   RunRecord,
 } from '../results/record.js';
 import { readGoldRows, readSentEvents } from './gold-read.js';
-import type { RunOptions } from './run.js';
+import type { RunOptions } from './options.js';
 import type { Segment } from './summarize.js';
 
 /** Window length of each gold table, µs. */

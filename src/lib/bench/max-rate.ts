@@ -8,7 +8,7 @@ import { note, type ProgressOptions } from '../render/progress.js';
 import type { RunRecord, TimeseriesPoint } from '../results/record.js';
 import type { MaxRateResult, MaxRateStep, RunVerdict } from '../results/sweep-record.js';
 import { startJobs, stopJobs } from '../runtime/stack.js';
-import type { SweepOptions } from './sweep.js';
+import type { SweepOptions } from './options.js';
 import type { SweepPoint } from './sweep-plan.js';
 
 /** Bisection steps after the doubling phase has bracketed an engine's limit. */

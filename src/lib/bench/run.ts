@@ -1,60 +1,29 @@
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { JobSettings, StackConfig } from '../config/stack-config.js';
 import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
 import { produceInThreads } from '../producer/pool.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { EventTimeOptions } from '../producer/event-time.js';
 import { PRODUCER_NICE } from '../producer/priority.js';
-import { createSource, type SourceConfig } from '../producer/sources.js';
+import { createSource, openLoopOf } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
+import { renderRunsReport } from '../render/report.js';
 import type { ProgressOptions } from '../render/progress.js';
 import { note } from '../render/progress.js';
 import type { RunConfigRecord, RunRecord } from '../results/record.js';
 import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
-import { writeRun } from '../results/store.js';
+import { unfinishedRecord, writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
 import { costSampler, downStack, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
 import { ensureStack } from './ensure-stack.js';
+import type { RunOptions } from './options.js';
 import { finishRecord, type Segment } from './summarize.js';
 import { resolveWorkload, type Workload } from './workload.js';
-
-/** Everything a benchmark run needs, resolved from flags. */
-export interface RunOptions {
-  /** The stack to run on (brought up when it is not). */
-  stack: StackConfig;
-  /** Job settings given on the command line: applied to the running stack (only changed jobs restart). */
-  jobOverrides?: Partial<JobSettings>;
-  /** Where events come from. */
-  source: SourceConfig;
-  /** `--symbols`: symbols of the synthetic source, when given (see `resolveWorkload`). */
-  symbols?: number;
-  /** `--producers`: producer threads, when given; by default chosen from the rate. */
-  producers?: number;
-  /** `--partitions`, when given (a running stack's topic must have them); `stack.partitions` resolves it. */
-  partitions?: number;
-  /** Length of the producing phase, ms. */
-  durationMs: number;
-  /** Warm-up excluded from the figures (`--warmup`), ms; undefined = detect the steady state (MSER-5). */
-  warmupMs?: number;
-  /** Directory of result folders. */
-  resultsDir: string;
-  /** Longest wait for every engine to commit what was produced, after producing stops, ms. */
-  drainTimeoutMs: number;
-  /** Schedule-lag p99 above which the run is invalid, µs. */
-  scheduleLagBoundUs: number;
-  /** Engines one at a time on the same workload instead of in parallel. */
-  isolate: boolean;
-  /** Runs to make (`--repeat`). */
-  repeat: number;
-  /** Ctrl-C. */
-  signal: AbortSignal;
-}
 
 /** Run options with the workload resolved against the stack. */
 interface ResolvedRunOptions extends RunOptions {
@@ -111,7 +80,7 @@ async function runOnce(
     config: runConfig(options, repeat, status),
     environment: describeEnvironment(status, javaVersion),
   });
-  await writeRun(options.resultsDir, record, { partial: true });
+  await saveRun(options.resultsDir, unfinishedRecord(record));
   const client = await connect(options.stack);
   try {
     const segments = options.isolate
@@ -121,8 +90,13 @@ async function runOnce(
   } finally {
     await client.end();
   }
-  await writeRun(options.resultsDir, record);
+  await saveRun(options.resultsDir, record);
   return record;
+}
+
+/** Saves a run's files with its HTML report. */
+async function saveRun(resultsDir: string, record: RunRecord): Promise<void> {
+  await writeRun(resultsDir, record, renderRunsReport([record]));
 }
 
 /**
@@ -202,12 +176,13 @@ async function segment(
         ),
     );
     if (report.failure) note(`The producer stopped: ${report.failure}`, progress);
+    const openLoop = openLoopOf(options.source);
     panelState.phase = 'draining';
     await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, monitor };
+    return { engines, eventRunId, report, openLoop, monitor };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
@@ -269,7 +244,7 @@ async function produceFor(
     runId,
     source: workload.source,
     partitions: workload.partitions,
-    openLoop: options.source.kind === 'synthetic' || options.source.kind === 'replay',
+    openLoop: openLoopOf(options.source),
     signal: options.signal,
     stopAfterMs: limitMs,
     onProgress,

@@ -17,7 +17,7 @@ export function p50Series(series: EngineSeries, spanUs: number): (number | null)
 
 /**
  * The steady-state start of a run: MSER-5 on each engine's per-second p50 series, then the latest start
- * across engines for all of them, so every engine is measured on the same events (DESIGN section 4).
+ * across engines for all of them, so every engine is measured on the same events (docs/measurement.md#steady-state-window).
  * `--warmup` (`warmupMs`) overrides the choice; the detection is still recorded for reference.
  */
 export function chooseSteadyState(

@@ -11,6 +11,7 @@ import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { LatencySummary } from '../metrics/summary.js';
+import { describeNothingDelivered } from '../render/source-stats.js';
 import {
   emptyEngineResult,
   type EngineResult,
@@ -27,7 +28,7 @@ import {
 import { goldOfRun } from './gold.js';
 import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
 import type { RunMonitor } from './monitor.js';
-import type { RunOptions } from './run.js';
+import type { RunOptions } from './options.js';
 
 /** One producing phase: all engines in parallel, or one engine alone under `--isolate`. */
 export interface Segment {
@@ -37,6 +38,11 @@ export interface Segment {
   eventRunId: string;
   /** What the producer did. */
   report: RawProducerReport;
+  /**
+   * The source kept a schedule (its `openLoop`: synthetic, replay at a finite speed), so the schedule lag says
+   * whether the asked load was offered; without one (live sources, replay at max speed) it judges nothing.
+   */
+  openLoop: boolean;
   /** What was sampled once a second. */
   monitor: RunMonitor;
 }
@@ -55,7 +61,11 @@ export async function finishRecord(
   // A producer thread that died stopped the run early: the load asked for was not offered.
   const died = segments.flatMap((s) => (s.report.failure ? [s.report.failure] : []));
   if (!first) {
-    reasons.push('nothing was produced', ...died.map((failure) => `the producer stopped: ${failure}`));
+    const stats = segments[0]?.report.sourceStats;
+    reasons.push(
+      `nothing was produced: ${describeNothingDelivered(record.config.source, stats)}`,
+      ...died.map((failure) => `the producer stopped: ${failure}`),
+    );
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
@@ -99,7 +109,7 @@ export async function finishRecord(
       'produced_at_us - intended_at_us',
     );
     lags.push(lag);
-    if (isOpenLoop(record) && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
+    if (segment.openLoop && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
       behind = true;
       reasons.push(
         `the producer fell behind its schedule${segments.length > 1 ? ` (${segment.engines.join(', ')} segment)` : ''}: schedule-lag p99 ${((lag.p99Us ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
@@ -197,11 +207,6 @@ function measuredWindow(span: WindowUs, warmupMs: number, reasons: string[]): St
     reasons.push(`warm-up not excluded: ${warmupMs / 1000} s leaves nothing of the run to measure`);
     return { ...span, warmupMs: 0 };
   }
-}
-
-/** Sources with a schedule (synthetic, replay): their lag says whether the asked load was offered. */
-function isOpenLoop(record: RunRecord): boolean {
-  return !isLive(record);
 }
 
 function isLive(record: RunRecord): boolean {

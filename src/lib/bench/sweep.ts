@@ -7,6 +7,7 @@ import {
 } from '../config/stack-config.js';
 import { describe } from '../errors.js';
 import { note, type ProgressOptions } from '../render/progress.js';
+import { renderSweepReport } from '../render/report.js';
 import type { RunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import {
@@ -17,26 +18,12 @@ import {
 } from '../results/sweep-record.js';
 import { downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
-import { runBenchmark, type RunOptions } from './run.js';
 import { ensureStack, settingsInForce } from './ensure-stack.js';
+import type { RunOptions, SweepOptions } from './options.js';
+import { runBenchmark } from './run.js';
 import { resolveWorkload } from './workload.js';
 import type { SourceConfig } from '../producer/sources.js';
-import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
-
-/** What `sweep` was asked. */
-export interface SweepOptions extends Omit<RunOptions, 'source'> {
-  /** The settings and rates to cover. */
-  axes: SweepAxes;
-  /** Seed of the synthetic source (same events at every point). */
-  seed: number;
-  /** Search each engine's sustainable throughput instead of sweeping settings. */
-  findMaxRate: boolean;
-  /** p99 bound of a sustainable rate, µs. */
-  sloP99Us: number;
-  /** Lowest and highest rate the search tries, events/s. */
-  minRateEventsPerSec: number;
-  maxRateEventsPerSec: number;
-}
+import { planSweep, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` returns (the `--json` shape). */
 export interface SweepOutcome {
@@ -114,7 +101,7 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
   } finally {
     sweep.interrupted = options.signal.aborted;
     sweep.endedAt = new Date().toISOString();
-    await writeSweep(options.resultsDir, sweep, runs);
+    await writeSweep(options.resultsDir, sweep, renderSweepReport(sweep, runs));
     if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
     else await restore(options.stack, current, progress);
   }

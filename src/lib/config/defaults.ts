@@ -8,7 +8,7 @@ export const SERVICES = ['postgres', 'kafka', ...ENGINES] as const;
 /** One supervised service of the stack. */
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Ways to run a stack: supervised child processes, or containers on a Docker engine (DESIGN section 5). */
+/** Ways to run a stack: supervised child processes, or containers on a Docker engine (docs/architecture.md#runtimes). */
 export const RUNTIMES = ['local', 'docker'] as const;
 /** One of the runtimes. */
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -56,7 +56,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   /** The topic every engine consumes. */
   topic: 'crypto_prices',
-  /** Partitions of the topic (DESIGN section 1). */
+  /** Partitions of the topic (docs/architecture.md#pipeline). */
   topicPartitions: 3,
   /** PostgreSQL database and role created for the benchmark. */
   database: 'cryptobench',

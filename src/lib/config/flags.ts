@@ -4,7 +4,10 @@ import { DEFAULTS, DOCKER_NETWORKS, ENGINES, RUNTIMES, type Engine } from './def
 import { parseCpuLimits, type CpuLimits } from './lists.js';
 import { formatDurationMs, parseDurationMs, parseList } from './units.js';
 
-/** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
+/**
+ * Throws a UsageError naming the flag when a parser returned a message instead of a value. A string is always
+ * the message, so a parser whose value can itself be a string (a trigger of `realtime`) wraps it: `{ value }`.
+ */
 export function orFail<T>(flag: string, parsed: T | string): T {
   if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
   return parsed;

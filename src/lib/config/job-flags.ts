@@ -7,7 +7,7 @@ import {
   type StateBackend,
 } from './defaults.js';
 import { durationFlag, orFail } from './flags.js';
-import { parseTriggerList, type SparkTrigger } from './lists.js';
+import { parseTriggerList, type Item, type SparkTrigger } from './lists.js';
 import { assertJobSettings, type JobSettings } from './stack-config.js';
 import { formatDurationMs } from './units.js';
 
@@ -20,7 +20,7 @@ export const jobFlags = {
   trigger: Flags.custom<SparkTrigger>({
     description: `Spark's trigger: 0 (as fast as possible), an interval like 5s, or realtime (Real-Time Mode) [default: ${DEFAULTS.sparkTriggerMs}]`,
     helpValue: '<trigger>',
-    parse: async (input) => orFail('trigger', parseTrigger(input)),
+    parse: async (input) => orFail('trigger', parseTrigger(input)).value,
   })(),
   'buffer-timeout': durationFlag({
     description: `Flink's network buffer timeout; 0 flushes every record [default: ${formatDurationMs(DEFAULTS.flinkBufferTimeoutMs)}]`,
@@ -68,12 +68,12 @@ export interface JobFlagValues {
   gold?: boolean;
 }
 
-/** One trigger: `0`, `5s`, `500ms` or `realtime`. */
-export function parseTrigger(text: string): SparkTrigger | string {
+/** One trigger: `0`, `5s`, `500ms` or `realtime` (wrapped: `realtime` is a string, a message is too). */
+export function parseTrigger(text: string): Item<SparkTrigger> {
   const parsed = parseTriggerList(text);
   if (typeof parsed === 'string') return parsed;
   if (parsed.length !== 1) return `give one trigger here (a list of them is for \`sweep\`), not "${text}"`;
-  return parsed[0] as SparkTrigger;
+  return { value: parsed[0] as SparkTrigger };
 }
 
 /** The job settings the flags given change, and nothing else. */

@@ -64,8 +64,11 @@ export function parseCpuLimits(text: string): CpuLimits | string {
   return limits;
 }
 
-/** A parsed item, or the message saying what is wrong with it. */
-type Item<T> = { value: T } | string;
+/**
+ * A parsed value, or the message saying what is wrong with it; the value is wrapped, so that one that is itself
+ * a string (`realtime`) is never taken for a message.
+ */
+export type Item<T> = { value: T } | string;
 
 function ok<T>(parsed: T | string): Item<T> {
   return typeof parsed === 'string' ? parsed : { value: parsed };

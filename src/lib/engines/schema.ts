@@ -1,6 +1,6 @@
 import type { Engine } from '../config/defaults.js';
 
-/** Names of one engine's tables: each engine writes only its own (DESIGN section 3). */
+/** Names of one engine's tables: each engine writes only its own (docs/architecture.md#tables). */
 export function engineTables(engine: Engine) {
   return {
     raw: `crypto_prices_${engine}`,

@@ -33,7 +33,7 @@ export function change(before: number | null, after: number | null): Change {
 }
 
 /**
- * What an engine adds over the floor (DESIGN section 4: engine overhead = engine latency − baseline latency),
+ * What an engine adds over the floor (docs/measurement.md#floor-and-engine-overhead: engine overhead = engine latency − baseline latency),
  * in the figure's unit; null when either is missing.
  */
 export function overheadOverFloor(engineValue: number | null, floorValue: number | null): number | null {

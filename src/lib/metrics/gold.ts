@@ -9,7 +9,7 @@ import {
   type Decimal,
 } from './decimal.js';
 
-/** One event as the producer sent it: what gold is computed from (DESIGN section 10). */
+/** One event as the producer sent it: what gold is computed from (docs/measurement.md#gold). */
 export interface GoldEvent {
   /** Per-run sequence number: the order the producer sent events in. */
   seq: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessSustainability, perSecondRates, secondIndexOf, throughputEventsPerSec } from './throughput.js';
+import { assessSustainability, secondIndexOf, throughputEventsPerSec } from './throughput.js';
 
 describe('throughputEventsPerSec', () => {
   it('divides the rows committed in the window by its length in seconds', () => {
@@ -17,29 +17,6 @@ describe('secondIndexOf', () => {
     expect(secondIndexOf(1_999_999, 1_000_000)).toBe(0);
     expect(secondIndexOf(2_000_000, 1_000_000)).toBe(1);
     expect(secondIndexOf(999_999, 1_000_000)).toBe(-1);
-  });
-});
-
-describe('perSecondRates', () => {
-  it('fills seconds without rows with zero and scales a partial last second', () => {
-    const rates = perSecondRates(
-      [
-        { secondIndex: 0, count: 10 },
-        { secondIndex: 2, count: 4 },
-        { secondIndex: 2, count: 1 },
-        { secondIndex: 9, count: 99 },
-      ],
-      { startUs: 5_000_000, endUs: 7_500_000 },
-    );
-    expect(rates).toEqual([
-      { secondIndex: 0, startUs: 5_000_000, count: 10, rateEventsPerSec: 10 },
-      { secondIndex: 1, startUs: 6_000_000, count: 0, rateEventsPerSec: 0 },
-      { secondIndex: 2, startUs: 7_000_000, count: 5, rateEventsPerSec: 10 },
-    ]);
-  });
-
-  it('gives an empty series for an empty span', () => {
-    expect(perSecondRates([{ secondIndex: 0, count: 3 }], { startUs: 1, endUs: 1 })).toEqual([]);
   });
 });
 

@@ -120,7 +120,7 @@ export interface SustainabilityVerdict extends SustainabilityFigures {
 }
 
 /**
- * Sustainable throughput (DESIGN section 4): the engine keeps up. Over the window's W whole seconds, with
+ * Sustainable throughput (docs/measurement.md#throughput-and-sustainable-throughput): the engine keeps up. Over the window's W whole seconds, with
  * backlog B (events produced but not yet committed, as Theodolite's consumer lag):
  *   offered = (Σ committed + B_end − B_start) / W;  committed = Σ committed / W
  *   1. committed ≥ offered · (1 − τ), τ = 1% + SLO / W: an engine within the SLO holds at most about

@@ -12,7 +12,7 @@ export interface LateSpec {
 }
 
 /**
- * How the synthetic source bends event time (DESIGN section 10): seeded, so the same seed gives the same late
+ * How the synthetic source bends event time (docs/measurement.md#gold): seeded, so the same seed gives the same late
  * and out-of-order events.
  */
 export interface EventTimeOptions {

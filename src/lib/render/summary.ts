@@ -22,6 +22,8 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
     (runs.length > 1
       ? ` (all runs in one page: crypto-bench report ${runs.map((r) => r.runId).join(' ')})`
       : '');
+  // A run in which nothing was produced measured nothing: no table of dashes, only its reasons above.
+  const table = measured.some((run) => run.producer) ? `\n${renderEngineTable(measured)}` : '';
   const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0]) : '';
-  return `${headings}${label}\n${renderEngineTable(measured)}${gold ? `\n${gold}` : ''}${where}`;
+  return `${headings}${label}${table}${gold ? `\n${gold}` : ''}${where}`;
 }

@@ -1,7 +1,7 @@
 import type { Engine } from '../config/defaults.js';
 import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import { formatCsv } from '../results/csv.js';
-import { engineFigures } from '../results/figures.js';
+import { engineFigures, roundToResolution } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
 import type { MaxRateResult, MaxRateStep, RunVerdict, SweepRecord } from '../results/sweep-record.js';
 import { formatValue, type TableFormat } from './compare.js';
@@ -216,7 +216,7 @@ export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): s
     row.rateEventsPerSec,
     row.engine,
     row.setting,
-    ...COLUMNS.map(([name]) => row.figures[name] ?? null),
+    ...COLUMNS.map(([name, , unit]) => roundToResolution(row.figures[name] ?? null, unit)),
     row.status,
   ]);
   return formatCsv(header, rows);

@@ -5,6 +5,7 @@ import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import {
   COMPARE_CSV_HEADER,
   engineFigures,
+  roundToResolution,
   ENGINE_METRICS,
   formatFiguresCsv,
   PRODUCER_METRICS,
@@ -101,5 +102,15 @@ describe('engineFigures', () => {
 
   it('gives null for everything not measured', () => {
     expect(Object.values(engineFigures(emptyEngineResult())).every((v) => v === null)).toBe(true);
+  });
+});
+
+describe('roundToResolution', () => {
+  it('keeps what the measurement resolves: whole microseconds, rates to 0.1 event/s', () => {
+    expect(roundToResolution(8263884.799999997, 'us')).toBe(8263885);
+    expect(roundToResolution(97.62209681193406, 'events_per_sec')).toBe(97.6);
+    expect(roundToResolution(0.22022022022021998, 'cores')).toBe(0.22);
+    expect(roundToResolution(0.99995, 'ratio')).toBe(1);
+    expect(roundToResolution(null, 'us')).toBeNull();
   });
 });

@@ -17,6 +17,32 @@ export type MetricUnit =
   | 'cpu_seconds_per_million_events'
   | 'windows';
 
+/**
+ * The finest step each unit is measured in, so files carry what the measurement resolves and no float noise
+ * (`8263884.799999997`): timestamps are whole microseconds, rates are counts over whole seconds (0.1 event/s is
+ * finer than any window here resolves), CPU time comes in clock ticks of 10 ms.
+ */
+export const UNIT_RESOLUTION: Record<MetricUnit, number> = {
+  us: 1,
+  rows: 1,
+  events: 1,
+  events_per_sec: 0.1,
+  ratio: 0.0001,
+  cpu_seconds: 0.01,
+  bytes: 1,
+  cores: 0.001,
+  cpu_seconds_per_million_events: 0.001,
+  windows: 1,
+};
+
+/** Rounds a figure to its unit's {@link UNIT_RESOLUTION}; null stays null. */
+export function roundToResolution(value: number | null, unit: MetricUnit): number | null {
+  if (value === null || !Number.isFinite(value)) return value;
+  const step = UNIT_RESOLUTION[unit];
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  return Number((Math.round(value / step) * step).toFixed(decimals));
+}
+
 /** One figure that `compare` can show, put in CSV, and summarize across repeats. */
 export interface MetricDefinition<T> {
   /** Stable snake_case name with the unit last, e.g. `latency_e2e_p99_us`. */
@@ -118,11 +144,6 @@ export function engineFigures(result: EngineResult): Figures {
   return Object.fromEntries(ENGINE_METRICS.map((m) => [m.name, m.read(result)]));
 }
 
-/** The named figures of the producer. */
-export function producerFigures(report: ProducerReport): Figures {
-  return Object.fromEntries(PRODUCER_METRICS.map((m) => [m.name, m.read(report)]));
-}
-
 /** Header of the `compare --format csv` output: the unit is the last part of every metric name, and its own column. */
 export const COMPARE_CSV_HEADER = ['run_id', 'run_status', 'engine', 'metric', 'unit', 'value'] as const;
 
@@ -168,6 +189,8 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
 export function formatFiguresCsv(runs: readonly RunRecord[]): string {
   return formatCsv(
     COMPARE_CSV_HEADER,
-    runs.flatMap(toCsvRows).map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, r.value]),
+    runs
+      .flatMap(toCsvRows)
+      .map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, roundToResolution(r.value, r.unit)]),
   );
 }

@@ -27,11 +27,11 @@ export const RUN_STATUSES = ['complete', 'interrupted', 'invalid', 'incomplete']
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Where the events came from (DESIGN section 1). */
+/** Where the events came from (docs/architecture.md#pipeline). */
 export type RunSource = 'coinbase-rest' | 'coinbase-ws' | 'synthetic' | 'replay';
 
 /**
- * The stages between producer and table (DESIGN section 4), each a difference of two row timestamps:
+ * The stages between producer and table (docs/measurement.md#stages), each a difference of two row timestamps:
  * kafka = kafka_ts − produced_at, engine = engine_ts − kafka_ts, sink = commit − engine_ts.
  */
 export const STAGES = ['kafka', 'engine', 'sink'] as const;
@@ -72,7 +72,7 @@ export interface RunRecord {
   gold?: GoldRecord | null;
 }
 
-/** Gold, checked (DESIGN section 10): each producer's rows of the run against the truth of the events sent. */
+/** Gold, checked (docs/measurement.md#gold): each producer's rows of the run against the truth of the events sent. */
 export interface GoldRecord {
   /** Where the truth's events come from, in words (the run's events read back from the Kafka topic). */
   truthSource: string;
@@ -190,7 +190,7 @@ export interface EnvironmentRecord {
 export type SteadyStateRule = 'mser-5' | 'warmup-flag';
 
 /**
- * Where the steady state began (DESIGN section 4): MSER-5 over each engine's per-second p50 series, the
+ * Where the steady state began (docs/measurement.md#steady-state-window): MSER-5 over each engine's per-second p50 series, the
  * latest start across engines taken for all (so every engine is measured on the same events), unless
  * `--warmup` was given.
  */
@@ -223,7 +223,7 @@ export interface EngineSteadyState {
   reason: string;
 }
 
-/** What the producer did (open-loop, DESIGN section 4). */
+/** What the producer did (open-loop, docs/measurement.md#schedule-lag). */
 export interface ProducerReport {
   /** Events acknowledged by Kafka. */
   sentEvents: number;

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
-import { renderSweepReport } from '../render/report.js';
 import type { SustainabilityVerdict } from '../metrics/throughput.js';
 import type { RunRecord } from './record.js';
 import { writeFileAtomic } from './store.js';
@@ -100,17 +99,13 @@ export function sweepFile(resultsDir: string, sweepId: string): string {
 
 /**
  * Saves the sweep (atomically; called after every point so a crash keeps the points done), and its HTML
- * report next to it when the runs are given.
+ * report (rendered by the caller) next to it when given.
  */
-export async function writeSweep(
-  resultsDir: string,
-  record: SweepRecord,
-  runs?: Record<string, RunRecord>,
-): Promise<string> {
+export async function writeSweep(resultsDir: string, record: SweepRecord, reportHtml?: string): Promise<string> {
   const file = sweepFile(resultsDir, record.sweepId);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
-  if (runs) await writeFileAtomic(sweepReportFile(resultsDir, record.sweepId), renderSweepReport(record, runs));
+  if (reportHtml !== undefined) await writeFileAtomic(sweepReportFile(resultsDir, record.sweepId), reportHtml);
   return file;
 }
 
