@@ -5,7 +5,6 @@ import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
 import type { SustainabilityVerdict } from '../metrics/throughput.js';
-import type { RunRecord } from './record.js';
 import { writeFileAtomic } from './store.js';
 
 /** Layout version of `sweep.json`. */
