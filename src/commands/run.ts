@@ -98,6 +98,7 @@ export default class Run extends BaseCommand {
       this.log(renderRunSummary(outcome.runs, resultsDir));
       if (outcome.runs.some((run) => run.status === 'interrupted')) process.exitCode = EXIT.interrupted;
       else if (outcome.runs.some((run) => run.status === 'invalid')) process.exitCode = EXIT.invalidRun;
+      else if (outcome.runs.some((run) => run.status === 'incomplete')) process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

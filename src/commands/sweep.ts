@@ -105,6 +105,8 @@ export default class Sweep extends BaseCommand {
       this.logToStderr(`Charts: ${sweepReportFile(resultsDir, outcome.sweep.sweepId)}`);
       if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
       else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
+      else if (outcome.sweep.points.some((p) => p.status === 'incomplete'))
+        process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

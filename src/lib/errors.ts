@@ -8,6 +8,8 @@ export const EXIT = {
   job: 5,
   /** A run finished but cannot be trusted (e.g. the producer fell behind its schedule). */
   invalidRun: 6,
+  /** A run finished but some engine died, lost events or did not drain: its figures cover what arrived. */
+  incompleteRun: 7,
   interrupted: 130,
 } as const;
 

@@ -6,6 +6,7 @@ import {
   renderChangeTables,
   renderEngineTable,
   renderRunHeading,
+  seriesNote,
 } from '../render/compare.js';
 import { ConfigError } from '../errors.js';
 import { renderSweep, sweepCsv } from '../render/sweep.js';
@@ -89,7 +90,8 @@ function render(runs: RunRecord[], metrics: string[], format: CompareFormat): st
     runs.every((r) => r.config.repeat && r.config.repeat.groupId === runs[0]?.config.repeat?.groupId);
   if (runs.length === 1 || sameSeries) {
     const complete = runs.filter((r) => r.status === 'complete');
-    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
+    const note = seriesNote(runs);
+    return `${headings}\n${note ? `${note}\n` : ''}${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
   }
   return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
 }

@@ -15,7 +15,7 @@ import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import { writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
-import { costSampler, downStack, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
+import { costSampler, downStack, stackStatus, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
@@ -186,11 +186,12 @@ async function segment(
         ),
     );
     panelState.phase = 'draining';
-    await drain(client, engines, eventRunId, report.sent, options, progress);
+    const undrained = await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
+    const deadParts = await deadJobParts(options.stack.stateDir, engines);
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, monitor };
+    return { engines, eventRunId, report, monitor, undrained, deadParts };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
@@ -248,7 +249,10 @@ async function produceFor(
   }
 }
 
-/** Waits until every engine has committed everything sent, or the drain timeout passes. */
+/**
+ * Waits until every engine has committed everything sent, or the drain timeout passes; returns the engines that
+ * had not.
+ */
 async function drain(
   client: pg.Client,
   engines: Engine[],
@@ -256,7 +260,7 @@ async function drain(
   sent: number,
   options: RunOptions,
   progress: ProgressOptions,
-): Promise<void> {
+): Promise<Engine[]> {
   const deadline = Date.now() + options.drainTimeoutMs;
   const pending = new Set(engines);
   while (pending.size > 0 && Date.now() < deadline && !options.signal.aborted) {
@@ -274,4 +278,18 @@ async function drain(
       `Not drained after ${options.drainTimeoutMs / 1000}s: ${[...pending].join(', ')} (counted as missing)`,
       progress,
     );
+  return [...pending];
+}
+
+/** Per engine, the parts of its job (process, container) that are dead now; engines whose parts all run are absent. */
+async function deadJobParts(stateDir: string, engines: Engine[]): Promise<Partial<Record<Engine, string[]>>> {
+  const status = await stackStatus(stateDir).catch(() => undefined);
+  const dead: Partial<Record<Engine, string[]>> = {};
+  for (const engine of engines) {
+    const parts = (status?.services ?? [])
+      .filter((s) => s.name === engine && s.health === 'dead')
+      .map((s) => s.container ?? s.role ?? s.name);
+    if (parts.length > 0) dead[engine] = parts;
+  }
+  return dead;
 }

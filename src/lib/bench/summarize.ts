@@ -7,6 +7,7 @@ import { assessCompleteness } from '../metrics/completeness.js';
 import { summarizeCost } from '../metrics/cost.js';
 import { summarizeFreshness } from '../metrics/freshness.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
+import { incompleteReasons, runStatusOf } from '../metrics/incomplete.js';
 import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
@@ -35,6 +36,10 @@ export interface Segment {
   report: RawProducerReport;
   /** What was sampled once a second. */
   monitor: RunMonitor;
+  /** Engines that had not committed everything when the drain timeout passed. */
+  undrained: Engine[];
+  /** Per engine, the parts of its job that were dead after the drain (absent = all ran). */
+  deadParts: Partial<Record<Engine, string[]>>;
 }
 
 /** Turns what was measured into the final record: window, producer, every engine, time series, status. */
@@ -92,14 +97,28 @@ export async function finishRecord(
     );
     const perEngine = new Map<Engine, EngineCollection['perSecond']>();
     segment.engines.forEach((engine, i) => {
-      engines[engine] = results[i]?.result;
+      const result = results[i]?.result;
+      if (result) {
+        result.incompleteReasons = incompleteReasons({
+          completeness: result.completeness,
+          drained: !segment.undrained.includes(engine),
+          drainTimeoutMs: options.drainTimeoutMs,
+          deadParts: segment.deadParts[engine] ?? [],
+        });
+        for (const reason of result.incompleteReasons) reasons.push(`${engine} ${reason}`);
+      }
+      engines[engine] = result;
       perEngine.set(engine, results[i]?.perSecond ?? new Map());
     });
     const points = timeseries(segment.engines, perEngine, span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
-  const status = options.signal.aborted ? 'interrupted' : behind || failed > 0 ? 'invalid' : 'complete';
+  const status = runStatusOf({
+    interrupted: options.signal.aborted,
+    invalid: behind || failed > 0,
+    incomplete: Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+  });
   return {
     ...record,
     endedAt: new Date().toISOString(),

@@ -144,7 +144,7 @@ export function pointOptions(options: SweepOptions, point: SweepPoint, engines: 
 }
 
 function worstStatus(statuses: string[]): PointStatus {
-  for (const status of ['failed', 'interrupted', 'invalid'] as const)
+  for (const status of ['failed', 'interrupted', 'invalid', 'incomplete'] as const)
     if (statuses.includes(status)) return status;
   return 'complete';
 }

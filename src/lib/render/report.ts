@@ -136,7 +136,7 @@ function windowSeconds(run: RunRecord): { from: number; to: number } | undefined
 /** One run: heading and status, the figures table, and its charts. */
 function runSection(run: RunRecord, withCdf: boolean): string {
   const bad = run.status !== 'complete';
-  const { head, rows } = engineTable([run], HEADLINE_METRICS);
+  const { head, rows, notes } = engineTable([run], HEADLINE_METRICS);
   const steady = windowSeconds(run);
   const window = steady
     ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
@@ -150,6 +150,7 @@ function runSection(run: RunRecord, withCdf: boolean): string {
     `<pre class="status${bad ? ' bad' : ''}">${escapeXml(renderRunHeading(run))}</pre>`,
     `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.</p>`,
     htmlTable(head, rows),
+    ...notes.map((n) => `<p class="status bad">${escapeXml(n)}</p>`),
     withCdf ? cdfChart([run]) : '',
     timeChart(run, 'End-to-end latency p50 per second', 'ms', (s, e) => toMs(s.engines[e]?.p50Us), count),
     timeChart(run, 'End-to-end latency p99 per second', 'ms', (s, e) => toMs(s.engines[e]?.p99Us), count),

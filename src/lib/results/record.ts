@@ -15,11 +15,13 @@ import type { SteadyStateWindow } from '../metrics/window.js';
 export const RESULT_SCHEMA_VERSION = 1;
 
 /** How a run ended. */
-export const RUN_STATUSES = ['complete', 'interrupted', 'invalid'] as const;
+export const RUN_STATUSES = ['complete', 'interrupted', 'invalid', 'incomplete'] as const;
 /**
  * `complete`: measured as asked. `interrupted`: stopped early (Ctrl-C, a crash, or still being written); the
  * figures cover what was measured. `invalid`: ran to the end but cannot be trusted (e.g. the producer fell
- * behind its schedule). The reasons are in {@link RunRecord.statusReasons}.
+ * behind its schedule). `incomplete`: the load was offered but some engine died, lost events or did not drain;
+ * its figures cover only the rows that arrived (see {@link EngineResult.incompleteReasons}). Precedence:
+ * interrupted > invalid > incomplete > complete. The reasons are in {@link RunRecord.statusReasons}.
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -162,6 +164,11 @@ export interface EngineResult {
   cost: CostSummary | null;
   /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
   problems: string[];
+  /**
+   * Why this engine makes the run `incomplete` (died, lost events, did not drain, wrong gold), one sentence each;
+   * absent or empty = it committed everything. Its latency figures then cover only the rows that arrived.
+   */
+  incompleteReasons?: string[];
 }
 
 /** One second of a run. */
