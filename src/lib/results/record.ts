@@ -2,6 +2,7 @@ import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import type { CompletenessReport } from '../metrics/completeness.js';
 import type { CostSummary } from '../metrics/cost.js';
+import type { FaultRecord, RestartRecord } from './fault-record.js';
 import type { FreshnessSummary } from '../metrics/freshness.js';
 import type { SerializedHistogram } from '../metrics/histogram.js';
 import type { LatencySummary } from '../metrics/summary.js';
@@ -64,6 +65,13 @@ export interface RunRecord {
   engines: Partial<Record<Engine, EngineResult>>;
   /** One point per second of the run, in order. */
   timeseries: TimeseriesPoint[];
+  /** Faults injected with `--fault`, in time order, with each engine's recovery; absent when none was asked. */
+  faults?: FaultRecord[];
+  /**
+   * Every restart of a service during the run (by the supervisor or a Docker restart policy), in time order;
+   * absent in files from before supervision.
+   */
+  restarts?: RestartRecord[];
 }
 
 /** The settings a run was made with. */
