@@ -7,6 +7,7 @@ import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
+import { faultFlag } from '../lib/config/fault-flags.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
 import { sweepReportFile } from '../lib/results/sweep-record.js';
@@ -50,6 +51,7 @@ export default class Sweep extends BaseCommand {
       bareUnit: 'ms',
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    fault: faultFlag(),
     format: Flags.option({
       description: 'Output format',
       options: ['table', 'csv', 'markdown'] as const,
@@ -89,6 +91,7 @@ export default class Sweep extends BaseCommand {
           sloP99Us: flags['slo-p99'] * 1000,
           minRateEventsPerSec: flags['min-rate'],
           maxRateEventsPerSec: flags['max-rate'],
+          faults: flags.fault,
           signal,
         },
         this.progress(),

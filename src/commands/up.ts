@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { stackFlags } from '../lib/config/flags.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
@@ -18,16 +19,28 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up --port-base 29092 --state-dir /var/tmp/cb',
     '<%= config.bin %> up --engines flink,baseline --json',
     '<%= config.bin %> up --trigger 5s --buffer-timeout 10ms --no-gold',
+    '<%= config.bin %> up --no-supervise                 # nothing restarts a crashed service',
     '<%= config.bin %> up --runtime docker --cpus spark=1,flink=1,baseline=1',
     '<%= config.bin %> up --runtime docker --network host --base-image debian:bookworm',
   ];
 
-  static override flags = { ...stackFlags, ...jobFlags };
+  static override flags = {
+    ...stackFlags,
+    ...jobFlags,
+    // No default: on a running stack, supervision changes only when the flag is given.
+    supervise: Flags.boolean({
+      description:
+        'Restart a service or job that exits unexpectedly, with backoff and a cap (local: a supervisor process; docker: restart policies) [default: on]',
+      allowNo: true,
+    }),
+  };
 
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
     const config = resolveStackConfig(flags);
-    const result = await upStack(config, this.progress(), jobOverrides(flags));
+    const result = await upStack(config, this.progress(), jobOverrides(flags), {
+      supervise: flags.supervise,
+    });
     if (result.keptSettings) {
       this.logToStderr(
         `The running stack keeps its ${result.keptSettings.join(', ')}; run \`crypto-bench down\` first to change them.`,

@@ -5,6 +5,7 @@ import {
   HEADLINE_METRICS,
   renderChangeTables,
   renderEngineTable,
+  renderRecoveryTable,
   renderRunHeading,
   seriesNote,
 } from '../render/compare.js';
@@ -91,9 +92,11 @@ function render(runs: RunRecord[], metrics: string[], format: CompareFormat): st
   if (runs.length === 1 || sameSeries) {
     const complete = runs.filter((r) => r.status === 'complete');
     const note = seriesNote(runs);
-    return `${headings}\n${note ? `${note}\n` : ''}${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
+    const recovery = renderRecoveryTable(runs, format);
+    return `${headings}\n${note ? `${note}\n` : ''}${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}${recovery ? `\n${recovery}` : ''}`;
   }
-  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
+  const recovery = renderRecoveryTable(runs, format);
+  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}${recovery ? `\n\n${recovery}` : ''}`;
 }
 
 function loadIdOrGroup(resultsDir: string, id: string) {

@@ -15,7 +15,18 @@ import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import { writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
-import { costSampler, downStack, stackStatus, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
+import {
+  checkFaults,
+  costSampler,
+  downStack,
+  stackRestarts,
+  stackStatus,
+  startedJobs,
+  startJobs,
+  stopJobs,
+} from '../runtime/stack.js';
+import type { FaultSpec } from '../config/fault-flags.js';
+import { FaultInjector } from './faults.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
@@ -44,6 +55,8 @@ export interface RunOptions {
   isolate: boolean;
   /** Runs to make (`--repeat`). */
   repeat: number;
+  /** Faults to inject during each run (`--fault`), validated; none when absent. */
+  faults?: FaultSpec[];
   /** Ctrl-C. */
   signal: AbortSignal;
 }
@@ -62,9 +75,12 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(given: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
-  // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
+  // A missing or corrupt replay file, a bad rate, or a fault the stack cannot take fails here, before anything
+  // is started (the targets of a stack that is not up yet are checked once it is).
   await createSource(given.source);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;
   const options = { ...given, stack: ensured.stack };
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
@@ -167,6 +183,8 @@ async function segment(
     phase: 'producing',
   };
   const redraw = setInterval(() => panel.draw(panelState), 1000);
+  const faults = new FaultInjector(options.stack.stateDir, options.faults ?? [], progress);
+  const startedUs = Date.now() * 1000;
   try {
     monitor.start();
     note(
@@ -175,10 +193,16 @@ async function segment(
     );
     const report = await withProducerPriority(
       () =>
-        produceFor(options, eventRunId, (p) => {
-          panelState.producer = p;
-          if (p) monitor.noteProducer(p);
-        }),
+        produceFor(
+          options,
+          eventRunId,
+          (p) => {
+            panelState.producer = p;
+            if (p) monitor.noteProducer(p);
+          },
+          // The faults' clock is the run's: it starts when the producer does.
+          () => faults.start(Date.now()),
+        ),
       () =>
         note(
           `Could not raise the producer's priority (nice ${PRODUCER_NICE}); on a busy machine it may fall behind`,
@@ -188,13 +212,17 @@ async function segment(
     panelState.phase = 'draining';
     const undrained = await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
+    const injected = await faults.stop();
     const deadParts = await deadJobParts(options.stack.stateDir, engines);
+    const restarts = await stackRestarts(options.stack.stateDir, startedUs);
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, monitor, undrained, deadParts };
+    return { engines, eventRunId, report, monitor, undrained, deadParts, faults: injected, restarts };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
+    // Never leaves a paused process frozen, whatever happened.
+    await faults.stop();
   }
 }
 
@@ -226,6 +254,7 @@ async function produceFor(
   options: RunOptions,
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
+  onStart: () => void,
 ): Promise<RawProducerReport> {
   const source = await createSource(options.source);
   const producer = await connectProducer(options.stack);
@@ -234,6 +263,7 @@ async function produceFor(
   const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
   const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
   try {
+    onStart();
     return await produce({
       producer,
       topic: DEFAULTS.topic,

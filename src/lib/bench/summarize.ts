@@ -19,6 +19,8 @@ import {
   type TimeseriesPoint,
 } from '../results/record.js';
 import { collectEngine, countDeadLetters, type EngineCollection } from './collect.js';
+import type { FaultRecord, RestartRecord } from '../results/fault-record.js';
+import { measureRecovery } from './recovery.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './run.js';
 
@@ -40,6 +42,10 @@ export interface Segment {
   undrained: Engine[];
   /** Per engine, the parts of its job that were dead after the drain (absent = all ran). */
   deadParts: Partial<Record<Engine, string[]>>;
+  /** Faults injected during the segment (recovery filled in by `finishRecord`). */
+  faults: FaultRecord[];
+  /** Restarts of services during the segment. */
+  restarts: RestartRecord[];
 }
 
 /** Turns what was measured into the final record: window, producer, every engine, time series, status. */
@@ -110,6 +116,15 @@ export async function finishRecord(
       engines[engine] = result;
       perEngine.set(engine, results[i]?.perSecond ?? new Map());
     });
+    await measureRecovery(
+      client,
+      segment.faults,
+      segment.engines,
+      segment.eventRunId,
+      span.startUs,
+      perEngine,
+      (second) => segment.monitor.sentPerSecond(second),
+    );
     const points = timeseries(segment.engines, perEngine, span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
@@ -149,6 +164,8 @@ export async function finishRecord(
     },
     engines,
     timeseries: timeseriesPoints,
+    ...(segments.some((s) => s.faults.length > 0) ? { faults: segments.flatMap((s) => s.faults) } : {}),
+    restarts: segments.flatMap((s) => s.restarts),
   };
 }
 

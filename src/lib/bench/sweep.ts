@@ -10,7 +10,7 @@ import {
   type SweepPointRecord,
   type SweepRecord,
 } from '../results/sweep-record.js';
-import { downStack, startJobs } from '../runtime/stack.js';
+import { checkFaults, downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { ensureStack } from './ensure-stack.js';
 import { runBenchmark, type RunOptions } from './run.js';
@@ -46,6 +46,7 @@ export interface SweepOutcome {
  * own settings back at the end.
  */
 export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };

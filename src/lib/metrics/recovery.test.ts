@@ -105,4 +105,24 @@ describe('recoveryFigures', () => {
     expect(figures.peakBacklogEvents).toBe(0);
     expect(figures.incidentEndUs).toBe(T0);
   });
+
+  it("does not count the fault's own second, which still holds commits from before the fault, as recovered", () => {
+    const quick = [...Array(10).fill(100), 60, 0, 240, 100, 100, 100];
+    const p = [...Array(10).fill(50), 50, null, 1500, 50, 50, 50];
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S + 600_000,
+      seconds: series(quick, p),
+      firstCommitAfterFaultUs: T0 + 12 * S + 200_000,
+    });
+    expect(figures.recoveryUs).toBe(2_400_000);
+  });
+
+  it('does not count seconds before the first commit after the fault as recovered', () => {
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series([...Array(13).fill(100)], [...Array(13).fill(50)]),
+      firstCommitAfterFaultUs: null,
+    });
+    expect(figures.recoveryUs).toBeNull();
+  });
 });

@@ -67,7 +67,8 @@ export interface RecoveryFigures {
  * second of the pre-fault median rate), since a healthy engine always has up to its latency's worth of events in
  * flight and the series has one-second resolution. Recovered at the first second s after the fault with
  * commits, p99(s) ≤ p99Factor × pre-fault median p99 and backlog drained, which stays so (seconds without
- * commits excepted, when the backlog is drained) for `stableSeconds` or to the end of the series.
+ * commits excepted, when the backlog is drained) for `stableSeconds` or to the end of the series. The search
+ * starts at the first whole second after the fault that ends after the first commit after it.
  */
 export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
   const baselineSeconds = input.baselineSeconds ?? 30;
@@ -105,9 +106,13 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
     if (s.p99Us === null) return drained ? 'neutral' : 'no';
     return drained && p99BoundUs !== null && s.p99Us <= p99BoundUs ? 'yes' : 'no';
   };
+  // Recovery is looked for from the first whole second after the fault (its own second still holds commits
+  // from before it) and not before the first commit after the fault: a downtime cannot count as recovered.
+  const downUntil = input.firstCommitAfterFaultUs ?? Infinity;
+  const searchFrom = seconds.findIndex((s, i) => i > firstAfter && s.startUs + 1_000_000 > downUntil);
   let recoveredIndex: number | null = null;
-  if (p99BoundUs !== null) {
-    for (let i = firstAfter; i < seconds.length && recoveredIndex === null; i++) {
+  if (p99BoundUs !== null && searchFrom !== -1) {
+    for (let i = searchFrom; i < seconds.length && recoveredIndex === null; i++) {
       if (normal(i) !== 'yes') continue;
       let holds = true;
       for (let j = i + 1; j < Math.min(seconds.length, i + stableSeconds); j++) {
@@ -115,7 +120,9 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
       }
       if (holds) recoveredIndex = i;
     }
-    if (recoveredIndex === null) notes.push('the engine did not get back to normal before the run ended');
+  }
+  if (p99BoundUs !== null && recoveredIndex === null) {
+    notes.push('the engine did not get back to normal before the run ended');
   }
   const last = seconds[seconds.length - 1];
   const incidentEndUs =

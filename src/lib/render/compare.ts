@@ -6,6 +6,7 @@ import type { EngineResult, RunRecord } from '../results/record.js';
 import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 import { describeStats } from './source-stats.js';
 import { survivorshipNote } from '../metrics/incomplete.js';
+import { faultLines, RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /** Text formats of a table. */
 export type TableFormat = 'table' | 'markdown';
@@ -194,6 +195,7 @@ export function renderRunHeading(run: RunRecord): string {
   for (const [engine, result] of Object.entries(run.engines)) {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
+  lines.push(...faultLines(run));
   return lines.join('\n');
 }
 
@@ -230,4 +232,13 @@ export function renderChangeTables(runs: RunRecord[], metricNames: string[], for
     return [`${format === 'markdown' ? '### ' : ''}${engine}`, table, ...notes].join('\n');
   });
   return tables.join('\n\n');
+}
+
+/** The recovery table of runs with faults (median over the runs per fault and engine); empty string when none. */
+export function renderRecoveryTable(runs: RunRecord[], format: TableFormat = 'table'): string {
+  const rows = recoveryRows(runs);
+  if (rows.length === 0) return '';
+  const table =
+    format === 'markdown' ? renderMarkdownTable(RECOVERY_HEAD, rows) : renderTable(RECOVERY_HEAD, rows);
+  return `Recovery per fault (downtime: fault to the first commit of an event produced after it; recovery: until p99 is within 2x its pre-fault level and the backlog is drained)\n${table}`;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunRecord } from '../results/record.js';
-import { renderEngineTable, renderRunHeading, seriesNote } from './compare.js';
+import { renderEngineTable, renderRecoveryTable, renderRunHeading, seriesNote } from './compare.js';
 
 /**
  * What `run` prints at the end: each run's heading and status, then one table — per run for a single run,
@@ -22,5 +22,6 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
     (runs.length > 1
       ? ` (all runs in one page: crypto-bench report ${runs.map((r) => r.runId).join(' ')})`
       : '');
-  return `${headings}${label}\n${renderEngineTable(measured)}${where}`;
+  const recovery = renderRecoveryTable(runs);
+  return `${headings}${label}\n${renderEngineTable(measured)}${recovery ? `\n${recovery}` : ''}${where}`;
 }
