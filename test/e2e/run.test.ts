@@ -112,6 +112,7 @@ describe('crypto-bench run and compare', () => {
         "engines",
         "environment",
         "producer",
+        "restarts",
         "runId",
         "schemaVersion",
         "startedAt",

@@ -50,7 +50,8 @@ export async function upStack(
   const running = runningConfig(config.stateDir);
   const kept = running ? stackDifferences(running, config) : [];
   const restarted = await applyJobSettings(config.stateDir, config.engines, overrides, config.upTimeoutMs);
-  const after = restarted.length === 0 ? result : { ...result, ...(await stackStatus(config.stateDir)) };
+  const changed = restarted.length > 0 || options.supervise !== undefined;
+  const after = changed ? { ...result, ...(await stackStatus(config.stateDir)) } : result;
   return {
     ...after,
     ...(restarted.length > 0 ? { restartedJobs: restarted } : {}),
