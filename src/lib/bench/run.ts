@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
 import { connectProducer } from '../engines/kafka.js';
-import { connect } from '../engines/postgres.js';
 import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
 import { PRODUCER_NICE, withProducerPriority } from '../producer/priority.js';
 import { createSource, type SourceConfig } from '../producer/sources.js';
@@ -25,6 +24,7 @@ import {
 } from '../runtime/stack.js';
 import type { FaultSpec } from '../config/fault-flags.js';
 import { FaultInjector } from './faults.js';
+import { ReconnectingClient } from './reconnecting-client.js';
 import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
@@ -112,7 +112,8 @@ async function runOnce(
     environment: describeEnvironment(status, javaVersion),
   });
   await writeRun(options.resultsDir, record, { partial: true });
-  const client = await connect(options.stack);
+  // Outlives a restart of PostgreSQL during the run (a fault, or a crash the supervisor repairs).
+  const client = new ReconnectingClient(options.stack) as unknown as pg.Client;
   try {
     const segments = options.isolate
       ? await isolatedSegments(options, runId, client, progress)
