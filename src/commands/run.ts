@@ -8,6 +8,7 @@ import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { loadFlags, resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { EXIT, UsageError } from '../lib/errors.js';
+import { faultFlag } from '../lib/config/fault-flags.js';
 import { renderRunSummary } from '../lib/render/summary.js';
 
 export default class Run extends BaseCommand {
@@ -25,6 +26,7 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
     '<%= config.bin %> run --duration 90s --disorder 2s --late 0.01:30s --event-time-start 2026-12-01T09:59:30Z',
+    '<%= config.bin %> run --duration 3m --rate 1000 --fault flink:kill@60s --fault kafka:pause@120s+5s',
   ];
 
   static override flags = {
@@ -64,6 +66,7 @@ export default class Run extends BaseCommand {
       bareUnit: 'ms',
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    fault: faultFlag(),
   };
 
   async run(): Promise<RunOutcome> {
@@ -103,6 +106,7 @@ export default class Run extends BaseCommand {
           scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
           isolate: flags.isolate,
           repeat: flags.repeat,
+          faults: flags.fault,
           signal,
         },
         this.progress(),

@@ -9,6 +9,7 @@ import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
 import { loadFlags } from '../lib/config/source-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
+import { faultFlag } from '../lib/config/fault-flags.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
 import { sweepReportFile } from '../lib/results/sweep-record.js';
@@ -55,6 +56,7 @@ export default class Sweep extends BaseCommand {
       bareUnit: 'ms',
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    fault: faultFlag(),
     format: Flags.option({
       description: 'Output format',
       options: ['table', 'csv', 'markdown'] as const,
@@ -105,6 +107,7 @@ export default class Sweep extends BaseCommand {
           sloP99Us: flags['slo-p99'] * 1000,
           minRateEventsPerSec: flags['min-rate'],
           maxRateEventsPerSec: flags['max-rate'],
+          faults: flags.fault,
           signal,
         },
         this.progress(),
@@ -121,6 +124,8 @@ export default class Sweep extends BaseCommand {
       this.logToStderr(`Charts: ${sweepReportFile(resultsDir, outcome.sweep.sweepId)}`);
       if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
       else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
+      else if (outcome.sweep.points.some((p) => p.status === 'incomplete'))
+        process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

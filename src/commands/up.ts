@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { plannedPartitions } from '../lib/bench/workload.js';
 import { stackFlags } from '../lib/config/flags.js';
@@ -23,11 +24,21 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up --partitions 6',
     '<%= config.bin %> up --trigger 5s --buffer-timeout 10ms --no-gold',
     '<%= config.bin %> up --delivery exactly-once --checkpoint-interval 5s --state-backend rocksdb',
+    '<%= config.bin %> up --no-supervise                 # nothing restarts a crashed service',
     '<%= config.bin %> up --runtime docker --cpus spark=1,flink=1,baseline=1',
     '<%= config.bin %> up --runtime docker --network host --base-image debian:bookworm',
   ];
 
-  static override flags = { ...stackFlags, ...jobFlags };
+  static override flags = {
+    ...stackFlags,
+    ...jobFlags,
+    // No default: on a running stack, supervision changes only when the flag is given.
+    supervise: Flags.boolean({
+      description:
+        'Restart a service or job that exits unexpectedly, with backoff and a cap (local: a supervisor process; docker: restart policies) [default: on]',
+      allowNo: true,
+    }),
+  };
 
   async run(): Promise<UpResult> {
     const { flags } = await this.parse(Up);
@@ -36,7 +47,7 @@ export default class Up extends BaseCommand {
     plannedPartitions(config, flags.partitions);
     const overrides = jobOverrides(flags);
     assertSettingsFit(config, overrides);
-    const result = await upStack(config, this.progress(), overrides);
+    const result = await upStack(config, this.progress(), overrides, { supervise: flags.supervise });
     if (result.keptSettings) {
       this.logToStderr(
         `The running stack keeps its ${result.keptSettings.join(', ')}; run \`crypto-bench down\` first to change them.`,

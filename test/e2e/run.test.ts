@@ -113,6 +113,7 @@ describe('crypto-bench run and compare', () => {
         "engines",
         "environment",
         "producer",
+        "restarts",
         "runId",
         "schemaVersion",
         "startedAt",

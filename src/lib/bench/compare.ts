@@ -5,7 +5,9 @@ import {
   HEADLINE_METRICS,
   renderChangeTables,
   renderEngineTable,
+  renderRecoveryTable,
   renderRunHeading,
+  seriesNote,
 } from '../render/compare.js';
 import { ConfigError } from '../errors.js';
 import { renderGoldTable } from '../render/gold.js';
@@ -91,9 +93,12 @@ function render(runs: RunRecord[], metrics: string[], format: CompareFormat): st
   if (runs.length === 1 || sameSeries) {
     const complete = runs.filter((r) => r.status === 'complete');
     const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0], format) : '';
-    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}${gold ? `\n\n${gold}` : ''}`;
+    const note = seriesNote(runs);
+    const recovery = renderRecoveryTable(runs, format);
+    return `${headings}\n${note ? `${note}\n` : ''}${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}${recovery ? `\n${recovery}` : ''}${gold ? `\n\n${gold}` : ''}`;
   }
-  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
+  const recovery = renderRecoveryTable(runs, format);
+  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}${recovery ? `\n\n${recovery}` : ''}`;
 }
 
 function loadIdOrGroup(resultsDir: string, id: string) {

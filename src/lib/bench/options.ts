@@ -1,5 +1,6 @@
 /** What `run` and `sweep` are asked, in one place: both sides of the bench services import these types. */
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import type { FaultSpec } from '../config/fault-flags.js';
 import type { SourceConfig } from '../producer/sources.js';
 import type { SweepAxes } from './sweep-plan.js';
 
@@ -31,6 +32,8 @@ export interface RunOptions {
   isolate: boolean;
   /** Runs to make (`--repeat`). */
   repeat: number;
+  /** Faults to inject during each run (`--fault`), validated; none when absent. */
+  faults?: FaultSpec[];
   /** Ctrl-C. */
   signal: AbortSignal;
 }

@@ -1,7 +1,5 @@
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import { connect } from '../engines/postgres.js';
-import { engineTables } from '../engines/schema.js';
 import { produceInThreads } from '../producer/pool.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { EventTimeOptions } from '../producer/event-time.js';
@@ -16,7 +14,18 @@ import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import { unfinishedRecord, writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
-import { costSampler, downStack, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
+import {
+  checkFaults,
+  costSampler,
+  downStack,
+  stackRestarts,
+  startedJobs,
+  startJobs,
+  stopJobs,
+} from '../runtime/stack.js';
+import { FaultInjector } from './faults.js';
+import { ReconnectingClient } from './reconnecting-client.js';
+import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
@@ -45,10 +54,13 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(given: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
-  // A missing or corrupt replay file, a bad rate, symbols or producer count fail here, before anything starts.
+  // A missing or corrupt replay file, a bad rate, symbols or producer count, or a fault the stack cannot take
+  // fails here, before anything starts (the fault targets of a stack that is not up yet are checked once it is).
   const workload = resolveWorkload(given.stack, given);
   await createSource(workload.source);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;
   const options: ResolvedRunOptions = { ...given, stack: ensured.stack, source: workload.source, workload };
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
@@ -81,7 +93,8 @@ async function runOnce(
     environment: describeEnvironment(status, javaVersion),
   });
   await saveRun(options.resultsDir, unfinishedRecord(record));
-  const client = await connect(options.stack);
+  // Outlives a restart of PostgreSQL during the run (a fault, or a crash the supervisor repairs).
+  const client = new ReconnectingClient(options.stack) as unknown as pg.Client;
   try {
     const segments = options.isolate
       ? await isolatedSegments(options, runId, client, progress)
@@ -156,6 +169,8 @@ async function segment(
     phase: 'producing',
   };
   const redraw = setInterval(() => panel.draw(panelState), 1000);
+  const faults = new FaultInjector(options.stack.stateDir, options.faults ?? [], progress);
+  const startedUs = Date.now() * 1000;
   try {
     monitor.start();
     note(
@@ -169,6 +184,8 @@ async function segment(
         panelState.producer = p;
         if (p) monitor.noteProducer(p);
       },
+      // The faults' clock is the run's: it starts when the producer threads do.
+      (startedAtMs) => faults.start(startedAtMs),
       () =>
         note(
           `Could not raise the producer threads' priority (nice ${PRODUCER_NICE}); on a busy machine they may fall behind`,
@@ -178,14 +195,29 @@ async function segment(
     if (report.failure) note(`The producer stopped: ${report.failure}`, progress);
     const openLoop = openLoopOf(options.source);
     panelState.phase = 'draining';
-    await drain(client, engines, eventRunId, report.sent, options, progress);
+    const undrained = await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
+    const injected = await faults.stop();
+    const deadParts = await deadJobParts(options.stack.stateDir, engines);
+    const restarts = await stackRestarts(options.stack.stateDir, startedUs);
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, openLoop, monitor };
+    return {
+      engines,
+      eventRunId,
+      report,
+      openLoop,
+      monitor,
+      undrained,
+      deadParts,
+      faults: injected,
+      restarts,
+    };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
+    // Never leaves a paused process frozen, whatever happened.
+    await faults.stop();
   }
 }
 
@@ -232,6 +264,7 @@ async function produceFor(
   options: ResolvedRunOptions,
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
+  onStart: (startedAtMs: number) => void,
   onPriorityDenied: () => void,
 ): Promise<RawProducerReport> {
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
@@ -248,35 +281,8 @@ async function produceFor(
     signal: options.signal,
     stopAfterMs: limitMs,
     onProgress,
+    onStart,
     onPriorityDenied,
     behindScheduleBoundUs: options.scheduleLagBoundUs,
   });
-}
-
-/** Waits until every engine has committed everything sent, or the drain timeout passes. */
-async function drain(
-  client: pg.Client,
-  engines: Engine[],
-  runId: string,
-  sent: number,
-  options: RunOptions,
-  progress: ProgressOptions,
-): Promise<void> {
-  const deadline = Date.now() + options.drainTimeoutMs;
-  const pending = new Set(engines);
-  while (pending.size > 0 && Date.now() < deadline && !options.signal.aborted) {
-    for (const engine of [...pending]) {
-      const result = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${engineTables(engine).raw} WHERE run_id = $1`,
-        [runId],
-      );
-      if (Number(result.rows[0]?.n) >= sent) pending.delete(engine);
-    }
-    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  if (pending.size > 0)
-    note(
-      `Not drained after ${options.drainTimeoutMs / 1000}s: ${[...pending].join(', ')} (counted as missing)`,
-      progress,
-    );
 }

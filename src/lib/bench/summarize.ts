@@ -7,6 +7,7 @@ import { assessCompleteness } from '../metrics/completeness.js';
 import { summarizeCost } from '../metrics/cost.js';
 import { summarizeFreshness } from '../metrics/freshness.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
+import { incompleteReasons, runStatusOf } from '../metrics/incomplete.js';
 import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
@@ -27,6 +28,8 @@ import {
 } from './collect.js';
 import { goldOfRun } from './gold.js';
 import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
+import type { FaultRecord, RestartRecord } from '../results/fault-record.js';
+import { measureRecovery } from './recovery.js';
 import type { RunMonitor } from './monitor.js';
 import type { RunOptions } from './options.js';
 
@@ -45,6 +48,14 @@ export interface Segment {
   openLoop: boolean;
   /** What was sampled once a second. */
   monitor: RunMonitor;
+  /** Engines that had not committed everything when the drain timeout passed. */
+  undrained: Engine[];
+  /** Per engine, the parts of its job that were dead after the drain (absent = all ran). */
+  deadParts: Partial<Record<Engine, string[]>>;
+  /** Faults injected during the segment (recovery filled in by `finishRecord`). */
+  faults: FaultRecord[];
+  /** Restarts of services during the segment. */
+  restarts: RestartRecord[];
 }
 
 /** Turns what was measured into the final record: window, producer, every engine, time series, status. */
@@ -128,29 +139,44 @@ export async function finishRecord(
       }),
     );
     segment.engines.forEach((engine, i) => {
-      engines[engine] = results[i];
+      const result = results[i];
+      if (result) {
+        result.incompleteReasons = incompleteReasons({
+          completeness: result.completeness,
+          drained: !segment.undrained.includes(engine),
+          drainTimeoutMs: options.drainTimeoutMs,
+          deadParts: segment.deadParts[engine] ?? [],
+        });
+      }
+      engines[engine] = result;
     });
+    await measureRecovery(
+      client,
+      segment.faults,
+      segment.engines,
+      segment.eventRunId,
+      span.startUs,
+      series[index] ?? new Map(),
+      (second) => segment.monitor.sentPerSecond(second),
+    );
     const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
   reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
+  // Gold adds its reasons to the engines' own (lost events, died, did not drain).
   const gold = await goldOfRun(client, record, produced, options, engines);
   for (const [engine, result] of Object.entries(engines)) {
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
   if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
-  const incomplete =
-    gold.airflowReasons.length > 0 ||
-    Object.values(engines).some((e) => (e.incompleteReasons ?? []).length > 0);
-  const invalid = behind || failed > 0 || died.length > 0 || unsteady.length > 0;
-  const status = options.signal.aborted
-    ? 'interrupted'
-    : invalid
-      ? 'invalid'
-      : incomplete
-        ? 'incomplete'
-        : 'complete';
+  const status = runStatusOf({
+    interrupted: options.signal.aborted,
+    invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
+    incomplete:
+      gold.airflowReasons.length > 0 ||
+      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+  });
   const firstWindow = windows[0] as SteadyStateWindow;
   return {
     ...record,
@@ -185,6 +211,8 @@ export async function finishRecord(
     engines,
     timeseries: timeseriesPoints,
     gold: gold.record,
+    ...(segments.some((s) => s.faults.length > 0) ? { faults: segments.flatMap((s) => s.faults) } : {}),
+    restarts: segments.flatMap((s) => s.restarts),
   };
 }
 

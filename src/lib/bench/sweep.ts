@@ -16,7 +16,7 @@ import {
   type SweepPointRecord,
   type SweepRecord,
 } from '../results/sweep-record.js';
-import { downStack, startJobs } from '../runtime/stack.js';
+import { checkFaults, downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { ensureStack, settingsInForce } from './ensure-stack.js';
 import type { RunOptions, SweepOptions } from './options.js';
@@ -52,6 +52,7 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
   for (const rate of rates) {
     resolveWorkload(given.stack, { ...given, source: syntheticSource(given, rate, given.durationMs) });
   }
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };
@@ -149,7 +150,7 @@ function syntheticSource(options: SweepOptions, rateEventsPerSec: number, durati
 }
 
 function worstStatus(statuses: string[]): PointStatus {
-  for (const status of ['failed', 'interrupted', 'invalid'] as const)
+  for (const status of ['failed', 'interrupted', 'invalid', 'incomplete'] as const)
     if (statuses.includes(status)) return status;
   return 'complete';
 }

@@ -36,6 +36,8 @@ export interface ThreadedProduceOptions {
   onProgress?: (progress: ProducerProgress) => void;
   /** Told when a thread could not raise its priority. */
   onPriorityDenied?: () => void;
+  /** Called at the threads' common start, when the first event is due (faults are timed from here). */
+  onStart?: (startedAtMs: number) => void;
   /** p99 schedule lag above which an open-loop run is behind schedule. Default 50 ms. */
   behindScheduleBoundUs?: number;
   /** See `ProduceOptions.maxBatchEvents`. */
@@ -168,6 +170,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();
     threads.forEach((thread) => post(thread, { type: 'start', startUs }));
+    options.onStart?.(startedAtMs);
     if (options.stopAfterMs !== undefined) stopTimer = setTimeout(stopAll, options.stopAfterMs);
     if (options.signal?.aborted) stopAll();
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../results/record.js';
-import { describeSteadyState, formatValue } from './compare.js';
+import type { EngineResult, RunRecord } from '../results/record.js';
+import { describeSteadyState, engineTable, formatValue, HEADLINE_METRICS, seriesNote } from './compare.js';
 import { renderMarkdownTable } from './table.js';
 
 describe('formatValue', () => {
@@ -57,5 +58,54 @@ describe('describeSteadyState', () => {
       /^steady state from 4 s: set by --warmup/,
     );
     expect(describeSteadyState({} as RunRecord)).toBeUndefined();
+  });
+});
+
+describe('an incomplete engine in the tables', () => {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../results/fixtures/run-v1.json', import.meta.url), 'utf8'),
+  ) as RunRecord;
+  const incomplete = (run: RunRecord, runId = run.runId): RunRecord => {
+    const flink = run.engines.flink as EngineResult;
+    return {
+      ...run,
+      runId,
+      status: 'incomplete',
+      engines: {
+        ...run.engines,
+        flink: {
+          ...flink,
+          completeness: {
+            ...(flink.completeness as NonNullable<EngineResult['completeness']>),
+            producedRows: 30_000,
+            committedDistinctRows: 12_159,
+            missingRows: 17_841,
+          },
+          incompleteReasons: ['lost events: committed 12,159 of 30,000 events (17,841 missing)'],
+        },
+      },
+    };
+  };
+
+  it('heads its column incomplete, marks its latency figures and says over how many events they are', () => {
+    const { head, rows, notes } = engineTable([incomplete(fixture)], HEADLINE_METRICS);
+    expect(head).toContain('flink (incomplete)');
+    expect(head).toContain('spark');
+    const flinkColumn = head.indexOf('flink (incomplete)');
+    const p50 = rows.find((row) => row[0] === 'end-to-end p50') as string[];
+    expect(p50[flinkColumn]).toMatch(/ \*$/);
+    expect(p50[head.indexOf('spark')]).not.toMatch(/\*/);
+    expect(rows.find((row) => row[0] === 'throughput')?.[flinkColumn]).not.toMatch(/\*/);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('flink INCOMPLETE');
+    expect(notes[0]).toContain('over 12,159 of 30,000 events');
+  });
+
+  it('says which runs of a repeat series are left out of the medians', () => {
+    const series = [fixture, incomplete(fixture, '20250102-030406-cd34')];
+    expect(seriesNote(series)).toMatch(
+      /^1 of 2 runs not complete, left out of the medians: 20250102-030406-cd34 incomplete/,
+    );
+    expect(seriesNote([fixture, fixture])).toBeNull();
   });
 });

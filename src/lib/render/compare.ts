@@ -5,6 +5,8 @@ import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit }
 import type { EngineResult, RunRecord } from '../results/record.js';
 import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 import { describeStats } from './source-stats.js';
+import { survivorshipNote } from '../metrics/incomplete.js';
+import { faultLines, RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /** Text formats of a table. */
 export type TableFormat = 'table' | 'markdown';
@@ -83,12 +85,42 @@ export function renderEngineTable(
   metricNames: string[] = HEADLINE_METRICS,
   format: TableFormat = 'table',
 ): string {
-  const { head, rows } = engineTable(runs, metricNames);
-  return format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+  const { head, rows, notes } = engineTable(runs, metricNames);
+  const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+  return [table, ...notes].join('\n');
 }
 
-/** The engine table as a header and rows (see {@link renderEngineTable}). */
-export function engineTable(runs: RunRecord[], metricNames: string[]): { head: string[]; rows: string[][] } {
+/** Mark of a latency figure computed only over the rows that arrived (survivorship), explained under the table. */
+export const SURVIVORSHIP_MARK = '*';
+
+/**
+ * Engines that are incomplete in any of these runs, each with the note shown under a table: why, and what its
+ * latency figures cover (e.g. "over 12,159 of 30,000 events").
+ */
+export function incompleteEngineNotes(runs: RunRecord[]): Map<Engine, string> {
+  const notes = new Map<Engine, string>();
+  for (const engine of runs[0]?.config.engines ?? []) {
+    const hit = runs.filter((run) => (run.engines[engine]?.incompleteReasons?.length ?? 0) > 0);
+    if (hit.length === 0) continue;
+    const parts = hit.map((run) => {
+      const result = run.engines[engine] as EngineResult;
+      const over = survivorshipNote(result.completeness, result.incompleteReasons);
+      const where = runs.length > 1 ? `in ${run.runId}: ` : '';
+      return `${where}${(result.incompleteReasons ?? []).join('; ')}${over ? `; latency ${over}` : ''}`;
+    });
+    notes.set(
+      engine,
+      `${SURVIVORSHIP_MARK} ${engine} INCOMPLETE — ${parts.join(' | ')}. Its latency figures are computed over the rows that arrived only, not as a normal result.`,
+    );
+  }
+  return notes;
+}
+
+/** The engine table as a header, rows and notes under it (see {@link renderEngineTable}). */
+export function engineTable(
+  runs: RunRecord[],
+  metricNames: string[],
+): { head: string[]; rows: string[][]; notes: string[] } {
   const engines = runs[0]?.config.engines ?? [];
   const perEngine = new Map<Engine, Record<string, RepeatSummary>>();
   for (const engine of engines) {
@@ -102,10 +134,20 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
     .map((name) => ENGINE_METRICS.find((m) => m.name === name))
     .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
   const pairs = ratioPairs(engines);
-  const head = ['figure', ...engines, ...pairs.map(([a, b]) => `${a} / ${b}`)];
+  const incomplete = incompleteEngineNotes(runs);
+  const mark = (engine: Engine) => (incomplete.has(engine) ? ` ${SURVIVORSHIP_MARK}` : '');
+  const head = [
+    'figure',
+    ...engines.map((engine) => (incomplete.has(engine) ? `${engine} (incomplete)` : engine)),
+    ...pairs.map(([a, b]) => `${a} / ${b}`),
+  ];
   const rows = metrics.map((metric) => [
     metric.label,
-    ...engines.map((engine) => formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit)),
+    ...engines.map(
+      (engine) =>
+        formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit) +
+        (metric.name.startsWith('latency_') ? mark(engine) : ''),
+    ),
     ...pairs.map(([a, b]) =>
       formatRatio(
         ratio(
@@ -115,7 +157,22 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
       ),
     ),
   ]);
-  return { head, rows };
+  return { head, rows, notes: [...incomplete.values()] };
+}
+
+/**
+ * What a repeat series' medians leave out: "1 of 3 runs incomplete, not in the medians: RUN (flink lost events
+ * …)"; null when every run is complete.
+ */
+export function seriesNote(runs: RunRecord[]): string | null {
+  if (runs.length < 2) return null;
+  const bad = runs.filter((run) => run.status !== 'complete');
+  if (bad.length === 0) return null;
+  const complete = runs.length - bad.length;
+  const which = bad.map((run) => `${run.runId} ${run.status}: ${run.statusReasons.join('; ')}`).join(' | ');
+  return complete > 0
+    ? `${bad.length} of ${runs.length} runs not complete, left out of the medians: ${which}`
+    : `No run of the ${runs.length} is complete: the medians below cover incomplete runs (${which})`;
 }
 
 /** The heading lines of a run: id, source, load, status and why. */
@@ -141,6 +198,7 @@ export function renderRunHeading(run: RunRecord): string {
   for (const [engine, result] of Object.entries(run.engines)) {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
+  lines.push(...faultLines(run));
   return lines.join('\n');
 }
 
@@ -188,7 +246,19 @@ export function renderChangeTables(runs: RunRecord[], metricNames: string[], for
       return [metric.label, ...values.map((v) => formatValue(v, metric.unit)), changeCell];
     });
     const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
-    return `${format === 'markdown' ? '### ' : ''}${engine}\n${table}`;
+    const notes = runs.flatMap(
+      (run) => incompleteEngineNotes([run]).get(engine)?.replace(' — ', ` in ${run.runId} — `) ?? [],
+    );
+    return [`${format === 'markdown' ? '### ' : ''}${engine}`, table, ...notes].join('\n');
   });
   return tables.join('\n\n');
+}
+
+/** The recovery table of runs with faults (median over the runs per fault and engine); empty string when none. */
+export function renderRecoveryTable(runs: RunRecord[], format: TableFormat = 'table'): string {
+  const rows = recoveryRows(runs);
+  if (rows.length === 0) return '';
+  const table =
+    format === 'markdown' ? renderMarkdownTable(RECOVERY_HEAD, rows) : renderTable(RECOVERY_HEAD, rows);
+  return `Recovery per fault (downtime: fault to the first commit of an event produced after it; recovery: until p99 is within 2x its pre-fault level and the backlog is drained)\n${table}`;
 }

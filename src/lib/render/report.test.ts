@@ -98,4 +98,50 @@ describe('the HTML report', () => {
     expect(html).toContain('<td>trigger 0</td>');
     expect(html).toContain(`Run ${run.runId}`);
   });
+
+  it('draws latency on a log axis, marks each fault, and shows the recovery table', () => {
+    const start = run.timeseries[0]?.startUs ?? 0;
+    const withFault: RunRecord = {
+      ...run,
+      faults: [
+        {
+          text: 'flink:kill@1s',
+          target: 'flink',
+          action: 'kill',
+          plannedAtMs: 1000,
+          plannedAtUs: start + 1_000_000,
+          injectedAtUs: start + 1_000_500,
+          pauseMs: null,
+          resumedAtUs: null,
+          pid: 1234,
+          outcome: 'injected',
+          detail: 'SIGKILL to process group 1234',
+          recovery: {
+            flink: {
+              downtimeUs: 4_200_000,
+              recoveryUs: 9_000_000,
+              preFaultP99Us: 50_000,
+              p99BoundUs: 100_000,
+              peakP99Us: 5_000_000,
+              peakBacklogEvents: 900,
+              incidentEndUs: start + 10_000_000,
+              notes: [],
+              delayedEvents: 800,
+            },
+          },
+        },
+      ],
+      restarts: [
+        { service: 'flink', atUs: start + 1_600_000, exitReason: 'killed by SIGKILL', attempt: 1, pid: 99 },
+      ],
+    };
+    const html = renderRunsReport([withFault]);
+    expect(html).toContain('End-to-end latency p99 per second');
+    expect(html).toContain('ms (log scale)');
+    expect(html).toContain('>flink:kill@1s</text>');
+    expect(html).toContain('>flink restarted</text>');
+    expect(html).toContain('<h3>Recovery per fault</h3>');
+    expect(html).toContain('<td>4200.0 ms</td>');
+    expect(html).toContain('fault flink:kill@1s: injected at');
+  });
 });

@@ -6,6 +6,7 @@ import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
 import { goldTable } from './gold.js';
 import { maxRateStepsTable, maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /**
  * The HTML report of runs and sweeps: one self-contained page (inline CSS and SVG, no script, nothing
@@ -29,7 +30,7 @@ td:first-child,th:first-child{text-align:left}th{background:#f6f6f6}
 pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:12px}
 .chart{width:100%;max-width:720px;display:block;margin:1em 0;font-size:11px}
 .chart .title{font-size:13px;font-weight:600}.chart .grid{stroke:#eee}.chart .frame{fill:none;stroke:#999}
-.chart .line{fill:none;stroke-width:1.6}.chart .note{fill:#a33}.chart .shade{fill:#f0f0f0}`;
+.chart .line{fill:none;stroke-width:1.6}.chart .event{stroke:#a33;stroke-dasharray:3 3}.chart .note{fill:#a33}.chart .shade{fill:#f0f0f0}`;
 
 /** The page around sections. */
 function page(title: string, sections: string[]): string {
@@ -95,6 +96,7 @@ function timeChart(
   read: (second: RunRecord['timeseries'][number], engine: Engine) => number | null,
   format: (value: number) => string,
   offered = false,
+  yLog = false,
 ): string {
   const series: Series[] = run.config.engines.map((engine) => ({
     name: engine,
@@ -113,8 +115,10 @@ function timeChart(
   return lineChart({
     title,
     xLabel: 'seconds since the run started',
-    yLabel,
+    yLabel: yLog ? `${yLabel} (log scale)` : yLabel,
     series,
+    yLog,
+    events: faultEvents(run),
     formatX: seconds,
     formatY: format,
     shade:
@@ -122,6 +126,20 @@ function timeChart(
         ? { from: 0, to: window.from, label: 'warm-up (not in the figures)' }
         : undefined,
   });
+}
+
+/** Each injected fault (and each restart) as a vertical line at its second since the run started. */
+function faultEvents(run: RunRecord): { x: number; label: string }[] {
+  const start = run.timeseries[0]?.startUs;
+  if (start === undefined) return [];
+  const faults = (run.faults ?? [])
+    .filter((fault) => fault.injectedAtUs !== null)
+    .map((fault) => ({ x: ((fault.injectedAtUs as number) - start) / 1e6, label: fault.text }));
+  const restarts = (run.restarts ?? []).map((r) => ({
+    x: (r.atUs - start) / 1e6,
+    label: `${r.service} restarted`,
+  }));
+  return [...faults, ...restarts];
 }
 
 /** The steady-state window in seconds since the run started; undefined when none was measured. */
@@ -137,7 +155,7 @@ function windowSeconds(run: RunRecord): { from: number; to: number } | undefined
 /** One run: heading and status, the figures table, and its charts. */
 function runSection(run: RunRecord, withCdf: boolean): string {
   const bad = run.status !== 'complete';
-  const { head, rows } = engineTable([run], HEADLINE_METRICS);
+  const { head, rows, notes } = engineTable([run], HEADLINE_METRICS);
   const gold = goldTable(run);
   const steady = windowSeconds(run);
   const window = steady
@@ -153,9 +171,30 @@ function runSection(run: RunRecord, withCdf: boolean): string {
     `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.</p>`,
     htmlTable(head, rows),
     gold ? htmlTable(gold.head, gold.rows) : '',
+    ...notes.map((n) => `<p class="status bad">${escapeXml(n)}</p>`),
+    recoveryRows([run]).length > 0
+      ? `<h3>Recovery per fault</h3>${htmlTable(RECOVERY_HEAD, recoveryRows([run]))}`
+      : '',
     withCdf ? cdfChart([run]) : '',
-    timeChart(run, 'End-to-end latency p50 per second', 'ms', (s, e) => toMs(s.engines[e]?.p50Us), count),
-    timeChart(run, 'End-to-end latency p99 per second', 'ms', (s, e) => toMs(s.engines[e]?.p99Us), count),
+    // Log scale: Spark's seconds and Flink's and the baseline's milliseconds are all readable on one axis.
+    timeChart(
+      run,
+      'End-to-end latency p50 per second',
+      'ms',
+      (s, e) => toMs(s.engines[e]?.p50Us),
+      count,
+      false,
+      true,
+    ),
+    timeChart(
+      run,
+      'End-to-end latency p99 per second',
+      'ms',
+      (s, e) => toMs(s.engines[e]?.p99Us),
+      count,
+      false,
+      true,
+    ),
     timeChart(
       run,
       'Committed rows per second, and the offered rate',

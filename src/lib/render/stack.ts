@@ -18,6 +18,8 @@ export function renderStatus(status: StackStatus): string {
     ['version', (s) => s.version, true],
     ['memory', (s) => formatBytes(s.rssBytes), true],
     ['cpus', (s) => s.cpuLimit],
+    ['restarts', (s) => s.restarts],
+    ['last exit', (s) => s.lastExitReason],
     ['log', (s) => s.logFile],
   ];
   const rows = status.services;
@@ -30,9 +32,14 @@ export function renderStatus(status: StackStatus): string {
   const settings = status.jobs
     ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}; baseline ${baselineLabel(status.jobs)}`
     : '';
+  const supervision =
+    status.supervised === undefined
+      ? ''
+      : `Supervision ${status.supervised ? 'on: a service that exits unexpectedly is restarted (backoff, at most 5 times in 5 minutes)' : 'off: nothing restarts a service that exits (`crypto-bench up --supervise` turns it on)'}`;
   return [
     table,
     runtime,
+    supervision,
     renderEndpoints(status),
     settings,
     `Total memory: ${formatBytes(status.totalRssBytes)}`,

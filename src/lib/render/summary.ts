@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunRecord } from '../results/record.js';
-import { renderEngineTable, renderRunHeading } from './compare.js';
+import { renderEngineTable, renderRecoveryTable, renderRunHeading, seriesNote } from './compare.js';
 import { renderGoldTable } from './gold.js';
 
 /**
@@ -12,10 +12,11 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
   const headings = runs.map(renderRunHeading).join('\n');
   const complete = runs.filter((run) => run.status === 'complete');
   const measured = complete.length > 0 ? complete : runs;
+  const note = seriesNote(runs);
   const label =
     runs.length === 1
       ? ''
-      : `\nMedian [95% interval, or the full range below 6 runs] over ${measured.length} ${complete.length > 0 ? 'complete' : 'incomplete'} runs:`;
+      : `${note ? `\n${note}` : ''}\nMedian [95% interval, or the full range below 6 runs] over ${measured.length} ${complete.length > 0 ? 'complete' : 'not complete'} runs:`;
   const where =
     `\nSaved in ${runs.map((run) => path.join(resultsDir, run.runId)).join(', ')}` +
     `\nCharts: ${path.join(resultsDir, (runs[runs.length - 1] as RunRecord).runId, 'report.html')}` +
@@ -24,6 +25,7 @@ export function renderRunSummary(runs: RunRecord[], resultsDir: string): string 
       : '');
   // A run in which nothing was produced measured nothing: no table of dashes, only its reasons above.
   const table = measured.some((run) => run.producer) ? `\n${renderEngineTable(measured)}` : '';
+  const recovery = renderRecoveryTable(runs);
   const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0]) : '';
-  return `${headings}${label}${table}${gold ? `\n${gold}` : ''}${where}`;
+  return `${headings}${label}${table}${recovery ? `\n${recovery}` : ''}${gold ? `\n${gold}` : ''}${where}`;
 }

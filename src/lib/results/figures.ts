@@ -145,7 +145,16 @@ export function engineFigures(result: EngineResult): Figures {
 }
 
 /** Header of the `compare --format csv` output: the unit is the last part of every metric name, and its own column. */
-export const COMPARE_CSV_HEADER = ['run_id', 'run_status', 'engine', 'metric', 'unit', 'value'] as const;
+export const COMPARE_CSV_HEADER = [
+  'run_id',
+  'run_status',
+  'engine',
+  'metric',
+  'unit',
+  'value',
+  'engine_status',
+  'engine_status_reasons',
+] as const;
 
 /** One row of the `compare` CSV. */
 export interface FigureCsvRow {
@@ -161,6 +170,13 @@ export interface FigureCsvRow {
   unit: MetricUnit;
   /** The figure; null when not measured. */
   value: number | null;
+  /**
+   * `incomplete` when this engine died, lost events or did not drain (its latency figures then cover only the
+   * rows that arrived), `complete` otherwise; null for the producer.
+   */
+  engineStatus: 'complete' | 'incomplete' | null;
+  /** Why the engine is incomplete, joined with "; "; empty when complete. */
+  engineStatusReasons: string;
 }
 
 /** One row per (run, engine, metric): every engine of the run in config order, gold per producer, then the producer. */
@@ -170,16 +186,23 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
   for (const engine of run.config.engines) {
     const result = run.engines[engine];
     if (!result) continue;
-    for (const m of ENGINE_METRICS) rows.push({ ...base, engine, metric: m.name, unit: m.unit, value: m.read(result) });
+    const reasons = result.incompleteReasons ?? [];
+    const engineStatus = reasons.length > 0 ? 'incomplete' : 'complete';
+    const engineStatusReasons = reasons.join('; ');
+    for (const m of ENGINE_METRICS) {
+      rows.push({ ...base, engine, metric: m.name, unit: m.unit, value: m.read(result), engineStatus, engineStatusReasons });
+    }
   }
+  const none = { engineStatus: null, engineStatusReasons: '' };
   // Gold figures under the producer of gold: spark, flink, airflow.
   for (const [name, gold] of goldProducers(run)) {
-    for (const m of GOLD_METRICS) rows.push({ ...base, engine: name, metric: m.name, unit: m.unit, value: m.read(gold) });
+    for (const m of GOLD_METRICS)
+      rows.push({ ...base, engine: name, metric: m.name, unit: m.unit, value: m.read(gold), ...none });
   }
   if (run.producer) {
     const producer = run.producer;
     for (const m of PRODUCER_METRICS) {
-      rows.push({ ...base, engine: 'producer', metric: m.name, unit: m.unit, value: m.read(producer) });
+      rows.push({ ...base, engine: 'producer', metric: m.name, unit: m.unit, value: m.read(producer), ...none });
     }
   }
   return rows;
@@ -191,6 +214,15 @@ export function formatFiguresCsv(runs: readonly RunRecord[]): string {
     COMPARE_CSV_HEADER,
     runs
       .flatMap(toCsvRows)
-      .map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, roundToResolution(r.value, r.unit)]),
+      .map((r) => [
+        r.runId,
+        r.runStatus,
+        r.engine,
+        r.metric,
+        r.unit,
+        roundToResolution(r.value, r.unit),
+        r.engineStatus,
+        r.engineStatusReasons,
+      ]),
   );
 }

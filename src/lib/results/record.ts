@@ -2,6 +2,7 @@ import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import type { CompletenessReport } from '../metrics/completeness.js';
 import type { CostSummary } from '../metrics/cost.js';
+import type { FaultRecord, RestartRecord } from './fault-record.js';
 import type { FreshnessSummary } from '../metrics/freshness.js';
 import type { SerializedHistogram } from '../metrics/histogram.js';
 import type { LatencySummary } from '../metrics/summary.js';
@@ -21,9 +22,9 @@ export const RUN_STATUSES = ['complete', 'interrupted', 'invalid', 'incomplete']
 /**
  * `complete`: measured as asked. `interrupted`: stopped early (Ctrl-C, a crash, or still being written); the
  * figures cover what was measured. `invalid`: ran to the end but cannot be trusted (e.g. the producer fell
- * behind its schedule). `incomplete`: an engine lost events, died or wrote wrong gold (its
- * `incompleteReasons`). Precedence: interrupted > invalid > incomplete > complete. The reasons are in
- * {@link RunRecord.statusReasons}.
+ * behind its schedule). `incomplete`: the load was offered but some engine died, lost events, did not drain or
+ * wrote wrong gold; its figures cover only the rows that arrived (see {@link EngineResult.incompleteReasons}).
+ * Precedence: interrupted > invalid > incomplete > complete. The reasons are in {@link RunRecord.statusReasons}.
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -70,6 +71,13 @@ export interface RunRecord {
   timeseries: TimeseriesPoint[];
   /** Every gold producer's tables checked against the truth; absent when gold was off or in older files. */
   gold?: GoldRecord | null;
+  /** Faults injected with `--fault`, in time order, with each engine's recovery; absent when none was asked. */
+  faults?: FaultRecord[];
+  /**
+   * Every restart of a service during the run (by the supervisor or a Docker restart policy), in time order;
+   * absent in files from before supervision.
+   */
+  restarts?: RestartRecord[];
 }
 
 /** Gold, checked (docs/measurement.md#gold): each producer's rows of the run against the truth of the events sent. */
@@ -267,7 +275,10 @@ export interface EngineResult {
   duplicateDeliveries?: number;
   /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
   problems: string[];
-  /** Why this engine makes the run `incomplete` (lost events, died, wrong gold); empty or absent = fine. */
+  /**
+   * Why this engine makes the run `incomplete` (died, lost events, did not drain, wrong gold), one sentence each;
+   * absent or empty = it committed everything. Its latency figures then cover only the rows that arrived.
+   */
   incompleteReasons?: string[];
 }
 

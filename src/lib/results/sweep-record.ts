@@ -11,7 +11,7 @@ import { writeFileAtomic } from './store.js';
 export const SWEEP_SCHEMA_VERSION = 1;
 
 /** How one point of a sweep ended. */
-export type PointStatus = 'complete' | 'invalid' | 'interrupted' | 'failed';
+export type PointStatus = 'complete' | 'invalid' | 'incomplete' | 'interrupted' | 'failed';
 
 /** One point of a sweep as saved. */
 export interface SweepPointRecord {

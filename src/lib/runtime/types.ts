@@ -28,6 +28,10 @@ export interface ServiceStatus {
   logFile?: string;
   /** CPU limit in cores (docker runtime, when limited). */
   cpuLimit?: number;
+  /** Times it was restarted after exiting unexpectedly (by the supervisor or Docker's restart policy). */
+  restarts?: number;
+  /** How it ended before its last restart, or why it is no longer restarted. */
+  lastExitReason?: string;
 }
 
 /** Addresses a user opens or connects to. */
@@ -64,6 +68,8 @@ export interface StackStatus {
   totalRssBytes: number;
   /** Settings the jobs run with (trigger, buffer timeout, batching). */
   jobs?: JobSettings;
+  /** Whether a service that exits unexpectedly is restarted (local: the supervisor runs; docker: restart policies). */
+  supervised?: boolean;
 }
 
 /** What `up` did. */
