@@ -143,7 +143,8 @@ export class AirflowClient {
         method,
         headers: { authorization: `Bearer ${await this.login()}`, 'content-type': 'application/json', accept: 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        // Generous: on a loaded 2-core machine the single API worker can take tens of seconds.
+        signal: AbortSignal.timeout(120_000),
       });
     } catch (error) {
       throw new InfrastructureError(`Airflow's API server at ${this.baseUrl} did not answer ${method} ${endpoint} (${describe(error)})`, {
@@ -163,7 +164,7 @@ export class AirflowClient {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: AIRFLOW_USER, password: this.password }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(60_000),
     });
     if (!response.ok) {
       throw new InfrastructureError(`Airflow refused the login of ${AIRFLOW_USER}: HTTP ${response.status} ${await response.text()}`);

@@ -50,7 +50,13 @@ export async function triggerDag(options: TriggerOptions): Promise<TriggerResult
   }
   if (dag.is_paused) await client.setPaused(options.dagId, false);
   const begin = Date.now();
-  let run = await client.trigger(options.dagId, options.conf, options.dataInterval);
+  let run: DagRun;
+  try {
+    run = await client.trigger(options.dagId, options.conf, options.dataInterval);
+  } catch (error) {
+    if (dag.is_paused) await client.setPaused(options.dagId, true).catch(() => {});
+    throw error;
+  }
   const result = (state: string, tasks: TaskInstance[] = []): TriggerResult => ({
     dagId: options.dagId,
     dagRunId: run.dag_run_id,
