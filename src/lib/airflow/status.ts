@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { sampleProcessTree } from '../runtime/proc-stats.js';
 import { isListening } from '../runtime/ports.js';
 import { tailFile } from '../runtime/processes.js';
@@ -137,9 +137,13 @@ export function airflowLogs(stateDir: string, name: string, lines: number): stri
   return tailFile(record.logFile, lines);
 }
 
-/** Stops exactly the Airflow processes recorded for this stack and forgets them. Idempotent. */
-export async function downAirflow(stateDir: string): Promise<AirflowDownResult> {
+/**
+ * Stops exactly the Airflow processes recorded for this stack and forgets them. Idempotent. `volumes` also
+ * deletes Airflow's folder (secrets, task logs; its metadata database goes with the stack's PostgreSQL data).
+ */
+export async function downAirflow(stateDir: string, options: { volumes?: boolean } = {}): Promise<AirflowDownResult> {
   const state = readAirflowState(stateDir);
+  if (options.volumes) rmSync(airflowPaths(stateDir).home, { recursive: true, force: true });
   if (!state) return { stateDir, stopped: [], alreadyDead: [], nothingRunning: true };
   const stopped = await stopAirflowProcesses(state);
   clearAirflowState(stateDir);
