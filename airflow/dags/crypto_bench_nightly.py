@@ -24,7 +24,7 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-from airflow.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException
 from airflow.sdk import DAG, Variable, get_current_context, task
 
 CONFIG_VARIABLE = "crypto_bench_nightly"

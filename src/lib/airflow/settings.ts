@@ -115,7 +115,7 @@ export function airflowEnvironment(input: AirflowEnvironmentInput): Record<strin
     AIRFLOW_HOME: input.home,
     AIRFLOW__CORE__DAGS_FOLDER: input.dagsFolder,
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
-    AIRFLOW__CORE__PARALLELISM: '4',
+    AIRFLOW__CORE__PARALLELISM: '2',
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: 'True',
     AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
