@@ -17,11 +17,20 @@ import { goldTruth, type GoldRow } from '../support/gold-truth.js';
 const { stateDir, resultsDir, stackArgs, config } = e2eStack('airflow', 27092);
 const STATE = ['--state-dir', stateDir];
 const API_PORT = config.ports.kafka + AIRFLOW_PORT_OFFSET;
-// The test's own Airflow install: CI caches this directory (keyed by airflow/constraints.txt's hash).
-const CACHE = process.env.CRYPTO_BENCH_CACHE_DIR;
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 // A short, light benchmark; the lag bound is loose because a busy 2-core machine is not what this test checks.
-const BENCH_FLAGS = ['--engines', 'baseline', '--duration', '15s', '--rate', '100', '--warmup', '3s', '--schedule-lag-bound', '10000'];
+const BENCH_FLAGS = [
+  '--engines',
+  'baseline',
+  '--duration',
+  '15s',
+  '--rate',
+  '100',
+  '--warmup',
+  '3s',
+  '--schedule-lag-bound',
+  '10000',
+];
 
 async function benchmark(): Promise<string> {
   const run = await runCli(['run', ...STATE, '--results-dir', resultsDir, ...BENCH_FLAGS, '--json']);
@@ -68,7 +77,13 @@ async function rawEvents(runId: string) {
       'SELECT seq::text, symbol, price::text, size::text, event_time_us::text FROM crypto_prices_baseline WHERE run_id = $1',
       [runId],
     );
-    return result.rows.map((r) => ({ seq: BigInt(r.seq), symbol: r.symbol, price: r.price, size: r.size, eventTimeUs: BigInt(r.event_time_us) }));
+    return result.rows.map((r) => ({
+      seq: BigInt(r.seq),
+      symbol: r.symbol,
+      price: r.price,
+      size: r.size,
+      eventTimeUs: BigInt(r.event_time_us),
+    }));
   } finally {
     await client.end();
   }
@@ -94,7 +109,10 @@ describe('Airflow next to a running stack', () => {
 
   it('refuses to install without a Python 3, naming the cause', async () => {
     const result = await runCli(['airflow', 'up', ...STATE], {
-      env: { CRYPTO_BENCH_PYTHON: '/nonexistent/python3', CRYPTO_BENCH_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'cb-nopy-')) },
+      env: {
+        CRYPTO_BENCH_PYTHON: '/nonexistent/python3',
+        CRYPTO_BENCH_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'cb-nopy-')),
+      },
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('No Python 3 to install Airflow with');
@@ -103,7 +121,12 @@ describe('Airflow next to a running stack', () => {
 
   it('reports a failed PyPI install with the last lines pip printed', async () => {
     const result = await runCli(['airflow', 'up', ...STATE], {
-      env: { PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '0', PIP_TIMEOUT: '2', CRYPTO_BENCH_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'cb-nopypi-')) },
+      env: {
+        PIP_INDEX_URL: 'http://127.0.0.1:9/simple',
+        PIP_RETRIES: '0',
+        PIP_TIMEOUT: '2',
+        CRYPTO_BENCH_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'cb-nopypi-')),
+      },
       timeoutMs: 300_000,
     });
     expect(result.code).toBe(4);
@@ -125,8 +148,13 @@ describe('Airflow next to a running stack', () => {
 
   it("reports a DAG that fails to import with Airflow's error, stops Airflow, and leaves the stack running", async () => {
     const dags = mkdtempSync(path.join(tmpdir(), 'cb-broken-dags-'));
-    writeFileSync(path.join(dags, 'broken_dag.py'), 'from airflow.sdk import DAG\nraise ValueError("this DAG is broken on purpose")\n');
-    const result = await runCli(['airflow', 'up', ...STATE, '--dags-folder', dags], { timeoutMs: INSTALL_TIMEOUT_MS });
+    writeFileSync(
+      path.join(dags, 'broken_dag.py'),
+      'from airflow.sdk import DAG\nraise ValueError("this DAG is broken on purpose")\n',
+    );
+    const result = await runCli(['airflow', 'up', ...STATE, '--dags-folder', dags], {
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    });
     expect(result.code, result.stderr).toBe(5);
     expect(result.stderr).toContain('broken_dag.py');
     expect(result.stderr).toContain('this DAG is broken on purpose');
@@ -137,7 +165,9 @@ describe('Airflow next to a running stack', () => {
 
   describe('once up', () => {
     beforeAll(async () => {
-      const up = await runCli(['airflow', 'up', ...STATE, '--results-dir', resultsDir, '--json'], { timeoutMs: INSTALL_TIMEOUT_MS });
+      const up = await runCli(['airflow', 'up', ...STATE, '--results-dir', resultsDir, '--json'], {
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      });
       expect(up.code, up.stderr).toBe(0);
       const status = json<AirflowStatus>(up);
       expect(status.processes.map((p) => p.health)).toEqual(['running', 'running', 'running']);
@@ -157,7 +187,10 @@ describe('Airflow next to a running stack', () => {
       expect(result.tasks.map((t) => t.state)).toEqual(['success', 'success', 'success']);
       const events = await rawEvents(runId);
       expect(events.length).toBeGreaterThan(1000);
-      for (const [window, sizeUs] of [['10min', 600_000_000n], ['hourly', 3_600_000_000n]] as const) {
+      for (const [window, sizeUs] of [
+        ['10min', 600_000_000n],
+        ['hourly', 3_600_000_000n],
+      ] as const) {
         const truth = goldTruth(events, sizeUs);
         const gold = await airflowGold(window, runId);
         const key = (r: GoldRow) => `${r.windowStartUs}/${r.symbol}`;
@@ -171,7 +204,9 @@ describe('Airflow next to a running stack', () => {
           expect(row.tradeCount).toBe(expected.tradeCount);
           for (const field of ['avgPrice', 'vwap', 'priceStddev'] as const) {
             const want = expected[field] as number;
-            expect(Math.abs((row[field] as number) - want), `${field} of ${key(row)}`).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(want), 1e-12));
+            expect(Math.abs((row[field] as number) - want), `${field} of ${key(row)}`).toBeLessThanOrEqual(
+              1e-9 * Math.max(Math.abs(want), 1e-12),
+            );
           }
         }
       }
@@ -183,13 +218,22 @@ describe('Airflow next to a running stack', () => {
     it('fails the nightly DAG when the threshold is below the measured regression, and passes above it', async () => {
       const client = await airflowClient(stateDir);
       const settings = (maxRegressionPct: number) =>
-        JSON.stringify({ flags: BENCH_FLAGS, engine: 'baseline', figure: 'latency.p99Us', max_regression_pct: maxRegressionPct });
+        JSON.stringify({
+          flags: BENCH_FLAGS,
+          engine: 'baseline',
+          figure: 'latency.p99Us',
+          max_regression_pct: maxRegressionPct,
+        });
       await client.setVariable('crypto_bench_nightly', settings(1e9));
       const first = await runCli(['airflow', 'trigger', 'nightly', ...STATE, '--json']);
       expect(first.code, first.stderr).toBe(0);
       const second = json<TriggerResult>(await runCli(['airflow', 'trigger', 'nightly', ...STATE, '--json']));
       expect(second.state).toBe('success');
-      const checked = await client.returnValue<{ regression_pct: number }>('crypto_bench_nightly', second.dagRunId, 'check');
+      const checked = await client.returnValue<{ regression_pct: number }>(
+        'crypto_bench_nightly',
+        second.dagRunId,
+        'check',
+      );
       const measured = checked.regression_pct;
       expect(Number.isFinite(measured)).toBe(true);
 
@@ -198,7 +242,11 @@ describe('Airflow next to a running stack', () => {
         await client.setPaused('crypto_bench_nightly', false);
         try {
           await client.clearTasks('crypto_bench_nightly', second.dagRunId, ['check']);
-          const run = await waitForRun(client, { ...(await client.dagRun('crypto_bench_nightly', second.dagRunId)), state: 'queued' }, Date.now() + 300_000);
+          const run = await waitForRun(
+            client,
+            { ...(await client.dagRun('crypto_bench_nightly', second.dagRunId)), state: 'queued' },
+            Date.now() + 300_000,
+          );
           return { run, tasks: await client.taskInstances('crypto_bench_nightly', run.dag_run_id) };
         } finally {
           await client.setPaused('crypto_bench_nightly', true);
@@ -224,4 +272,3 @@ describe('Airflow next to a running stack', () => {
   });
 });
 
-void CACHE;

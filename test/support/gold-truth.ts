@@ -29,7 +29,8 @@ const ONE = 10n ** BigInt(SCALE);
 function decimal(text: string): bigint {
   const [whole = '0', fraction = ''] = text.split('.');
   const negative = whole.startsWith('-');
-  const value = BigInt(whole.replace('-', '')) * ONE + BigInt((fraction + '0'.repeat(SCALE)).slice(0, SCALE) || '0');
+  const value =
+    BigInt(whole.replace('-', '')) * ONE + BigInt((fraction + '0'.repeat(SCALE)).slice(0, SCALE) || '0');
   return negative ? -value : value;
 }
 

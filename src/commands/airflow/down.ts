@@ -8,7 +8,7 @@ export default class AirflowDown extends BaseCommand {
   static override summary = "Stop Airflow's processes, leaving the stack running";
 
   static override description =
-    "Stops exactly the Airflow processes `airflow up` started for this state directory. Its metadata database and task logs stay. Safe to run twice.";
+    'Stops exactly the Airflow processes `airflow up` started for this state directory. Its metadata database and task logs stay. Safe to run twice.';
 
   static override examples = ['<%= config.bin %> airflow down'];
 

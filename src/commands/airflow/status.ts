@@ -7,7 +7,8 @@ import { resolveStackConfig } from '../../lib/config/stack-config.js';
 import { renderAirflowStatus } from '../../lib/render/airflow.js';
 
 export default class AirflowStatusCommand extends BaseCommand {
-  static override summary = "Show Airflow's processes (memory, CPU seconds), UI address, DAGs and import errors";
+  static override summary =
+    "Show Airflow's processes (memory, CPU seconds), UI address, DAGs and import errors";
 
   static override examples = [
     '<%= config.bin %> airflow status',
@@ -17,8 +18,15 @@ export default class AirflowStatusCommand extends BaseCommand {
 
   static override flags = {
     'state-dir': stateDirFlag,
-    logs: Flags.option({ description: 'Print the last lines a process logged instead', options: AIRFLOW_PROCESSES })(),
-    lines: Flags.integer({ description: 'Lines to print with --logs [default: 40]', min: 1, dependsOn: ['logs'] }),
+    logs: Flags.option({
+      description: 'Print the last lines a process logged instead',
+      options: AIRFLOW_PROCESSES,
+    })(),
+    lines: Flags.integer({
+      description: 'Lines to print with --logs [default: 40]',
+      min: 1,
+      dependsOn: ['logs'],
+    }),
   };
 
   async run(): Promise<AirflowStatus | { process: string; log: string }> {

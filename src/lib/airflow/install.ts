@@ -64,12 +64,15 @@ export function findPython(): Python {
     { encoding: 'utf8' },
   );
   if (probe.error) {
-    throw new ConfigError(`No Python 3 to install Airflow with: ${command} cannot be run (${probe.error.message})`, {
-      suggestions: [
-        'Install Python 3.10 or newer with its venv module (Debian: apt-get install python3 python3-venv)',
-        'or point CRYPTO_BENCH_PYTHON at a python3 executable',
-      ],
-    });
+    throw new ConfigError(
+      `No Python 3 to install Airflow with: ${command} cannot be run (${probe.error.message})`,
+      {
+        suggestions: [
+          'Install Python 3.10 or newer with its venv module (Debian: apt-get install python3 python3-venv)',
+          'or point CRYPTO_BENCH_PYTHON at a python3 executable',
+        ],
+      },
+    );
   }
   if (probe.status !== 0) {
     const missing = /No module named '?(venv|ensurepip)'?/.exec(probe.stderr)?.[1];
@@ -77,12 +80,18 @@ export function findPython(): Python {
       missing
         ? `${command} has no ${missing} module, so it cannot make Airflow's virtual environment`
         : `${command} failed: ${probe.stderr.trim().split('\n').slice(-3).join('\n')}`,
-      { suggestions: ['Debian/Ubuntu: apt-get install python3-venv', 'or point CRYPTO_BENCH_PYTHON at another python3'] },
+      {
+        suggestions: [
+          'Debian/Ubuntu: apt-get install python3-venv',
+          'or point CRYPTO_BENCH_PYTHON at another python3',
+        ],
+      },
     );
   }
   const version = probe.stdout.trim();
   const problem = checkPythonVersion(command, version);
-  if (problem) throw new ConfigError(problem, { suggestions: ['Point CRYPTO_BENCH_PYTHON at a newer python3'] });
+  if (problem)
+    throw new ConfigError(problem, { suggestions: ['Point CRYPTO_BENCH_PYTHON at a newer python3'] });
   return { command, version };
 }
 
@@ -126,7 +135,10 @@ export async function ensureAirflow(onProgress: (line: string) => void = () => {
     const begin = Date.now();
     await install(python, venv, constraints, onProgress);
     const installMs = Date.now() - begin;
-    writeFileSync(completeMarker(venv), `${JSON.stringify({ installedAt: new Date().toISOString(), installMs })}\n`);
+    writeFileSync(
+      completeMarker(venv),
+      `${JSON.stringify({ installedAt: new Date().toISOString(), installMs })}\n`,
+    );
     return result(installMs);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -142,7 +154,12 @@ export function installLog(venv: string): string {
   return `${venv}.install.log`;
 }
 
-async function install(python: Python, venv: string, constraints: string, onProgress: (line: string) => void) {
+async function install(
+  python: Python,
+  venv: string,
+  constraints: string,
+  onProgress: (line: string) => void,
+) {
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(path.dirname(venv), { recursive: true });
   const log = installLog(venv);
@@ -194,12 +211,15 @@ export function runLogged(
       out.end(() => {
         if (code === 0) return resolve();
         reject(
-          new InfrastructureError(`${what} failed (exit code ${code}). Last lines of ${log}:\n${tailFile(log, 15)}`, {
-            suggestions: options.suggestions ?? [
-              'Check that PyPI (or your PIP_INDEX_URL) can be reached, then run the command again',
-              `The whole output is in ${log}`,
-            ],
-          }),
+          new InfrastructureError(
+            `${what} failed (exit code ${code}). Last lines of ${log}:\n${tailFile(log, 15)}`,
+            {
+              suggestions: options.suggestions ?? [
+                'Check that PyPI (or your PIP_INDEX_URL) can be reached, then run the command again',
+                `The whole output is in ${log}`,
+              ],
+            },
+          ),
         );
       });
     });
@@ -226,9 +246,12 @@ async function acquireLock(lock: string, venv: string, onProgress: (line: string
       }
       if (existsSync(completeMarker(venv))) return false;
       if (Date.now() > deadline) {
-        throw new InfrastructureError(`Another crypto-bench (pid ${holder}) has been installing Airflow for 30 minutes`, {
-          suggestions: [`Wait for it, or stop it and delete ${lock}`],
-        });
+        throw new InfrastructureError(
+          `Another crypto-bench (pid ${holder}) has been installing Airflow for 30 minutes`,
+          {
+            suggestions: [`Wait for it, or stop it and delete ${lock}`],
+          },
+        );
       }
       onProgress(`waiting for pid ${holder}, which is installing Airflow into ${venv}`);
       await sleep(2000);

@@ -49,7 +49,9 @@ export class AirflowClient {
   /** True when the API server answers its health endpoint. */
   async healthy(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.baseUrl}/api/v2/monitor/health`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${this.baseUrl}/api/v2/monitor/health`, {
+        signal: AbortSignal.timeout(2000),
+      });
       return response.ok;
     } catch {
       return false;
@@ -58,7 +60,10 @@ export class AirflowClient {
 
   /** The DAGs whose id contains `pattern`. */
   async dags(pattern = 'crypto_bench'): Promise<DagInfo[]> {
-    const body = await this.call<{ dags: DagInfo[] }>('GET', `/dags?dag_id_pattern=${encodeURIComponent(pattern)}&limit=100`);
+    const body = await this.call<{ dags: DagInfo[] }>(
+      'GET',
+      `/dags?dag_id_pattern=${encodeURIComponent(pattern)}&limit=100`,
+    );
     return body.dags;
   }
 
@@ -74,7 +79,11 @@ export class AirflowClient {
   }
 
   /** Triggers a run now; `dataInterval` gives it an explicit data interval (ISO-8601 start and end). */
-  async trigger(dagId: string, conf: Record<string, unknown>, dataInterval?: [string, string]): Promise<DagRun> {
+  async trigger(
+    dagId: string,
+    conf: Record<string, unknown>,
+    dataInterval?: [string, string],
+  ): Promise<DagRun> {
     const body: Record<string, unknown> = { conf, logical_date: dataInterval ? dataInterval[1] : null };
     if (dataInterval) {
       body.data_interval_start = dataInterval[0];
@@ -141,19 +150,28 @@ export class AirflowClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${await this.login()}`, 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${await this.login()}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         // Generous: on a loaded 2-core machine the single API worker can take tens of seconds.
         signal: AbortSignal.timeout(120_000),
       });
     } catch (error) {
-      throw new InfrastructureError(`Airflow's API server at ${this.baseUrl} did not answer ${method} ${endpoint} (${describe(error)})`, {
-        suggestions: ['Check `crypto-bench airflow status`; start it with `crypto-bench airflow up`'],
-      });
+      throw new InfrastructureError(
+        `Airflow's API server at ${this.baseUrl} did not answer ${method} ${endpoint} (${describe(error)})`,
+        {
+          suggestions: ['Check `crypto-bench airflow status`; start it with `crypto-bench airflow up`'],
+        },
+      );
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new InfrastructureError(`Airflow refused ${method} ${endpoint}: HTTP ${response.status} ${text.slice(0, 500)}`);
+      throw new InfrastructureError(
+        `Airflow refused ${method} ${endpoint}: HTTP ${response.status} ${text.slice(0, 500)}`,
+      );
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
@@ -167,7 +185,9 @@ export class AirflowClient {
       signal: AbortSignal.timeout(60_000),
     });
     if (!response.ok) {
-      throw new InfrastructureError(`Airflow refused the login of ${AIRFLOW_USER}: HTTP ${response.status} ${await response.text()}`);
+      throw new InfrastructureError(
+        `Airflow refused the login of ${AIRFLOW_USER}: HTTP ${response.status} ${await response.text()}`,
+      );
     }
     this.token = ((await response.json()) as { access_token: string }).access_token;
     return this.token;

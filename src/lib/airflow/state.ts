@@ -52,7 +52,9 @@ export function readAirflowState(stateDir: string): AirflowState | undefined {
     return state;
   } catch (error) {
     throw new ConfigError(`Airflow's state file ${file} cannot be read (${(error as Error).message})`, {
-      suggestions: [`Stop Airflow's processes by hand (\`crypto-bench airflow status\` lists them), then delete ${file}`],
+      suggestions: [
+        `Stop Airflow's processes by hand (\`crypto-bench airflow status\` lists them), then delete ${file}`,
+      ],
     });
   }
 }
@@ -98,4 +100,3 @@ export async function stopAirflowProcesses(state: AirflowState): Promise<string[
   }
   return stopped;
 }
-

@@ -62,7 +62,16 @@ export interface AirflowStatus {
 /** Reads Airflow's state and checks each process, the API server and the DAGs. */
 export async function airflowStatus(stateDir: string): Promise<AirflowStatus> {
   const state = readAirflowState(stateDir);
-  const empty = { stateDir, started: false, apiHealthy: false, processes: [], dags: [], importErrors: [], totalRssBytes: 0, totalCpuSeconds: 0 };
+  const empty = {
+    stateDir,
+    started: false,
+    apiHealthy: false,
+    processes: [],
+    dags: [],
+    importErrors: [],
+    totalRssBytes: 0,
+    totalCpuSeconds: 0,
+  };
   if (!state) return empty;
   const processes: AirflowProcessStatus[] = [];
   for (const name of AIRFLOW_PROCESSES) {
@@ -141,14 +150,22 @@ export function airflowLogs(stateDir: string, name: string, lines: number): stri
  * Stops exactly the Airflow processes recorded for this stack and forgets them. Idempotent. `volumes` also
  * deletes Airflow's folder (secrets, task logs; its metadata database goes with the stack's PostgreSQL data).
  */
-export async function downAirflow(stateDir: string, options: { volumes?: boolean } = {}): Promise<AirflowDownResult> {
+export async function downAirflow(
+  stateDir: string,
+  options: { volumes?: boolean } = {},
+): Promise<AirflowDownResult> {
   const state = readAirflowState(stateDir);
   if (options.volumes) rmSync(airflowPaths(stateDir).home, { recursive: true, force: true });
   if (!state) return { stateDir, stopped: [], alreadyDead: [], nothingRunning: true };
   const stopped = await stopAirflowProcesses(state);
   clearAirflowState(stateDir);
   const recorded = Object.keys(state.processes);
-  return { stateDir, stopped, alreadyDead: recorded.filter((name) => !stopped.includes(name)), nothingRunning: false };
+  return {
+    stateDir,
+    stopped,
+    alreadyDead: recorded.filter((name) => !stopped.includes(name)),
+    nothingRunning: false,
+  };
 }
 
 function readPassword(passwordsFile: string): string {

@@ -86,9 +86,12 @@ export async function waitForRun(client: AirflowClient, run: DagRun, deadlineMs:
   let current = run;
   while (current.state !== 'success' && current.state !== 'failed') {
     if (Date.now() > deadlineMs) {
-      throw new InfrastructureError(`Airflow's run ${run.dag_run_id} of ${run.dag_id} is still ${current.state}`, {
-        suggestions: ['Give it longer with --timeout, or look at the run in the UI'],
-      });
+      throw new InfrastructureError(
+        `Airflow's run ${run.dag_run_id} of ${run.dag_id} is still ${current.state}`,
+        {
+          suggestions: ['Give it longer with --timeout, or look at the run in the UI'],
+        },
+      );
     }
     await sleep(1000);
     current = await client.dagRun(run.dag_id, run.dag_run_id);
@@ -97,7 +100,11 @@ export async function waitForRun(client: AirflowClient, run: DagRun, deadlineMs:
 }
 
 /** The last log lines of every failed task of a run, each under its task id. */
-export async function failedTaskLogs(client: AirflowClient, run: DagRun, tasks: TaskInstance[]): Promise<string> {
+export async function failedTaskLogs(
+  client: AirflowClient,
+  run: DagRun,
+  tasks: TaskInstance[],
+): Promise<string> {
   const failed = tasks.filter((t) => t.state === 'failed' || t.state === 'upstream_failed');
   if (failed.length === 0) return '(no task failed; the run itself did)';
   const parts: string[] = [];
@@ -106,8 +113,15 @@ export async function failedTaskLogs(client: AirflowClient, run: DagRun, tasks: 
       parts.push(`task ${task.task_id}: upstream_failed`);
       continue;
     }
-    const lines = await client.taskLog(run.dag_id, run.dag_run_id, task.task_id, Math.max(1, task.try_number));
-    parts.push(`task ${task.task_id} (try ${task.try_number}) failed; last log lines:\n${lines.slice(-25).join('\n')}`);
+    const lines = await client.taskLog(
+      run.dag_id,
+      run.dag_run_id,
+      task.task_id,
+      Math.max(1, task.try_number),
+    );
+    parts.push(
+      `task ${task.task_id} (try ${task.try_number}) failed; last log lines:\n${lines.slice(-25).join('\n')}`,
+    );
   }
   return parts.join('\n\n');
 }

@@ -75,7 +75,10 @@ interface Context {
  * the scheduler (LocalExecutor) and the API server on 127.0.0.1, and waits until crypto-bench's DAGs are
  * loaded without import errors. On any failure it stops what it started and reports the cause.
  */
-export async function upAirflow(options: AirflowUpOptions, progress: ProgressOptions): Promise<AirflowUpResult> {
+export async function upAirflow(
+  options: AirflowUpOptions,
+  progress: ProgressOptions,
+): Promise<AirflowUpResult> {
   const begin = Date.now();
   const stack = requireStack(options.stateDir);
   const existing = readAirflowState(options.stateDir);
@@ -95,14 +98,21 @@ export async function upAirflow(options: AirflowUpOptions, progress: ProgressOpt
       {
         title: 'Check Airflow ports',
         task: async () => {
-          for (const [what, port] of Object.entries({ 'API server': ports.api, 'log server': ports.workerLogs, 'triggerer log server': ports.triggerLogs })) {
+          for (const [what, port] of Object.entries({
+            'API server': ports.api,
+            'log server': ports.workerLogs,
+            'triggerer log server': ports.triggerLogs,
+          })) {
             if (!(await isPortFree(port, stack.config.host))) {
-              throw new InfrastructureError(`Port ${port} (Airflow ${what}) on ${stack.config.host} is already in use`, {
-                suggestions: [
-                  `Stop whatever listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows it)`,
-                  'or give Airflow other ports with --api-port (the log servers take the next two)',
-                ],
-              });
+              throw new InfrastructureError(
+                `Port ${port} (Airflow ${what}) on ${stack.config.host} is already in use`,
+                {
+                  suggestions: [
+                    `Stop whatever listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows it)`,
+                    'or give Airflow other ports with --api-port (the log servers take the next two)',
+                  ],
+                },
+              );
             }
           }
         },
@@ -129,7 +139,10 @@ export async function upAirflow(options: AirflowUpOptions, progress: ProgressOpt
         title: 'Migrate Airflow metadata database',
         task: async (c) => {
           const log = path.join(paths.logs, 'db-migrate.log');
-          await runLogged(c.install!.airflow, ['db', 'migrate'], log, () => {}, 'airflow db migrate', { env: c.env, cwd: paths.home });
+          await runLogged(c.install!.airflow, ['db', 'migrate'], log, () => {}, 'airflow db migrate', {
+            env: c.env,
+            cwd: paths.home,
+          });
         },
       },
       {
@@ -146,8 +159,20 @@ export async function upAirflow(options: AirflowUpOptions, progress: ProgressOpt
           };
           for (const name of AIRFLOW_PROCESSES) {
             const logFile = path.join(paths.logs, `${name}.log`);
-            const pid = await startDetached({ command: c.install!.airflow, args: [name], logFile, env: c.env, cwd: paths.home });
-            c.state.processes[name] = { name, pid, startTicks: startTicks(pid) ?? 0, logFile, startedAt: new Date().toISOString() };
+            const pid = await startDetached({
+              command: c.install!.airflow,
+              args: [name],
+              logFile,
+              env: c.env,
+              cwd: paths.home,
+            });
+            c.state.processes[name] = {
+              name,
+              pid,
+              startTicks: startTicks(pid) ?? 0,
+              logFile,
+              startedAt: new Date().toISOString(),
+            };
             writeAirflowState(options.stateDir, c.state);
           }
         },
@@ -155,7 +180,12 @@ export async function upAirflow(options: AirflowUpOptions, progress: ProgressOpt
       {
         title: `Wait until the API server answers on ${stack.config.host}:${ports.api} and the DAGs are loaded`,
         task: async (c, task) => {
-          await waitUntilLoaded(options.stateDir, c.state!, Date.now() + options.timeoutMs, (line) => (task.output = line));
+          await waitUntilLoaded(
+            options.stateDir,
+            c.state!,
+            Date.now() + options.timeoutMs,
+            (line) => (task.output = line),
+          );
           const client = await airflowClient(options.stateDir);
           for (const name of options.unpause) await client.setPaused(AIRFLOW_DAGS[name], false);
         },
@@ -170,7 +200,12 @@ export async function upAirflow(options: AirflowUpOptions, progress: ProgressOpt
     clearAirflowState(options.stateDir);
     throw error;
   }
-  return { ...(await airflowStatus(options.stateDir)), alreadyRunning: false, installMs: ctx.install?.installMs, upMs: Date.now() - begin };
+  return {
+    ...(await airflowStatus(options.stateDir)),
+    alreadyRunning: false,
+    installMs: ctx.install?.installMs,
+    upMs: Date.now() - begin,
+  };
 }
 
 /** A REST client of the Airflow running for this stack. */
@@ -187,9 +222,12 @@ export async function airflowClient(stateDir: string): Promise<AirflowClient> {
 function requireStack(stateDir: string): StackState {
   const stack = readState(stateDir);
   if (!stack) {
-    throw new UsageError(`No stack runs in ${stateDir}: Airflow keeps its metadata in the stack's PostgreSQL`, {
-      suggestions: ['Start the stack first with `crypto-bench up` (same --state-dir)'],
-    });
+    throw new UsageError(
+      `No stack runs in ${stateDir}: Airflow keeps its metadata in the stack's PostgreSQL`,
+      {
+        suggestions: ['Start the stack first with `crypto-bench up` (same --state-dir)'],
+      },
+    );
   }
   return stack;
 }
@@ -242,7 +280,9 @@ export function readSecrets(stateDir: string, create = false): AirflowSecrets {
   const file = airflowPaths(stateDir).secretsFile;
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AirflowSecrets;
   if (!create) {
-    throw new UsageError(`Airflow has not been set up in ${stateDir}`, { suggestions: ['Run `crypto-bench airflow up`'] });
+    throw new UsageError(`Airflow has not been set up in ${stateDir}`, {
+      suggestions: ['Run `crypto-bench airflow up`'],
+    });
   }
   const secrets: AirflowSecrets = {
     password: randomBytes(12).toString('base64url'),
@@ -267,13 +307,20 @@ function linkDags(dagsFolder: string, extra: string | undefined): void {
  * Waits until the API server is healthy and every shipped DAG is loaded; fails at once with Airflow's import
  * errors when a DAG file does not load, and with a process's last log lines when one dies.
  */
-async function waitUntilLoaded(stateDir: string, state: AirflowState, deadlineMs: number, onOutput: (line: string) => void) {
+async function waitUntilLoaded(
+  stateDir: string,
+  state: AirflowState,
+  deadlineMs: number,
+  onOutput: (line: string) => void,
+) {
   const wanted = Object.values(AIRFLOW_DAGS) as string[];
   const client = await airflowClient(stateDir);
   for (;;) {
     for (const record of Object.values(state.processes)) {
       if (!isRunning(record)) {
-        throw new InfrastructureError(`Airflow's ${record.name} exited during start-up. Last lines of ${record.logFile}:\n${tailFile(record.logFile)}`);
+        throw new InfrastructureError(
+          `Airflow's ${record.name} exited during start-up. Last lines of ${record.logFile}:\n${tailFile(record.logFile)}`,
+        );
       }
     }
     if (await client.healthy()) {
@@ -283,7 +330,11 @@ async function waitUntilLoaded(stateDir: string, state: AirflowState, deadlineMs
           `Airflow could not import ${errors.length} DAG file(s):\n${errors
             .map((e) => `${e.filename}:\n${e.stack_trace.trim().split('\n').slice(-8).join('\n')}`)
             .join('\n\n')}`,
-          { suggestions: ['Fix the DAG file, then run `crypto-bench airflow down` and `crypto-bench airflow up`'] },
+          {
+            suggestions: [
+              'Fix the DAG file, then run `crypto-bench airflow down` and `crypto-bench airflow up`',
+            ],
+          },
         );
       }
       const loaded = (await client.dags()).map((dag) => dag.dag_id);
@@ -294,9 +345,12 @@ async function waitUntilLoaded(stateDir: string, state: AirflowState, deadlineMs
     }
     if (Date.now() > deadlineMs) {
       const log = state.processes['dag-processor']?.logFile ?? '';
-      throw new InfrastructureError(`Airflow did not load its DAGs in time. Last lines of ${log}:\n${tailFile(log)}`, {
-        suggestions: ['Give it longer with --timeout'],
-      });
+      throw new InfrastructureError(
+        `Airflow did not load its DAGs in time. Last lines of ${log}:\n${tailFile(log)}`,
+        {
+          suggestions: ['Give it longer with --timeout'],
+        },
+      );
     }
     await sleep(1000);
   }

@@ -54,7 +54,10 @@ export function renderTrigger(result: TriggerResult): string {
 /** One line for the stack's `status`: Airflow's processes, memory and UI (not in the stack's total memory). */
 export function renderAirflowLine(status: AirflowStatus): string {
   const dead = status.processes.filter((p) => p.health === 'dead').map((p) => p.name);
-  const health = dead.length > 0 ? `${dead.join(', ')} dead` : status.apiHealthy ? 'healthy' : 'API not answering';
-  const dags = status.dags.map((d) => `${d.dagId.replace('crypto_bench_', '')} ${d.paused ? 'paused' : 'scheduled'}`);
+  const health =
+    dead.length > 0 ? `${dead.join(', ')} dead` : status.apiHealthy ? 'healthy' : 'API not answering';
+  const dags = status.dags.map(
+    (d) => `${d.dagId.replace('crypto_bench_', '')} ${d.paused ? 'paused' : 'scheduled'}`,
+  );
   return `Airflow     ${status.url} (${health}; ${formatBytes(status.totalRssBytes)}${dags.length > 0 ? `; ${dags.join(', ')}` : ''}; \`crypto-bench airflow status\` for more)`;
 }
