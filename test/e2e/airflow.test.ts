@@ -146,22 +146,26 @@ describe('Airflow next to a running stack', () => {
     }
   });
 
-  it("reports a DAG that fails to import with Airflow's error, stops Airflow, and leaves the stack running", async () => {
-    const dags = mkdtempSync(path.join(tmpdir(), 'cb-broken-dags-'));
-    writeFileSync(
-      path.join(dags, 'broken_dag.py'),
-      'from airflow.sdk import DAG\nraise ValueError("this DAG is broken on purpose")\n',
-    );
-    const result = await runCli(['airflow', 'up', ...STATE, '--dags-folder', dags], {
-      timeoutMs: INSTALL_TIMEOUT_MS,
-    });
-    expect(result.code, result.stderr).toBe(5);
-    expect(result.stderr).toContain('broken_dag.py');
-    expect(result.stderr).toContain('this DAG is broken on purpose');
-    const status = json<StackStatus>(await runCli(['status', ...STATE, '--json']));
-    expect(status.airflow).toBeUndefined();
-    expect(status.services.every((s) => s.health !== 'dead')).toBe(true);
-  });
+  it(
+    "reports a DAG that fails to import with Airflow's error, stops Airflow, and leaves the stack running",
+    async () => {
+      const dags = mkdtempSync(path.join(tmpdir(), 'cb-broken-dags-'));
+      writeFileSync(
+        path.join(dags, 'broken_dag.py'),
+        'from airflow.sdk import DAG\nraise ValueError("this DAG is broken on purpose")\n',
+      );
+      const result = await runCli(['airflow', 'up', ...STATE, '--dags-folder', dags], {
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      });
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stderr).toContain('broken_dag.py');
+      expect(result.stderr).toContain('this DAG is broken on purpose');
+      const status = json<StackStatus>(await runCli(['status', ...STATE, '--json']));
+      expect(status.airflow).toBeUndefined();
+      expect(status.services.every((s) => s.health !== 'dead')).toBe(true);
+    },
+    INSTALL_TIMEOUT_MS,
+  );
 
   describe('once up', () => {
     beforeAll(async () => {
@@ -176,7 +180,7 @@ describe('Airflow next to a running stack', () => {
         ['crypto_bench_gold', true],
         ['crypto_bench_nightly', true],
       ]);
-    });
+    }, INSTALL_TIMEOUT_MS);
 
     it("builds gold rows equal to the truth when the gold DAG is triggered through Airflow's REST API", async () => {
       const runId = await benchmark();
@@ -271,4 +275,3 @@ describe('Airflow next to a running stack', () => {
     });
   });
 });
-
