@@ -34,6 +34,14 @@ export function describeEnvironment(status: StackStatus, javaVersion: string | n
     javaVersion,
     gitCommit: gitCommit(),
     clockAssumption: 'one host: producer, engines and PostgreSQL read the same system clock',
+    ...(status.airflow?.started
+      ? {
+          airflow: {
+            version: status.airflow.version ?? 'unknown',
+            scheduledDags: status.airflow.dags.filter((d) => !d.paused).map((d) => d.dagId),
+          },
+        }
+      : {}),
   };
 }
 

@@ -168,7 +168,13 @@ function runSection(run: RunRecord, withCdf: boolean): string {
   return [
     `<h2 id="${escapeXml(run.runId)}">Run ${escapeXml(run.runId)}</h2>`,
     `<pre class="status${bad ? ' bad' : ''}">${escapeXml(renderRunHeading(run))}</pre>`,
-    `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.</p>`,
+    `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.${
+      env.airflow
+        ? escapeXml(
+            ` Airflow ${env.airflow.version} was running next to the stack (DAGs scheduled: ${env.airflow.scheduledDags.join(', ') || 'none'}).`,
+          )
+        : ''
+    }</p>`,
     htmlTable(head, rows),
     gold ? htmlTable(gold.head, gold.rows) : '',
     ...notes.map((n) => `<p class="status bad">${escapeXml(n)}</p>`),

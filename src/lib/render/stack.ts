@@ -1,5 +1,6 @@
 import type { DownResult, ServiceStatus, StackStatus } from '../runtime/types.js';
 import { baselineLabel, flinkLabel, sparkLabel } from './settings.js';
+import { renderAirflowLine } from './airflow.js';
 import { formatBytes, renderTable } from './table.js';
 
 /** The `status` table plus endpoints. */
@@ -42,6 +43,7 @@ export function renderStatus(status: StackStatus): string {
     supervision,
     renderEndpoints(status),
     settings,
+    status.airflow ? renderAirflowLine(status.airflow) : undefined,
     `Total memory: ${formatBytes(status.totalRssBytes)}`,
   ]
     .filter(Boolean)
@@ -66,6 +68,7 @@ export function renderEndpoints(status: StackStatus): string {
 export function renderDown(result: DownResult): string {
   const lines: string[] = [];
   if (result.nothingRunning) lines.push(`Nothing was running in ${result.stateDir}.`);
+  if (result.airflowStopped?.length) lines.push(`Stopped Airflow's ${result.airflowStopped.join(', ')}.`);
   if (result.stopped.length > 0) lines.push(`Stopped ${result.stopped.join(', ')}.`);
   if (result.removedContainers?.length)
     lines.push(`Removed containers ${result.removedContainers.join(', ')}.`);

@@ -192,6 +192,11 @@ export interface EnvironmentRecord {
   gitCommit: string | null;
   /** How clocks relate, e.g. "one host: every timestamp from the same system clock". */
   clockAssumption: string;
+  /**
+   * Airflow running next to the stack during the run (`crypto-bench airflow up`; its scheduler uses CPU even
+   * when idle): its version and the DAGs whose schedule was on. Absent when Airflow was not running.
+   */
+  airflow?: { version: string; scheduledDags: string[] };
 }
 
 /** How the start of the steady-state window was chosen. */

@@ -9,6 +9,7 @@ import { InfrastructureError, UsageError } from '../errors.js';
 import { FAULT_TARGETS, validateFaults, type FaultSpec } from '../config/fault-flags.js';
 import type { RestartRecord } from '../results/fault-record.js';
 import type { ProgressOptions } from '../render/progress.js';
+import { airflowStatus, downAirflow } from '../airflow/status.js';
 import { allRuntimes, runtimeNamed, runtimeOf } from './registry.js';
 import type { CostSampler, Runtime, StartJobsOptions } from './runtime.js';
 import { readState, type StackState } from './state.js';
@@ -84,11 +85,14 @@ export async function applyJobSettings(
  * runtime removes what it may have left for this directory (e.g. containers after a lost state file).
  */
 export async function downStack(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
+  const airflow = await downAirflow(stateDir, options);
+  const withAirflow = (result: DownResult): DownResult =>
+    airflow.nothingRunning ? result : { ...result, airflowStopped: airflow.stopped, nothingRunning: false };
   const runtime = runtimeOf(stateDir);
-  if (runtime) return runtime.down(stateDir, options);
+  if (runtime) return withAirflow(await runtime.down(stateDir, options));
   const results: DownResult[] = [];
   for (const each of allRuntimes()) results.push(await each.down(stateDir, options));
-  return mergeDownResults(stateDir, results);
+  return withAirflow(mergeDownResults(stateDir, results));
 }
 
 /** One `down` result of several runtimes' `down` of the same directory. */
@@ -111,14 +115,14 @@ export function runningConfig(stateDir: string): StackConfig | undefined {
 
 /** What runs in the state directory, and how healthy it is. */
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
-  return (
-    (await runtimeOf(stateDir)?.status(stateDir)) ?? {
-      stateDir,
-      started: false,
-      services: [],
-      totalRssBytes: 0,
-    }
-  );
+  const status = (await runtimeOf(stateDir)?.status(stateDir)) ?? {
+    stateDir,
+    started: false,
+    services: [],
+    totalRssBytes: 0,
+  };
+  const airflow = await airflowStatus(stateDir);
+  return airflow.started ? { ...status, airflow } : status;
 }
 
 /** Stops the jobs of these engines, leaving the rest of the stack running. */
