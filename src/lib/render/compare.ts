@@ -1,5 +1,5 @@
 import type { Engine } from '../config/defaults.js';
-import { change, ratio } from '../metrics/compare.js';
+import { belowFloor, change, overheadOverFloor, ratio } from '../metrics/compare.js';
 import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.js';
 import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
@@ -102,6 +102,10 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
     .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
   const pairs = ratioPairs(engines);
   const head = ['figure', ...engines, ...pairs.map(([a, b]) => `${a} / ${b}`)];
+  const overheadRows = floorRows(engines, perEngine, metricNames).map((row) => [
+    ...row,
+    ...pairs.map(() => ''),
+  ]);
   const rows = metrics.map((metric) => [
     metric.label,
     ...engines.map((engine) => formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit)),
@@ -114,7 +118,58 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
       ),
     ),
   ]);
-  return { head, rows };
+  return { head, rows: [...rows, ...overheadRows] };
+}
+
+/** The engine that is the floor: what Kafka + PostgreSQL alone cost (docs/floor.md). */
+export const FLOOR_ENGINE: Engine = 'baseline';
+
+/** The latency figures checked against the floor. */
+const FLOOR_FIGURES = ['latency_e2e_p50_us', 'latency_e2e_p99_us'];
+
+/**
+ * Rows "end-to-end p50 over floor" (and p99): each engine's median minus the floor engine's, marked when
+ * it is below the floor. Only when the floor and another engine ran and the figure is among those shown.
+ */
+function floorRows(
+  engines: Engine[],
+  perEngine: Map<Engine, Record<string, RepeatSummary>>,
+  metricNames: string[],
+): string[][] {
+  if (!engines.includes(FLOOR_ENGINE) || engines.length < 2) return [];
+  const median = (engine: Engine, name: string) => perEngine.get(engine)?.[name]?.median ?? null;
+  return FLOOR_FIGURES.filter((name) => metricNames.includes(name)).map((name) => {
+    const label = ENGINE_METRICS.find((m) => m.name === name)?.label ?? name;
+    return [
+      `${label} over floor`,
+      ...engines.map((engine) => {
+        if (engine === FLOOR_ENGINE) return 'floor';
+        const overhead = overheadOverFloor(median(engine, name), median(FLOOR_ENGINE, name));
+        if (overhead === null) return '-';
+        const shown = `${overhead > 0 ? '+' : ''}${formatValue(overhead, 'us')}`;
+        return overhead < 0 ? `${shown} (below the floor)` : shown;
+      }),
+    ];
+  });
+}
+
+/**
+ * One line per engine latency below the floor engine's in this run: the floor was not the floor, which
+ * the run must say rather than report a negative engine overhead silently.
+ */
+export function floorNotes(run: RunRecord): string[] {
+  const figures = Object.fromEntries(
+    Object.entries(run.engines)
+      .filter((entry): entry is [string, EngineResult] => Boolean(entry[1]))
+      .map(([engine, result]) => [engine, engineFigures(result)]),
+  );
+  return belowFloor(figures, FLOOR_ENGINE, FLOOR_FIGURES).map((below) => {
+    const label = ENGINE_METRICS.find((m) => m.name === below.figure)?.label ?? below.figure;
+    return (
+      `floor: ${below.engine}'s ${label} (${formatValue(below.engineValue, 'us')}) is below the ${FLOOR_ENGINE}'s ` +
+      `(${formatValue(below.floorValue, 'us')}): the ${FLOOR_ENGINE} was not the floor in this run (docs/floor.md)`
+    );
+  });
 }
 
 /** The heading lines of a run: id, source, load, status and why. */
@@ -138,6 +193,7 @@ export function renderRunHeading(run: RunRecord): string {
   for (const [engine, result] of Object.entries(run.engines)) {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
+  for (const note of floorNotes(run)) lines.push(`  ${note}`);
   return lines.join('\n');
 }
 

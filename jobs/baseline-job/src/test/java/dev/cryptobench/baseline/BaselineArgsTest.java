@@ -72,4 +72,11 @@ class BaselineArgsTest {
         assertEquals("false", props.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
         assertEquals("250", props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
     }
+
+    @Test
+    void asks_the_broker_to_answer_a_fetch_as_soon_as_one_record_is_there() throws Exception {
+        Properties props = BaselineJob.consumerProperties(parse());
+        assertEquals("1", props.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals(String.valueOf(BaselineJob.FETCH_MAX_WAIT_MS), props.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    }
 }
