@@ -43,7 +43,7 @@ describe('overheadOverFloor', () => {
 describe('belowFloor', () => {
   const names = ['p50_us', 'p99_us'];
 
-  it('names each engine figure that is lower than the floor engine\'s', () => {
+  it("names each engine figure that is lower than the floor engine's", () => {
     const figures = {
       spark: { p50_us: 900_000, p99_us: 1_800_000 },
       flink: { p50_us: 7_000, p99_us: 60_000 },
@@ -56,7 +56,13 @@ describe('belowFloor', () => {
 
   it('finds nothing without the floor engine, or where a figure is missing or equal', () => {
     expect(belowFloor({ flink: { p50_us: 1 } }, 'baseline', names)).toEqual([]);
-    expect(belowFloor({ flink: { p50_us: null, p99_us: 5 }, baseline: { p50_us: 3, p99_us: 5 } }, 'baseline', names)).toEqual([]);
+    expect(
+      belowFloor(
+        { flink: { p50_us: null, p99_us: 5 }, baseline: { p50_us: 3, p99_us: 5 } },
+        'baseline',
+        names,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -74,7 +74,15 @@ export function belowFloor(
           const overhead = overheadOverFloor(engineValue, floorValue);
           return overhead === null || overhead >= 0
             ? []
-            : [{ engine, figure, engineValue: engineValue as number, floorValue: floorValue as number, overhead }];
+            : [
+                {
+                  engine,
+                  figure,
+                  engineValue: engineValue as number,
+                  floorValue: floorValue as number,
+                  overhead,
+                },
+              ];
         }),
   );
 }

@@ -29,7 +29,10 @@ describe('the floor', () => {
   const flink = run.engines.flink as EngineResult;
   const fasterFlink: RunRecord = {
     ...run,
-    engines: { ...run.engines, flink: { ...flink, latency: { ...(flink.latency as LatencySummary), p50Us: 7_000 } } },
+    engines: {
+      ...run.engines,
+      flink: { ...flink, latency: { ...(flink.latency as LatencySummary), p50Us: 7_000 } },
+    },
   };
 
   it('shows each engine over the floor in the table, and the floor itself', () => {
