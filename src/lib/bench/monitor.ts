@@ -5,7 +5,7 @@ import type { ProcessSample } from '../metrics/cost.js';
 import type { FreshnessSample } from '../metrics/freshness.js';
 import { nowUs } from '../producer/clock.js';
 import type { ProducerProgress } from '../producer/producer.js';
-import type { CostSampler } from '../runtime/stack.js';
+import type { CostSampler } from '../runtime/runtime.js';
 
 /** What the live panel shows of one engine. */
 export interface EngineLive {

@@ -7,36 +7,26 @@ export function renderStatus(status: StackStatus): string {
   if (!status.started)
     return `Nothing is running in ${status.stateDir}. Start the stack with \`crypto-bench up\`.`;
   const ports = (s: ServiceStatus) => [s.port, s.uiPort].filter(Boolean).join(', ') || '-';
-  const table =
-    status.runtime === 'docker'
-      ? renderTable(
-          ['service', 'container', 'port', 'health', 'version', 'memory', 'cpus'],
-          status.services.map((s) => [
-            s.role ?? s.name,
-            s.container ?? '-',
-            ports(s),
-            s.health,
-            s.version ?? '-',
-            formatBytes(s.rssBytes),
-            s.cpuLimit ?? '-',
-          ]),
-        )
-      : renderTable(
-          ['service', 'pid', 'port', 'health', 'version', 'memory', 'log'],
-          status.services.map((s) => [
-            s.name,
-            s.pid ?? '-',
-            ports(s),
-            s.health,
-            s.version ?? '-',
-            formatBytes(s.rssBytes),
-            s.logFile ?? '-',
-          ]),
-        );
-  const runtime =
-    status.runtime === 'docker'
-      ? `Runtime     docker (${status.network} network; \`crypto-bench status --logs SERVICE\` shows a log)`
-      : '';
+  // Columns follow what the runtime reports: pids and log files (processes), containers and CPU limits.
+  type Column = [name: string, pick: (s: ServiceStatus) => string | number | undefined, always?: boolean];
+  const all: Column[] = [
+    ['service', (s) => s.role ?? s.name, true],
+    ['pid', (s) => s.pid],
+    ['container', (s) => s.container],
+    ['port', ports, true],
+    ['health', (s) => s.health, true],
+    ['version', (s) => s.version, true],
+    ['memory', (s) => formatBytes(s.rssBytes), true],
+    ['cpus', (s) => s.cpuLimit],
+    ['log', (s) => s.logFile],
+  ];
+  const rows = status.services;
+  const columns = all.filter(([, pick, always]) => always || rows.some((s) => pick(s) !== undefined));
+  const table = renderTable(
+    columns.map(([name]) => name),
+    rows.map((s) => columns.map(([, pick]) => pick(s) ?? '-')),
+  );
+  const runtime = status.runtimeNote ? `Runtime     ${status.runtimeNote}` : '';
   const settings = status.jobs
     ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}`
     : '';

@@ -1,44 +1,22 @@
-import { ENGINES, type Engine, type ServiceName } from '../config/defaults.js';
+import type { Engine } from '../config/defaults.js';
 import {
   changedEngines,
   stackDifferences,
   type JobSettings,
   type StackConfig,
 } from '../config/stack-config.js';
-import { UsageError } from '../errors.js';
-import type { ProcessSample } from '../metrics/cost.js';
+import { InfrastructureError, UsageError } from '../errors.js';
 import type { ProgressOptions } from '../render/progress.js';
-import { downDocker, downDockerLeftovers } from './docker/down.js';
-import { dockerJobs } from './docker/jobs.js';
-import { dockerLogs } from './docker/logs.js';
-import { dockerCostSampler } from './docker/stats.js';
-import { dockerStatus } from './docker/status.js';
-import { upDocker } from './docker/up.js';
-import { downLocal } from './local-down.js';
-import { startJobs as startLocalJobs, stopJobs as stopLocalJobs } from './local-jobs.js';
-import { stackStatus as localStatus } from './local-status.js';
-import { upLocal } from './local-up.js';
-import { tailFile } from './processes.js';
-import { sampleProcessTree } from './proc-stats.js';
-import { readState } from './state.js';
+import { allRuntimes, runtimeNamed, runtimeOf } from './registry.js';
+import type { CostSampler, Runtime, StartJobsOptions } from './runtime.js';
+import { readState, type StackState } from './state.js';
 import type { DownResult, StackStatus, UpResult } from './types.js';
 
 /**
- * One entry point per stack operation, whichever runtime runs the stack. `up` takes the runtime from the
- * config; everything else from the state file that `up` wrote, so `down`, `status`, `run` and `sweep` act on
- * the stack that is there.
+ * One entry point per stack operation, whichever runtime runs the stack: `up` takes the runtime from the
+ * config, everything else resolves it once from the state file that `up` wrote (`registry.ts`), so `down`,
+ * `status`, `run` and `sweep` act on the stack that is there. Nothing here knows which runtimes exist.
  */
-
-/** Samples the CPU time and memory of one engine's processes or containers; undefined when it is not running. */
-export type CostSampler = (engine: Engine) => Promise<ProcessSample | undefined>;
-
-/** Options of a job restart (`--isolate`, `sweep`). */
-export interface StartJobsOptions {
-  /** Job settings to run with instead of the current ones. */
-  settings?: Partial<JobSettings>;
-  /** Longest wait until the jobs have caught up with the topic, ms. */
-  timeoutMs: number;
-}
 
 /**
  * Starts the stack on the runtime the config names, and waits until it is healthy. When it already runs, the
@@ -59,7 +37,7 @@ export async function upStack(
     });
   }
   const wanted = { ...config, jobs: { ...config.jobs, ...overrides } };
-  const result = await (config.runtime === 'docker' ? upDocker(wanted, progress) : upLocal(wanted, progress));
+  const result = await runtimeNamed(config.runtime).up(wanted, progress);
   if (!result.alreadyRunning) return result;
   const running = runningConfig(config.stateDir);
   const kept = running ? stackDifferences(running, config) : [];
@@ -92,19 +70,28 @@ export async function applyJobSettings(
   return changed;
 }
 
-/** Stops the stack recorded in the state directory; `volumes` also deletes its data. */
+/**
+ * Stops the stack recorded in the state directory; `volumes` also deletes its data. Without a state file every
+ * runtime removes what it may have left for this directory (e.g. containers after a lost state file).
+ */
 export async function downStack(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
-  const state = readState(stateDir);
-  if (state?.runtime === 'docker') return downDocker(stateDir, options);
-  const result = await downLocal(stateDir, options);
-  if (state) return result;
-  const leftovers = await downDockerLeftovers(stateDir, options);
-  if (!leftovers || (leftovers.containers.length === 0 && leftovers.volumes.length === 0)) return result;
+  const runtime = runtimeOf(stateDir);
+  if (runtime) return runtime.down(stateDir, options);
+  const results: DownResult[] = [];
+  for (const each of allRuntimes()) results.push(await each.down(stateDir, options));
+  return mergeDownResults(stateDir, results);
+}
+
+/** One `down` result of several runtimes' `down` of the same directory. */
+export function mergeDownResults(stateDir: string, results: DownResult[]): DownResult {
+  const removed = results.flatMap((r) => r.removedContainers ?? []);
   return {
-    ...result,
-    nothingRunning: leftovers.containers.length === 0 && result.nothingRunning,
-    removedContainers: leftovers.containers.map((c) => c.name),
-    deleted: [...leftovers.volumes, ...result.deleted],
+    stateDir,
+    stopped: [...new Set(results.flatMap((r) => r.stopped))],
+    alreadyDead: [...new Set(results.flatMap((r) => r.alreadyDead))],
+    ...(removed.length > 0 ? { removedContainers: removed } : {}),
+    nothingRunning: results.every((r) => r.nothingRunning),
+    deleted: results.flatMap((r) => r.deleted),
   };
 }
 
@@ -115,28 +102,26 @@ export function runningConfig(stateDir: string): StackConfig | undefined {
 
 /** What runs in the state directory, and how healthy it is. */
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
-  return readState(stateDir)?.runtime === 'docker' ? dockerStatus(stateDir) : localStatus(stateDir);
+  return (
+    (await runtimeOf(stateDir)?.status(stateDir)) ?? {
+      stateDir,
+      started: false,
+      services: [],
+      totalRssBytes: 0,
+    }
+  );
 }
 
 /** Stops the jobs of these engines, leaving the rest of the stack running. */
 export async function stopJobs(stateDir: string, engines: Engine[]): Promise<void> {
-  if (readState(stateDir)?.runtime === 'docker') await dockerJobs(stateDir).stop(engines);
-  else await stopLocalJobs(stateDir, engines);
+  await requireStack(stateDir).runtime.stopJobs(stateDir, engines);
 }
 
 /** The engines whose job is started (on Docker: the driver or consumer container, or the submitted Flink job). */
 export async function startedJobs(stateDir: string): Promise<Engine[]> {
   const state = readState(stateDir);
-  if (state?.runtime === 'docker') {
-    const roles = state.docker?.containers.map((c) => c.role) ?? [];
-    return ENGINES.filter((engine) =>
-      engine === 'flink'
-        ? state.docker?.flinkJobId !== undefined
-        : roles.includes(engine === 'spark' ? 'spark-driver' : engine),
-    );
-  }
-  const running = (await localStatus(stateDir)).services.map((s) => s.name);
-  return ENGINES.filter((engine) => running.includes(engine));
+  const runtime = runtimeOf(stateDir);
+  return state && runtime ? runtime.startedJobs(state) : [];
 }
 
 /** (Re)starts the jobs of these engines and waits until they have caught up with the topic. */
@@ -145,34 +130,34 @@ export async function startJobs(
   engines: Engine[],
   options: StartJobsOptions,
 ): Promise<void> {
-  if (readState(stateDir)?.runtime === 'docker') await dockerJobs(stateDir).start(engines, options);
-  else await startLocalJobs(stateDir, engines, options);
+  await requireStack(stateDir).runtime.startJobs(stateDir, engines, options);
 }
 
-/** A sampler of each engine's CPU time and memory: its process tree (local) or its containers (docker). */
+/** A sampler of each engine's CPU time and memory, as its runtime measures it. */
 export async function costSampler(stateDir: string): Promise<CostSampler> {
-  if (readState(stateDir)?.runtime === 'docker') return dockerCostSampler(stateDir);
-  const status = await localStatus(stateDir);
-  return async (engine) => {
-    const pid = status.services.find((s) => s.name === engine)?.pid;
-    return pid === undefined ? undefined : sampleProcessTree(pid);
-  };
+  const runtime = runtimeOf(stateDir);
+  return runtime ? runtime.costSampler(stateDir) : async () => undefined;
 }
 
-/** The last `lines` lines a service logged: its log file (local) or its containers' output (docker). */
+/** The last `lines` lines a service logged (its log file, or its containers' output). */
 export async function serviceLogs(stateDir: string, service: string, lines: number): Promise<string> {
-  const state = readState(stateDir);
-  if (!state) {
+  if (!readState(stateDir)) {
     throw new UsageError(`Nothing is running in ${stateDir}`, {
       suggestions: ['Start the stack with `crypto-bench up`'],
     });
   }
-  if (state.runtime === 'docker') return dockerLogs(state, service, lines);
-  const record = state.services[service as ServiceName];
-  if (!record) {
-    throw new UsageError(`No service "${service}" runs in ${stateDir}`, {
-      suggestions: [`Choose from ${Object.keys(state.services).join(', ')}`],
+  const { state, runtime } = requireStack(stateDir);
+  return runtime.logs(state, service, lines);
+}
+
+/** The stack in the state directory and its runtime; an error naming the fix when none runs there. */
+function requireStack(stateDir: string): { state: StackState; runtime: Runtime } {
+  const state = readState(stateDir);
+  const runtime = runtimeOf(stateDir);
+  if (!state || !runtime) {
+    throw new InfrastructureError(`No stack is running in ${stateDir}`, {
+      suggestions: ['Run `crypto-bench up` first'],
     });
   }
-  return tailFile(record.logFile, lines);
+  return { state, runtime };
 }

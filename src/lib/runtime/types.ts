@@ -52,6 +52,8 @@ export interface StackStatus {
   runtime?: RuntimeName;
   /** Docker network mode (docker runtime). */
   network?: DockerNetwork;
+  /** One line the runtime adds under the table (e.g. the docker network and how to read a container's log). */
+  runtimeNote?: string;
   /** When it was started. */
   startedAt?: string;
   /** One row per service, in start order. */

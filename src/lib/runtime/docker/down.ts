@@ -119,6 +119,7 @@ async function parentCgroups(
 /** `down` of the docker runtime: removes the stack's containers and network, and with `volumes` its data. */
 export async function downDocker(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
   const state = readState(stateDir);
+  if (!state) return leftoversResult(stateDir, await downDockerLeftovers(stateDir, options));
   const docker = await connectDocker();
   const removed = await removeStack(docker, state?.docker?.stackId ?? stackId(stateDir), options);
   clearState(stateDir);
@@ -131,7 +132,7 @@ export async function downDocker(stateDir: string, options: { volumes: boolean }
     stopped: services(true),
     alreadyDead: services(false).filter((service) => !services(true).includes(service)),
     removedContainers: removed.containers.map((c) => c.name),
-    nothingRunning: !state && removed.containers.length === 0,
+    nothingRunning: false,
     deleted,
   };
 }
@@ -141,7 +142,7 @@ export async function downDocker(stateDir: string, options: { volumes: boolean }
  * that already ran keeps the volumes; `down --volumes` then deletes them). Undefined when no engine answers:
  * without a state file nothing says that one ever ran.
  */
-export async function downDockerLeftovers(
+async function downDockerLeftovers(
   stateDir: string,
   options: { volumes: boolean },
 ): Promise<Removed | undefined> {
@@ -154,6 +155,19 @@ export async function downDockerLeftovers(
   if (!existsSync(socket)) return undefined;
   const docker = await connectDocker().catch(() => undefined);
   return docker && removeStack(docker, stackId(stateDir), options);
+}
+
+/** `down` of a state directory without a state file: what a docker stack of it left on the engine, if any. */
+function leftoversResult(stateDir: string, removed: Removed | undefined): DownResult {
+  const containers = removed?.containers ?? [];
+  return {
+    stateDir,
+    stopped: [],
+    alreadyDead: [],
+    ...(containers.length > 0 ? { removedContainers: containers.map((c) => c.name) } : {}),
+    nothingRunning: containers.length === 0,
+    deleted: removed?.volumes ?? [],
+  };
 }
 
 /** The docker runtime's files in the state directory: the database password and the build log. */

@@ -5,7 +5,7 @@ import { InfrastructureError, JobFailureError } from '../../errors.js';
 import { JOBS } from '../../engines/jobs.js';
 import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
 import { modulePaths } from '../java.js';
-import type { StartJobsOptions } from '../stack.js';
+import type { StartJobsOptions } from '../runtime.js';
 import { readState, writeState, type DockerState, type StackState } from '../state.js';
 import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ProcessSample } from '../../metrics/cost.js';
-import type { CostSampler } from '../stack.js';
+import type { CostSampler } from '../runtime.js';
 import { readState, type ContainerRecord } from '../state.js';
 import { connectDocker } from './client.js';
 

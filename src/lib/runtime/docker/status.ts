@@ -39,6 +39,7 @@ export async function dockerStatus(stateDir: string): Promise<StackStatus> {
     started: true,
     runtime: 'docker',
     network: state.docker.network,
+    runtimeNote: `docker (${state.docker.network} network; \`crypto-bench status --logs SERVICE\` shows a log)`,
     startedAt: state.startedAt,
     services,
     endpoints,

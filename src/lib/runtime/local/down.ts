@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceName } from '../config/defaults.js';
-import { stopStarted } from './local-up.js';
-import { clearState, readState, statePaths } from './state.js';
-import type { DownResult } from './types.js';
+import type { ServiceName } from '../../config/defaults.js';
+import { stopStarted } from './up.js';
+import { clearState, readState, statePaths } from '../state.js';
+import type { DownResult } from '../types.js';
 
 /**
  * Stops exactly the processes recorded in the state directory (never a stranger that reused a pid), then

@@ -1,11 +1,11 @@
-import type { Engine, ServiceName } from '../config/defaults.js';
-import type { JobSettings } from '../config/stack-config.js';
-import { InfrastructureError, JobFailureError, describe } from '../errors.js';
-import { engineVersion, jobProcess, uiPort } from '../engines/jobs.js';
-import { waitUntilConsuming } from '../engines/probe.js';
-import { findJava, type JavaRuntime } from './java.js';
-import { isOurs, startDetached, stopGroup, tailFile, type ProcessSpec } from './processes.js';
-import { readState, writeState, type StackState } from './state.js';
+import type { Engine, ServiceName } from '../../config/defaults.js';
+import type { JobSettings } from '../../config/stack-config.js';
+import { InfrastructureError, JobFailureError, describe } from '../../errors.js';
+import { engineVersion, jobProcess, uiPort } from '../../engines/jobs.js';
+import { waitUntilConsuming } from '../../engines/probe.js';
+import { findJava, type JavaRuntime } from '../java.js';
+import { isOurs, startDetached, stopGroup, tailFile, type ProcessSpec } from '../processes.js';
+import { readState, writeState, type StackState } from '../state.js';
 
 /** Starts one service and records it in the state file at once, so `down` can stop it whatever happens next. */
 export async function launchService(

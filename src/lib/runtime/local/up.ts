@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVICES, type ServiceName } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
-import { InfrastructureError } from '../errors.js';
-import { connectAdmin, ensureTopic, prepareBroker } from '../engines/kafka.js';
+import { SERVICES, type ServiceName } from '../../config/defaults.js';
+import type { StackConfig } from '../../config/stack-config.js';
+import { InfrastructureError } from '../../errors.js';
+import { connectAdmin, ensureTopic, prepareBroker } from '../../engines/kafka.js';
 import {
   applyDdl,
   ensureDatabase,
@@ -12,14 +12,14 @@ import {
   initPostgres,
   postgresProcess,
   postgresUser,
-} from '../engines/postgres.js';
-import { engineDdl } from '../engines/schema.js';
-import { taskList, type ProgressOptions } from '../render/progress.js';
-import { buildJobs } from './build.js';
-import { findJava, jarVersion, jobsBuilt, type JavaRuntime } from './java.js';
-import { assertPortsFree } from './ports.js';
-import { isOurs, stopGroup, tailFile, type ProcessSpec } from './processes.js';
-import { assertServiceAlive, launchJobs, launchService, waitUntilLocalJobsConsume } from './local-jobs.js';
+} from '../../engines/postgres.js';
+import { engineDdl } from '../../engines/schema.js';
+import { taskList, type ProgressOptions } from '../../render/progress.js';
+import { buildJobs } from '../build.js';
+import { findJava, jarVersion, jobsBuilt, type JavaRuntime } from '../java.js';
+import { assertPortsFree } from '../ports.js';
+import { isOurs, stopGroup, tailFile, type ProcessSpec } from '../processes.js';
+import { assertServiceAlive, launchJobs, launchService, waitUntilLocalJobsConsume } from './jobs.js';
 import {
   clearState,
   readState,
@@ -27,9 +27,9 @@ import {
   statePaths,
   writeState,
   type StackState,
-} from './state.js';
-import { stackStatus } from './local-status.js';
-import type { UpResult } from './types.js';
+} from '../state.js';
+import { stackStatus } from './status.js';
+import type { UpResult } from '../types.js';
 
 interface UpContext {
   java?: JavaRuntime;

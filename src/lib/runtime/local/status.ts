@@ -1,9 +1,9 @@
-import { DEFAULTS, SERVICES } from '../config/defaults.js';
-import { isListening } from './ports.js';
-import { isOurs } from './processes.js';
-import { treeRssBytes } from './proc-stats.js';
-import { readState } from './state.js';
-import type { Endpoints, Health, ServiceStatus, StackStatus } from './types.js';
+import { DEFAULTS, SERVICES } from '../../config/defaults.js';
+import { isListening } from '../ports.js';
+import { isOurs } from '../processes.js';
+import { treeRssBytes } from '../proc-stats.js';
+import { readState } from '../state.js';
+import type { Endpoints, Health, ServiceStatus, StackStatus } from '../types.js';
 
 /** Reads the state directory and checks each recorded process and port. */
 export async function stackStatus(stateDir: string): Promise<StackStatus> {

@@ -1,0 +1,52 @@
+import type { Engine, RuntimeName } from '../config/defaults.js';
+import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import type { ProcessSample } from '../metrics/cost.js';
+import type { ProgressOptions } from '../render/progress.js';
+import type { StackState } from './state.js';
+import type { DownResult, StackStatus, UpResult } from './types.js';
+
+/** Samples the CPU time and memory of one engine's processes or containers; undefined when it is not running. */
+export type CostSampler = (engine: Engine) => Promise<ProcessSample | undefined>;
+
+/** Options of a job restart (`--isolate`, `sweep`, new job settings on `up`/`run`). */
+export interface StartJobsOptions {
+  /** Job settings to run with instead of the current ones. */
+  settings?: Partial<JobSettings>;
+  /** Longest wait until the jobs have caught up with the topic, ms. */
+  timeoutMs: number;
+}
+
+/**
+ * One way to run a stack (docs/architecture.md, "Runtimes"): the local runtime's supervised child processes, the
+ * docker runtime's containers. Each implementation lives in its own folder and is registered once in
+ * `registry.ts`; nothing outside a runtime's folder asks which runtime it is. Every operation but `up` takes
+ * the state directory: `up` writes the stack's state file there, and the others act on the stack it
+ * describes. Engine clients (Kafka admin, PostgreSQL DDL, job arguments) stay runtime-neutral in `engines/`.
+ * (The shape follows OpenMessaging Benchmark's one driver interface per system.)
+ */
+export interface Runtime {
+  /** The `--runtime` value that selects it, and the name its state file records. */
+  readonly name: RuntimeName;
+  /**
+   * Starts the stack the config describes and waits until every job consumes and commits. On a stack that
+   * already runs it starts nothing and returns `alreadyRunning: true`. A failed start leaves nothing running.
+   */
+  up(config: StackConfig, progress: ProgressOptions): Promise<UpResult>;
+  /**
+   * Stops what this runtime started for the state directory, also when its state file is gone (leftovers);
+   * `volumes` deletes its data too. Idempotent: `nothingRunning` when there was nothing.
+   */
+  down(stateDir: string, options: { volumes: boolean }): Promise<DownResult>;
+  /** What runs, how healthy it is, its versions, memory and endpoints. */
+  status(stateDir: string): Promise<StackStatus>;
+  /** The engines whose job is started (whether or not it is healthy). */
+  startedJobs(state: StackState): Promise<Engine[]>;
+  /** (Re)starts these engines' jobs, with new settings if given, and waits until they caught up with the topic. */
+  startJobs(stateDir: string, engines: Engine[], options: StartJobsOptions): Promise<void>;
+  /** Stops these engines' jobs, leaving the rest of the stack running. */
+  stopJobs(stateDir: string, engines: Engine[]): Promise<void>;
+  /** A sampler of each engine's CPU time and memory (processes, containers, or what the cluster reports). */
+  costSampler(stateDir: string): Promise<CostSampler>;
+  /** The last `lines` lines a service (or one of its processes, e.g. `spark-worker`) logged. */
+  logs(state: StackState, service: string, lines: number): Promise<string>;
+}
