@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { EnvironmentRecord } from '../results/record.js';
 import type { StackStatus } from '../runtime/types.js';
 import { CLIENT_PACKAGES, PRODUCER_CLIENTS } from '../producer/senders.js';
-import { packageRoot } from '../runtime/java.js';
+import { jarVersion, packageRoot, type JobModule } from '../runtime/java.js';
 
 /** The version of crypto-bench itself, from package.json. */
 export function toolVersion(): string {
@@ -15,11 +15,36 @@ export function toolVersion(): string {
   return pkg.version;
 }
 
+/**
+ * Libraries an engine's job runs with that change its behaviour as much as the engine's own version does
+ * (connectors, the JDBC driver): recorded under these names next to the engine, read from the job's jars.
+ */
+const ENGINE_LIBRARIES: Record<
+  string,
+  readonly (readonly [name: string, module: JobModule, artifact: string])[]
+> = {
+  spark: [
+    ['spark-sql-kafka', 'spark-job', 'spark-sql-kafka-0-10_2.13'],
+    ['postgresql-jdbc', 'spark-job', 'postgresql'],
+  ],
+  flink: [
+    ['flink-connector-kafka', 'flink-job', 'flink-connector-kafka'],
+    ['flink-connector-jdbc', 'flink-job', 'flink-connector-jdbc-core'],
+    ['postgresql-jdbc', 'flink-job', 'postgresql'],
+  ],
+  baseline: [['postgresql-jdbc', 'baseline-job', 'postgresql']],
+};
+
 /** Describes the machine and software a run is measured on. */
 export function describeEnvironment(status: StackStatus, javaVersion: string | null): EnvironmentRecord {
   const softwareVersions: Record<string, string> = {};
-  for (const service of status.services)
+  for (const service of status.services) {
     if (service.version) softwareVersions[service.name] = service.version;
+    for (const [name, module, artifact] of ENGINE_LIBRARIES[service.name] ?? []) {
+      const version = jarVersion(module, artifact);
+      if (version) softwareVersions[name] = version;
+    }
+  }
   // The Kafka client the producer threads send with.
   const client = CLIENT_PACKAGES[PRODUCER_CLIENTS[0]];
   const clientVersion = packageVersion(client);

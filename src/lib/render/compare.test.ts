@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { LatencySummary } from '../metrics/summary.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
-import { describeSteadyState, engineTable, formatValue, HEADLINE_METRICS, seriesNote } from './compare.js';
+import {
+  describeSteadyState,
+  engineTable,
+  formatValue,
+  HEADLINE_METRICS,
+  renderRunHeading,
+  seriesNote,
+} from './compare.js';
 import { renderMarkdownTable } from './table.js';
 
 describe('formatValue', () => {
@@ -107,5 +115,33 @@ describe('an incomplete engine in the tables', () => {
       /^1 of 2 runs not complete, left out of the medians: 20250102-030406-cd34 incomplete/,
     );
     expect(seriesNote([fixture, fixture])).toBeNull();
+  });
+});
+
+describe('the floor', () => {
+  const run = JSON.parse(
+    readFileSync(new URL('../results/fixtures/run-v1.json', import.meta.url), 'utf8'),
+  ) as RunRecord;
+  const flink = run.engines.flink as EngineResult;
+  const fasterFlink: RunRecord = {
+    ...run,
+    engines: {
+      ...run.engines,
+      flink: { ...flink, latency: { ...(flink.latency as LatencySummary), p50Us: 7_000 } },
+    },
+  };
+
+  it('shows each engine over the floor in the table, and the floor itself', () => {
+    const { rows } = engineTable([run], HEADLINE_METRICS);
+    expect(rows).toContainEqual(['end-to-end p50 over floor', '+1559.2 ms', '+74.3 ms', 'floor', '', '', '']);
+  });
+
+  it('says so in the table and the run heading when an engine beats the floor', () => {
+    const { rows } = engineTable([fasterFlink], HEADLINE_METRICS);
+    expect(rows.find((row) => row[0] === 'end-to-end p50 over floor')?.[2]).toBe('-8.8 ms (below the floor)');
+    expect(renderRunHeading(fasterFlink)).toContain(
+      "floor: flink's end-to-end p50 (7.0 ms) is below the baseline's (15.8 ms): the baseline was not the floor in this run",
+    );
+    expect(renderRunHeading(run)).not.toContain('floor:');
   });
 });

@@ -1,5 +1,5 @@
 import type { Engine } from '../config/defaults.js';
-import { change, ratio } from '../metrics/compare.js';
+import { belowFloor, change, overheadOverFloor, ratio } from '../metrics/compare.js';
 import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.js';
 import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
@@ -141,6 +141,10 @@ export function engineTable(
     ...engines.map((engine) => (incomplete.has(engine) ? `${engine} (incomplete)` : engine)),
     ...pairs.map(([a, b]) => `${a} / ${b}`),
   ];
+  const overheadRows = floorRows(engines, perEngine, metricNames).map((row) => [
+    ...row,
+    ...pairs.map(() => ''),
+  ]);
   const rows = metrics.map((metric) => [
     metric.label,
     ...engines.map(
@@ -157,7 +161,7 @@ export function engineTable(
       ),
     ),
   ]);
-  return { head, rows, notes: [...incomplete.values()] };
+  return { head, rows: [...rows, ...overheadRows], notes: [...incomplete.values()] };
 }
 
 /**
@@ -173,6 +177,57 @@ export function seriesNote(runs: RunRecord[]): string | null {
   return complete > 0
     ? `${bad.length} of ${runs.length} runs not complete, left out of the medians: ${which}`
     : `No run of the ${runs.length} is complete: the medians below cover incomplete runs (${which})`;
+}
+
+/** The engine that is the floor: what Kafka + PostgreSQL alone cost (docs/floor.md). */
+export const FLOOR_ENGINE: Engine = 'baseline';
+
+/** The latency figures checked against the floor. */
+const FLOOR_FIGURES = ['latency_e2e_p50_us', 'latency_e2e_p99_us'];
+
+/**
+ * Rows "end-to-end p50 over floor" (and p99): each engine's median minus the floor engine's, marked when
+ * it is below the floor. Only when the floor and another engine ran and the figure is among those shown.
+ */
+function floorRows(
+  engines: Engine[],
+  perEngine: Map<Engine, Record<string, RepeatSummary>>,
+  metricNames: string[],
+): string[][] {
+  if (!engines.includes(FLOOR_ENGINE) || engines.length < 2) return [];
+  const median = (engine: Engine, name: string) => perEngine.get(engine)?.[name]?.median ?? null;
+  return FLOOR_FIGURES.filter((name) => metricNames.includes(name)).map((name) => {
+    const label = ENGINE_METRICS.find((m) => m.name === name)?.label ?? name;
+    return [
+      `${label} over floor`,
+      ...engines.map((engine) => {
+        if (engine === FLOOR_ENGINE) return 'floor';
+        const overhead = overheadOverFloor(median(engine, name), median(FLOOR_ENGINE, name));
+        if (overhead === null) return '-';
+        const shown = `${overhead > 0 ? '+' : ''}${formatValue(overhead, 'us')}`;
+        return overhead < 0 ? `${shown} (below the floor)` : shown;
+      }),
+    ];
+  });
+}
+
+/**
+ * One line per engine latency below the floor engine's in this run: the floor was not the floor, which
+ * the run must say rather than report a negative engine overhead silently.
+ */
+export function floorNotes(run: RunRecord): string[] {
+  const figures = Object.fromEntries(
+    Object.entries(run.engines)
+      .filter((entry): entry is [string, EngineResult] => Boolean(entry[1]))
+      .map(([engine, result]) => [engine, engineFigures(result)]),
+  );
+  return belowFloor(figures, FLOOR_ENGINE, FLOOR_FIGURES).map((below) => {
+    const label = ENGINE_METRICS.find((m) => m.name === below.figure)?.label ?? below.figure;
+    return (
+      `floor: ${below.engine}'s ${label} (${formatValue(below.engineValue, 'us')}) is below the ${FLOOR_ENGINE}'s ` +
+      `(${formatValue(below.floorValue, 'us')}): the ${FLOOR_ENGINE} was not the floor in this run (docs/floor.md)`
+    );
+  });
 }
 
 /** The heading lines of a run: id, source, load, status and why. */
@@ -199,6 +254,7 @@ export function renderRunHeading(run: RunRecord): string {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
   lines.push(...faultLines(run));
+  for (const note of floorNotes(run)) lines.push(`  ${note}`);
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@ import { formatCsv } from '../results/csv.js';
 import { engineFigures, roundToResolution } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
 import type { MaxRateResult, MaxRateStep, RunVerdict, SweepRecord } from '../results/sweep-record.js';
-import { formatValue, type TableFormat } from './compare.js';
+import { floorNotes, formatValue, type TableFormat } from './compare.js';
 import { renderMarkdownTable, renderTable } from './table.js';
 
 /** The figures of a sweep row: name in the CSV (unit last) and how to show it. */
@@ -65,6 +65,13 @@ export function renderSweep(
   const parts = [`Sweep ${sweep.sweepId}${sweep.interrupted ? ' (interrupted)' : ''}`];
   const points = sweepTable(sweep, runs);
   if (points.rows.length > 0) parts.push(render(points));
+  const belowFloor = sweep.points.flatMap((point) =>
+    point.runIds.flatMap((id) => {
+      const run = runs[id];
+      return run ? floorNotes(run).map((note) => `point #${point.index + 1} (${id}): ${note}`) : [];
+    }),
+  );
+  if (belowFloor.length > 0) parts.push(belowFloor.join('\n'));
   const maxRate = maxRateTable(sweep);
   if (maxRate) parts.push(render(maxRate), render(maxRateStepsTable(sweep)));
   const failed = sweep.points.filter((p) => p.status === 'failed');

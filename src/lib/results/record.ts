@@ -174,7 +174,10 @@ export interface RepeatPosition {
 
 /** The machine and software a run was measured on, as given by the caller. */
 export interface EnvironmentRecord {
-  /** Versions of every piece of software, by name: spark, flink, kafka, postgres, baseline, kafkajs… */
+  /**
+   * Versions of every piece of software, by name: spark, flink, kafka, postgres, baseline (its Kafka client), and
+   * the libraries the jobs ran with: flink-connector-kafka, flink-connector-jdbc, spark-sql-kafka, postgresql-jdbc.
+   */
   softwareVersions: Record<string, string>;
   /** Logical CPUs of the host. */
   cpuCount: number;

@@ -10,22 +10,22 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The floor: a plain KafkaConsumer poll loop. Per poll it parses the records, writes them to PostgreSQL in
- * one transaction, and only then commits the offsets, so a crash replays at most one poll (and the inserts
- * skip the replayed rows). With {@code --delivery exactly-once} the offsets are also written in the rows'
- * transaction and the consumer starts from them ({@link OffsetStore}), so nothing is written twice. SIGTERM
- * ends the loop cleanly.
+ * The floor: a plain KafkaConsumer poll loop, as fast as a consumer and a JDBC writer can be. Whatever a
+ * poll returns is written at once (no waiting to fill a batch) and committed in PostgreSQL, and only then
+ * are the offsets committed to Kafka, asynchronously, so the next poll does not wait for the broker's
+ * answer. At-least-once: a crash replays what was written but not yet committed in Kafka, and the inserts
+ * skip the replayed rows. With {@code --delivery exactly-once} the offsets are written in the rows'
+ * transaction instead and the consumer starts from them ({@link OffsetStore}), so nothing is written twice.
+ * SIGTERM ends the loop cleanly. docs/floor.md compares it with Kafka's and PostgreSQL's own latencies.
  */
 public final class BaselineJob {
 
@@ -70,7 +70,16 @@ public final class BaselineJob {
         }
     }
 
-    /** Consumer settings: this job's group, earliest offsets for a new group, offsets committed by hand. */
+    /**
+     * The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1); an empty fetch returns
+     * after {@link #FETCH_MAX_WAIT_MS}, so a poll never sits on a partition that has nothing new.
+     */
+    static final int FETCH_MAX_WAIT_MS = 10;
+
+    /**
+     * Consumer settings: this job's group, earliest offsets for a new group, offsets committed by hand, and
+     * fetches answered as soon as anything arrives.
+     */
     static Properties consumerProperties(BaselineArgs options) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.common().bootstrap());
@@ -79,6 +88,8 @@ public final class BaselineJob {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(options.batchSize()));
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
         return props;
     }
 
@@ -134,12 +145,15 @@ public final class BaselineJob {
         }
     }
 
-    /** Commits the offsets after this poll's records; a lost group membership only means a replay. */
+    /**
+     * Commits the offsets after this poll's records without waiting for the broker (a later commit covers a
+     * failed one; {@code close()} waits for those in flight); a failure only means a replay.
+     */
     private void commit(ConsumerRecords<byte[], byte[]> records) {
-        try {
-            consumer.commitSync(records.nextOffsets());
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.warn("offset commit failed ({}); these records will be delivered again", e.getMessage());
-        }
+        consumer.commitAsync(records.nextOffsets(), (offsets, e) -> {
+            if (e != null) {
+                LOG.warn("offset commit failed ({}); these records may be delivered again", e.getMessage());
+            }
+        });
     }
 }

@@ -81,4 +81,11 @@ class BaselineArgsTest {
         assertEquals(Delivery.AT_LEAST_ONCE, parse().common().delivery());
         assertEquals(Delivery.EXACTLY_ONCE, parse("--delivery", "exactly-once").common().delivery());
     }
+
+    @Test
+    void asks_the_broker_to_answer_a_fetch_as_soon_as_one_record_is_there() throws Exception {
+        Properties props = BaselineJob.consumerProperties(parse());
+        assertEquals("1", props.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals(String.valueOf(BaselineJob.FETCH_MAX_WAIT_MS), props.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    }
 }

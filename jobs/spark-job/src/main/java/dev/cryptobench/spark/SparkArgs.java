@@ -56,10 +56,10 @@ public record SparkArgs(
     public static SparkArgs fromArgs(String[] args) throws UsageException {
         Flags flags = Flags.parse(args, FLAGS);
         SparkTrigger trigger = SparkTrigger.parse(flags.string("--trigger", "0"));
-        // Real-Time Mode in Spark 4.1 runs stateless queries only, and holds every task slot: no gold there.
+        // Real-Time Mode in Spark 4.2 runs stateless queries only (4.3 adds state), and holds every task slot: no gold there.
         GoldArgs gold = GoldArgs.from(flags, ENGINE, !trigger.realTime());
         if (trigger.realTime() && gold.enabled()) {
-            throw new UsageException("--gold true cannot run with --trigger realtime: Real-Time Mode in Spark 4.1"
+            throw new UsageException("--gold true cannot run with --trigger realtime: Real-Time Mode in Spark 4.2"
                     + " supports no aggregations");
         }
         CommonArgs common = CommonArgs.from(flags, ENGINE);
