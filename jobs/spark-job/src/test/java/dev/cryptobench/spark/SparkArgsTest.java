@@ -143,7 +143,7 @@ class SparkArgsTest {
         assertEquals(Delivery.EXACTLY_ONCE, args.common().delivery());
         assertEquals(StateBackend.ROCKSDB, args.stateBackend());
         assertTrue(SparkJob.stateStoreProvider(args.stateBackend()).endsWith(".RocksDBStateStoreProvider"));
-        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-10min-rocksdb"),
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-by-run-10min-rocksdb"),
                 SparkJob.goldCheckpointDir(args, GoldWindow.TEN_MINUTES));
         SparkArgs heap = parse();
         assertEquals(Delivery.AT_LEAST_ONCE, heap.common().delivery());
