@@ -44,7 +44,7 @@ const seconds = Number(values.seconds);
 async function freshTopic(label: string): Promise<string> {
   const topic = `bench_${label}_${Date.now()}`;
   const admin = await connectAdmin(config);
-  await ensureTopic(admin, topic);
+  await ensureTopic(admin, config, topic);
   await admin.disconnect();
   return topic;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
+import { kafkaAccess } from '../engines/access.js';
 import { connectProducer } from '../engines/kafka.js';
 import { connect } from '../engines/postgres.js';
 import { engineTables } from '../engines/schema.js';
@@ -235,10 +236,10 @@ async function produceFor(
   try {
     return await produce({
       producer,
-      topic: DEFAULTS.topic,
+      topic: kafkaAccess(options.stack).topic,
       runId,
       source,
-      partitions: DEFAULTS.topicPartitions,
+      partitions: kafkaAccess(options.stack).partitions,
       signal: stop,
       onProgress,
       behindScheduleBoundUs: options.scheduleLagBoundUs,

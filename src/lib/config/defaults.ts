@@ -8,8 +8,11 @@ export const SERVICES = ['postgres', 'kafka', ...ENGINES] as const;
 /** One supervised service of the stack. */
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Ways to run a stack: supervised child processes, or containers on a Docker engine (DESIGN section 5). */
-export const RUNTIMES = ['local', 'docker'] as const;
+/**
+ * Ways to run a stack: supervised child processes, containers on a Docker engine, or existing services named in
+ * a cluster file (DESIGN section 5).
+ */
+export const RUNTIMES = ['local', 'docker', 'cluster'] as const;
 /** One of the runtimes. */
 export type RuntimeName = (typeof RUNTIMES)[number];
 

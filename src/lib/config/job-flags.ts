@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DEFAULTS } from './defaults.js';
 import { durationFlag, orFail } from './flags.js';
-import { parseTriggerList, type SparkTrigger } from './lists.js';
+import { parseParallelism, parseTriggerList, type Parallelism, type SparkTrigger } from './lists.js';
 import type { JobSettings } from './stack-config.js';
 import { formatDurationMs } from './units.js';
 
@@ -34,6 +34,12 @@ export const jobFlags = {
     description: `Rows per JDBC batch of the baseline consumer [default: ${DEFAULTS.baselineBatchSize}]`,
     min: 1,
   }),
+  parallelism: Flags.custom<Partial<Parallelism>>({
+    description:
+      "Parallelism per engine, e.g. spark=2,flink=2,baseline=2: Flink's job parallelism, Spark's executors (local: threads) and shuffle partitions, the baseline's consumer threads [default: 1 each]",
+    helpValue: '<list>',
+    parse: async (input) => orFail('parallelism', parseParallelism(input)),
+  })(),
 };
 
 /** Values of {@link jobFlags} (and `--[no-]gold`) as parsed; undefined = not given. */
@@ -43,6 +49,7 @@ export interface JobFlagValues {
   'flink-batch-size'?: number;
   'flink-batch-interval'?: number;
   'baseline-batch-size'?: number;
+  parallelism?: Partial<Parallelism>;
   gold?: boolean;
 }
 
@@ -71,5 +78,7 @@ export function jobOverrides(flags: JobFlagValues): Partial<JobSettings> {
     overrides.flinkBatchIntervalMs = flags['flink-batch-interval'];
   if (flags['baseline-batch-size'] !== undefined) overrides.baselineBatchSize = flags['baseline-batch-size'];
   if (flags.gold !== undefined) overrides.gold = flags.gold;
+  // Only the engines named: mergeJobSettings keeps the others' parallelism.
+  if (flags.parallelism !== undefined) overrides.parallelism = flags.parallelism as Parallelism;
   return overrides;
 }

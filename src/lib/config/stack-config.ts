@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { readClusterFile, type ClusterSpec } from './cluster-file.js';
 import { DEFAULTS, PORT_OFFSETS, type DockerNetwork, type Engine, type RuntimeName } from './defaults.js';
-import type { CpuLimits } from './lists.js';
+import type { CpuLimits, Parallelism } from './lists.js';
 
 /** The ports of one stack, all bound to 127.0.0.1. */
 export interface StackPorts {
@@ -35,6 +36,12 @@ export interface JobSettings {
   baselineBatchSize: number;
   /** Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did. */
   gold: boolean;
+  /**
+   * Parallelism per engine: Flink's job parallelism (and slots asked of the cluster), Spark's executors (local
+   * runtime: worker threads) and shuffle partitions, the baseline's consumer threads. Absent in older state and
+   * result files: 1 each.
+   */
+  parallelism?: Parallelism;
 }
 
 /** How the Docker runtime places the stack (the local runtime ignores these). */
@@ -65,6 +72,8 @@ export interface StackConfig {
   upTimeoutMs: number;
   /** Job settings. */
   jobs: JobSettings;
+  /** The existing services of `--runtime cluster` (from `--cluster FILE`). */
+  cluster?: ClusterSpec;
 }
 
 /** Flag values the stack config is resolved from (all optional; defaults fill the rest). */
@@ -82,6 +91,7 @@ export interface StackFlagValues {
   network?: DockerNetwork;
   cpus?: CpuLimits;
   'base-image'?: string;
+  cluster?: string;
 }
 
 /** Resolves flags into one typed config; rejects two services on one port. */
@@ -104,8 +114,22 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       },
     );
   }
+  if ((runtime === 'cluster') !== (flags.cluster !== undefined)) {
+    throw new UsageError(
+      runtime === 'cluster'
+        ? '--runtime cluster needs --cluster FILE'
+        : '--cluster applies to --runtime cluster only',
+      {
+        suggestions: [
+          'Pass both: --runtime cluster --cluster cluster.yaml (README: "Benchmark your own cluster")',
+        ],
+      },
+    );
+  }
+  const cluster = flags.cluster === undefined ? undefined : readClusterFile(path.resolve(cwd, flags.cluster));
   return {
     runtime,
+    ...(cluster ? { cluster } : {}),
     docker: {
       network: flags.network ?? 'bridge',
       cpus: flags.cpus ?? {},
@@ -125,6 +149,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       flinkCheckpointIntervalMs: DEFAULTS.flinkCheckpointIntervalMs,
       baselineBatchSize: DEFAULTS.baselineBatchSize,
       gold: flags.gold ?? true,
+      parallelism: { spark: 1, flink: 1, baseline: 1 },
     },
   };
 }
@@ -146,10 +171,17 @@ function assertDistinctPorts(ports: StackPorts): void {
 export function changedEngines(before: JobSettings, after: JobSettings): Engine[] {
   const changed: Engine[] = [];
   const gold = before.gold !== after.gold;
-  if (gold || before.sparkTriggerMs !== after.sparkTriggerMs || before.sparkRealtime !== after.sparkRealtime)
+  const scaled = (engine: Engine) => parallelismOf(before, engine) !== parallelismOf(after, engine);
+  if (
+    gold ||
+    scaled('spark') ||
+    before.sparkTriggerMs !== after.sparkTriggerMs ||
+    before.sparkRealtime !== after.sparkRealtime
+  )
     changed.push('spark');
   if (
     gold ||
+    scaled('flink') ||
     before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
     before.flinkBatchSize !== after.flinkBatchSize ||
     before.flinkBatchIntervalMs !== after.flinkBatchIntervalMs ||
@@ -157,8 +189,21 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
   ) {
     changed.push('flink');
   }
-  if (before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
+  if (scaled('baseline') || before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
   return changed;
+}
+
+/**
+ * Settings with overrides applied; a parallelism override names only some engines, the others keep theirs.
+ */
+export function mergeJobSettings(base: JobSettings, overrides: Partial<JobSettings>): JobSettings {
+  const parallelism = { spark: 1, flink: 1, baseline: 1, ...base.parallelism, ...overrides.parallelism };
+  return { ...base, ...overrides, parallelism };
+}
+
+/** An engine's parallelism in these settings (1 in settings from before parallelism existed). */
+export function parallelismOf(jobs: JobSettings, engine: Engine): number {
+  return jobs.parallelism?.[engine] ?? 1;
 }
 
 /**

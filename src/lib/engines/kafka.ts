@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaAccess, kafkajsSecurity } from './access.js';
 import { DEFAULTS } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { InfrastructureError, describe } from '../errors.js';
@@ -136,13 +137,20 @@ export function newClusterId(random: () => Buffer = () => randomBytes(16)): stri
 
 /** A kafkajs client for this stack; quiet, because the CLI reports errors itself. */
 export function kafkaClient(config: StackConfig, clientId = 'crypto-bench'): Kafka {
+  const access = kafkaAccess(config);
   return new Kafka({
     clientId,
-    brokers: [`${config.host}:${config.ports.kafka}`],
+    brokers: access.brokers,
+    ...kafkajsSecurity(access.properties),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     retry: { retries: 2 },
   });
+}
+
+/** Kafka's address as messages show it. */
+export function kafkaAddress(config: StackConfig): string {
+  return kafkaAccess(config).brokers.join(',');
 }
 
 /** Connects an admin client, failing with the address and the fix. */
@@ -153,30 +161,59 @@ export async function connectAdmin(config: StackConfig): Promise<Admin> {
     await admin.describeCluster();
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
-    throw new InfrastructureError(
-      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
-      {
-        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
-      },
-    );
+    throw new InfrastructureError(`Kafka is not reachable at ${kafkaAddress(config)} (${describe(error)})`, {
+      suggestions: [unreachableFix(config)],
+    });
   }
   return admin;
 }
 
+/** What to do when Kafka does not answer: start the stack, or fix the cluster file. */
+function unreachableFix(config: StackConfig): string {
+  return config.cluster
+    ? `Check kafka.bootstrap and kafka.properties in ${config.cluster.file} (address, SASL/TLS settings)`
+    : 'Run `crypto-bench up`, or pass the right --kafka-port / --port-base';
+}
+
 /**
- * Creates the benchmark topic when missing: 3 partitions, and the broker's append time as each record's
- * timestamp, which is what `kafka_ts` measures.
+ * Creates the benchmark topic when missing, with the broker's append time as each record's timestamp (what
+ * `kafka_ts` measures). An existing topic must have at least the partitions asked for; one that is missing
+ * where the cluster file says not to create it is an error.
  */
-export async function ensureTopic(admin: Admin, topic: string = DEFAULTS.topic): Promise<void> {
+export async function ensureTopic(
+  admin: Admin,
+  config: StackConfig,
+  topic: string = kafkaAccess(config).topic,
+): Promise<void> {
+  const access = { ...kafkaAccess(config), topic };
   const existing = await admin.listTopics();
-  if (existing.includes(topic)) return;
+  if (existing.includes(access.topic)) {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [access.topic] })).topics;
+    const partitions = metadata?.partitions.length ?? 0;
+    if (partitions < access.partitions) {
+      throw new InfrastructureError(
+        `The topic ${access.topic} exists with ${partitions} partitions, fewer than the ${access.partitions} asked for`,
+        {
+          suggestions: [
+            `Ask for ${partitions} partitions, add partitions with kafka-topics.sh --alter --partitions ${access.partitions}, or name another topic`,
+          ],
+        },
+      );
+    }
+    return;
+  }
+  if (!access.createTopic) {
+    throw new InfrastructureError(`The topic ${access.topic} does not exist on ${kafkaAddress(config)}`, {
+      suggestions: ['Create it, or set kafka.topic.create: true in the cluster file'],
+    });
+  }
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
       {
-        topic,
-        numPartitions: DEFAULTS.topicPartitions,
-        replicationFactor: 1,
+        topic: access.topic,
+        numPartitions: access.partitions,
+        replicationFactor: access.replicationFactor,
         configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
       },
     ],
@@ -193,12 +230,9 @@ export async function connectProducer(config: StackConfig): Promise<Producer> {
   try {
     await producer.connect();
   } catch (error) {
-    throw new InfrastructureError(
-      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
-      {
-        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
-      },
-    );
+    throw new InfrastructureError(`Kafka is not reachable at ${kafkaAddress(config)} (${describe(error)})`, {
+      suggestions: [unreachableFix(config)],
+    });
   }
   return producer;
 }

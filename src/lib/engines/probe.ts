@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type pg from 'pg';
-import { DEFAULTS, type Engine } from '../config/defaults.js';
+import type { Engine } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { JobFailureError } from '../errors.js';
+import { kafkaAccess } from './access.js';
 import { connectProducer } from './kafka.js';
 import { connect } from './postgres.js';
 import { nowUs } from '../producer/clock.js';
@@ -17,9 +18,15 @@ export const PROBE_RUN_PREFIX = 'probe-';
  * Sends one probe event to every partition. A job is healthy when the probe rows of every partition have
  * been committed to its table: it is consuming the whole topic and writing end to end.
  */
-export async function sendProbe(producer: Producer, runId: string, firstSeq: number): Promise<number> {
+export async function sendProbe(
+  producer: Producer,
+  config: StackConfig,
+  runId: string,
+  firstSeq: number,
+): Promise<number> {
   const at = nowUs();
-  const messages = Array.from({ length: DEFAULTS.topicPartitions }, (_, partition) => {
+  const { topic, partitions } = kafkaAccess(config);
+  const messages = Array.from({ length: partitions }, (_, partition) => {
     const event: TickEvent = {
       v: EVENT_SCHEMA_VERSION,
       run_id: runId,
@@ -33,7 +40,7 @@ export async function sendProbe(producer: Producer, runId: string, firstSeq: num
     };
     return { partition, key: event.symbol, value: encodeEvent(event) };
   });
-  await producer.send({ topic: DEFAULTS.topic, acks: -1, messages });
+  await producer.send({ topic, acks: -1, messages });
   return firstSeq + messages.length;
 }
 
@@ -42,6 +49,7 @@ export async function enginesThatSawProbe(
   client: pg.Client,
   runId: string,
   engines: Engine[],
+  partitions: number,
 ): Promise<Engine[]> {
   const seen: Engine[] = [];
   for (const engine of engines) {
@@ -49,7 +57,7 @@ export async function enginesThatSawProbe(
       `SELECT count(DISTINCT kafka_partition) AS partitions FROM ${engineTables(engine).raw} WHERE run_id = $1`,
       [runId],
     );
-    if (Number(result.rows[0]?.partitions) >= DEFAULTS.topicPartitions) seen.push(engine);
+    if (Number(result.rows[0]?.partitions) >= partitions) seen.push(engine);
   }
   return seen;
 }
@@ -84,10 +92,10 @@ export async function waitUntilConsuming(
     for (;;) {
       for (const engine of engines) await watch.assertAlive(engine);
       if (Date.now() - lastSent > 10_000) {
-        seq = await sendProbe(producer, runId, seq);
+        seq = await sendProbe(producer, config, runId, seq);
         lastSent = Date.now();
       }
-      const ready = await enginesThatSawProbe(client, runId, engines);
+      const ready = await enginesThatSawProbe(client, runId, engines, kafkaAccess(config).partitions);
       const waiting = engines.filter((engine) => !ready.includes(engine));
       if (waiting.length === 0) return;
       watch.onOutput?.(`committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`);

@@ -1,6 +1,7 @@
 import type { Engine } from '../config/defaults.js';
 import {
   changedEngines,
+  mergeJobSettings,
   stackDifferences,
   type JobSettings,
   type StackConfig,
@@ -36,7 +37,7 @@ export async function upStack(
       ],
     });
   }
-  const wanted = { ...config, jobs: { ...config.jobs, ...overrides } };
+  const wanted = { ...config, jobs: mergeJobSettings(config.jobs, overrides) };
   const result = await runtimeNamed(config.runtime).up(wanted, progress);
   if (!result.alreadyRunning) return result;
   const running = runningConfig(config.stateDir);
@@ -63,7 +64,7 @@ export async function applyJobSettings(
   const state = readState(stateDir);
   if (!state) return [];
   const running = state.config.jobs;
-  const changed = changedEngines(running, { ...running, ...overrides }).filter(
+  const changed = changedEngines(running, mergeJobSettings(running, overrides)).filter(
     (engine) => engines.includes(engine) && state.config.engines.includes(engine),
   );
   if (changed.length > 0) await startJobs(stateDir, changed, { settings: overrides, timeoutMs });

@@ -280,7 +280,7 @@ async function startKafka(ctx: UpContext, plan: DockerPlan, task: Task): Promise
     connectAdmin(config).catch(() => undefined),
   );
   try {
-    await ensureTopic(admin);
+    await ensureTopic(admin, config);
   } finally {
     await admin.disconnect();
   }

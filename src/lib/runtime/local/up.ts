@@ -194,7 +194,7 @@ async function startKafka(config: StackConfig, ctx: UpContext, task: Task): Prom
   });
   const admin = await waitUntil(ctx, 'kafka', 60_000, () => connectAdmin(config).catch(() => undefined));
   try {
-    await ensureTopic(admin);
+    await ensureTopic(admin, config);
   } finally {
     await admin.disconnect();
   }

@@ -70,6 +70,7 @@ public final class BaselineJob {
     /** Consumer settings: this job's group, earliest offsets for a new group, offsets committed by hand. */
     static Properties consumerProperties(BaselineArgs options) {
         Properties props = new Properties();
+        props.putAll(options.common().kafkaProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.common().bootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, options.common().group());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.common().group());

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
  * @param shufflePartitions    {@code spark.sql.shuffle.partitions}
  * @param maxOffsetsPerTrigger cap on records per micro-batch, if any
  * @param gold                 whether to run the gold queries, and their watermark
+ * @param driverHost           address the executors reach the driver at (127.0.0.1 unless on a cluster)
  */
 public record SparkArgs(
         CommonArgs common,
@@ -26,7 +27,8 @@ public record SparkArgs(
         String master,
         int shufflePartitions,
         OptionalLong maxOffsetsPerTrigger,
-        GoldArgs gold) {
+        GoldArgs gold,
+        String driverHost) {
 
     static final String ENGINE = "spark";
 
@@ -41,6 +43,7 @@ public record SparkArgs(
             "  --master MASTER               Spark master (default local[2])",
             "  --shuffle-partitions N        spark.sql.shuffle.partitions (default 2)",
             "  --max-offsets-per-trigger N   cap on records per micro-batch (default: no cap)",
+            "  --driver-host HOST            address executors reach the driver at (default 127.0.0.1)",
             GoldArgs.usage(ENGINE));
 
     private static final List<String> FLAGS = flags();
@@ -62,12 +65,14 @@ public record SparkArgs(
                 flags.string("--master", "local[2]"),
                 flags.integer("--shuffle-partitions", 2, 1, 10_000),
                 flags.optionalLong("--max-offsets-per-trigger", 1, Long.MAX_VALUE),
-                gold);
+                gold,
+                flags.string("--driver-host", "127.0.0.1"));
     }
 
     private static List<String> flags() {
         List<String> all = new ArrayList<>(CommonArgs.FLAGS);
-        all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger"));
+        all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger",
+                "--driver-host"));
         all.addAll(GoldArgs.FLAGS);
         return List.copyOf(all);
     }
