@@ -104,8 +104,8 @@ describe('the cluster runtime on a loopback cluster', () => {
     expect(record.config.runtime).toBe('cluster');
     for (const engine of ['spark', 'flink', 'baseline'] as const) {
       const completeness = record.engines[engine]?.completeness;
-      expect(completeness?.committedDistinct, engine).toBe(record.producer?.sentEvents);
-      expect(completeness?.missing, engine).toBe(0);
+      expect(completeness?.committedDistinctRows, engine).toBe(record.producer?.sentEvents);
+      expect(completeness?.missingRows, engine).toBe(0);
     }
   });
 
