@@ -180,7 +180,7 @@ async function startFlink(
       `jobmanager.rpc.address: ${jobManager}`,
       `jobmanager.rpc.port: ${port.flinkRpc}`,
       `jobmanager.bind-host: ${jobManager}`,
-      'jobmanager.memory.process.size: 640m',
+      'jobmanager.memory.process.size: 1024m',
       'taskmanager.numberOfTaskSlots: 1',
       'taskmanager.memory.process.size: 768m',
       'taskmanager.memory.managed.size: 0m',
