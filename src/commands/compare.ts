@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
+import { checkOutputFile } from '../lib/config/output-paths.js';
 import { COMPARE_FORMATS, compareRuns, type CompareResult } from '../lib/bench/compare.js';
 
 export default class Compare extends BaseCommand {
@@ -34,6 +35,7 @@ export default class Compare extends BaseCommand {
 
   async run(): Promise<CompareResult> {
     const { argv, flags } = await this.parse(Compare);
+    if (flags.out !== undefined) checkOutputFile('--out', flags.out);
     const format = this.jsonEnabled() ? 'json' : flags.format;
     const result = compareRuns({
       resultsDir: path.resolve(flags['results-dir']),

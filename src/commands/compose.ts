@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { stackFlags } from '../lib/config/flags.js';
+import { checkOutputFile } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
 import { mergeJobSettings, resolveStackConfig } from '../lib/config/stack-config.js';
 import { composeStack, type ComposeResult } from '../lib/runtime/docker/compose-file.js';
@@ -40,6 +41,7 @@ export default class Compose extends BaseCommand {
 
   async run(): Promise<ComposeResult> {
     const { flags } = await this.parse(Compose);
+    if (flags.output !== undefined) checkOutputFile('--output', flags.output);
     const resolved = resolveStackConfig({ ...flags, runtime: 'docker' });
     const config = { ...resolved, jobs: mergeJobSettings(resolved.jobs, jobOverrides(flags)) };
     const result = composeStack(config, { output: flags.output, cwd: process.cwd() });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag } from '../lib/config/flags.js';
+import { checkOutputFile } from '../lib/config/output-paths.js';
 import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { UsageError } from '../lib/errors.js';
 import { recordTicks, type RecordOutcome } from '../lib/bench/record.js';
@@ -42,6 +43,7 @@ export default class Record extends BaseCommand {
     if (path.extname(flags.out) === '') {
       throw new UsageError(`--out ${flags.out} has no extension; use a name like ticks.ndjson`);
     }
+    checkOutputFile('--out', flags.out, { overwrite: flags.force });
     const source = resolveSource({ ...flags, rate: 1, seed: 1 }, flags.duration);
     return this.interruptible(async (signal) => {
       const outcome = await recordTicks(

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
+import { checkOutputFile } from '../lib/config/output-paths.js';
 import { writeReport, type ReportResult } from '../lib/bench/report.js';
 
 export default class Report extends BaseCommand {
@@ -31,6 +32,7 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<ReportResult> {
     const { argv, flags } = await this.parse(Report);
+    if (flags.output !== undefined) checkOutputFile('--output', flags.output);
     const result = await writeReport({
       resultsDir: path.resolve(flags['results-dir']),
       ids: argv as string[],

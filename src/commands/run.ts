@@ -3,10 +3,12 @@ import path from 'node:path';
 import { BaseCommand } from '../lib/base-command.js';
 import { runBenchmark, type RunOutcome } from '../lib/bench/run.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
-import { resolveSource, sourceFlags } from '../lib/config/source-flags.js';
+import { loadFlags, resolveSource, sourceFlags } from '../lib/config/source-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { EXIT, UsageError } from '../lib/errors.js';
+import { faultFlag } from '../lib/config/fault-flags.js';
 import { renderRunSummary } from '../lib/render/summary.js';
 
 export default class Run extends BaseCommand {
@@ -18,15 +20,20 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --duration 2m --rate 1000',
     '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
     '<%= config.bin %> run --duration 1m --rate 5000 --isolate',
+    '<%= config.bin %> run --duration 1m --rate 250000 --producers 2 --symbols 10',
+    '<%= config.bin %> run --duration 1m --partitions 12 --symbols 24',
     '<%= config.bin %> run --duration 1m --trigger 5s --buffer-timeout 10ms',
     '<%= config.bin %> run --source coinbase-ws --duration 10m',
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
+    '<%= config.bin %> run --duration 90s --disorder 2s --late 0.01:30s --event-time-start 2026-12-01T09:59:30Z',
+    '<%= config.bin %> run --duration 3m --rate 1000 --fault flink:kill@60s --fault kafka:pause@120s+5s',
   ];
 
   static override flags = {
     ...stackFlags,
     ...jobFlags,
     ...sourceFlags,
+    ...loadFlags,
     duration: durationFlag({
       description: 'How long to produce',
       default: 120_000,
@@ -34,7 +41,8 @@ export default class Run extends BaseCommand {
       minMs: 1000,
     }),
     warmup: durationFlag({
-      description: 'Warm-up excluded from the figures [default: 20% of the run, at most 60s]',
+      description:
+        'Warm-up excluded from the figures [default: detected per engine by MSER-5, the latest start for all]',
       bareUnit: 's',
     }),
     isolate: Flags.boolean({
@@ -58,6 +66,7 @@ export default class Run extends BaseCommand {
       bareUnit: 'ms',
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    fault: faultFlag(),
   };
 
   async run(): Promise<RunOutcome> {
@@ -77,13 +86,19 @@ export default class Run extends BaseCommand {
         },
       );
     }
+    const stack = resolveStackConfig(flags);
+    checkOutputDir('--results-dir', flags['results-dir']);
+    checkOutputDir('--state-dir', stack.stateDir);
     return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runBenchmark(
         {
-          stack: resolveStackConfig(flags),
+          stack,
           jobOverrides: jobOverrides(flags),
           source: resolveSource(flags, flags.duration),
+          symbols: flags.symbols,
+          producers: flags.producers,
+          partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,
@@ -91,6 +106,7 @@ export default class Run extends BaseCommand {
           scheduleLagBoundUs: flags['schedule-lag-bound'] * 1000,
           isolate: flags.isolate,
           repeat: flags.repeat,
+          faults: flags.fault,
           signal,
         },
         this.progress(),
@@ -98,6 +114,7 @@ export default class Run extends BaseCommand {
       this.log(renderRunSummary(outcome.runs, resultsDir));
       if (outcome.runs.some((run) => run.status === 'interrupted')) process.exitCode = EXIT.interrupted;
       else if (outcome.runs.some((run) => run.status === 'invalid')) process.exitCode = EXIT.invalidRun;
+      else if (outcome.runs.some((run) => run.status === 'incomplete')) process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

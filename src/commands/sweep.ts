@@ -3,10 +3,13 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { runSweep, type SweepOutcome } from '../lib/bench/sweep.js';
 import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { sweepFlags } from '../lib/config/sweep-flags.js';
+import { loadFlags } from '../lib/config/source-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
+import { faultFlag } from '../lib/config/fault-flags.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
 import { sweepReportFile } from '../lib/results/sweep-record.js';
@@ -15,18 +18,20 @@ export default class Sweep extends BaseCommand {
   static override summary =
     'Measure the same workload under each Spark trigger, Flink setting and rate; one table and CSV';
 
-  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); each --rate repeats the sequence. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
+  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); delivery guarantees, state backends and checkpoint intervals are crossed, each combination repeating that sequence; each --rate repeats it all. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
 
   static override examples = [
     '<%= config.bin %> sweep --trigger 0,1s,5s,15s,30s --buffer-timeout 0,10ms,100ms --duration 1m',
     '<%= config.bin %> sweep --rate 1000,10000,50000 --duration 1m --isolate',
     '<%= config.bin %> sweep --flink-batch-size 100,1000,5000 --flink-batch-interval 0,200ms --engines flink,baseline',
     '<%= config.bin %> sweep --find-max-rate --slo-p99 1s --duration 30s',
+    '<%= config.bin %> sweep --delivery at-least-once,exactly-once --state-backend hashmap,rocksdb --duration 2m',
   ];
 
   static override flags = {
     ...stackFlags,
     ...sweepFlags,
+    ...loadFlags,
     duration: durationFlag({
       description: 'How long to produce at each point',
       default: 60_000,
@@ -34,7 +39,8 @@ export default class Sweep extends BaseCommand {
       minMs: 1000,
     }),
     warmup: durationFlag({
-      description: 'Warm-up excluded at each point [default: 20% of it, at most 60s]',
+      description:
+        'Warm-up excluded at each point [default: detected per engine by MSER-5, the latest start for all]',
       bareUnit: 's',
     }),
     repeat: Flags.integer({ description: 'Runs per point', min: 1, max: 100, default: 1 }),
@@ -50,6 +56,7 @@ export default class Sweep extends BaseCommand {
       bareUnit: 'ms',
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
+    fault: faultFlag(),
     format: Flags.option({
       description: 'Output format',
       options: ['table', 'csv', 'markdown'] as const,
@@ -63,11 +70,16 @@ export default class Sweep extends BaseCommand {
       throw new UsageError(`--min-rate ${flags['min-rate']} is above --max-rate ${flags['max-rate']}`);
     if (flags.warmup !== undefined && flags.warmup >= flags.duration)
       throw new UsageError('--warmup must be shorter than --duration');
+    if (flags['checkpoint-interval']?.some((ms) => ms < 10))
+      throw new UsageError('--checkpoint-interval: give at least 10ms');
+    const stack = resolveStackConfig(flags);
+    checkOutputDir('--results-dir', flags['results-dir']);
+    checkOutputDir('--state-dir', stack.stateDir);
     return this.interruptible(async (signal) => {
       const resultsDir = path.resolve(flags['results-dir']);
       const outcome = await runSweep(
         {
-          stack: resolveStackConfig(flags),
+          stack,
           // The swept settings are axes; --[no-]gold is the one job setting applied to the whole sweep.
           jobOverrides: jobOverrides({ gold: flags.gold }),
           axes: {
@@ -76,8 +88,14 @@ export default class Sweep extends BaseCommand {
             flinkBufferTimeoutsMs: flags['buffer-timeout'] ?? [],
             flinkBatchSizes: flags['flink-batch-size'] ?? [],
             flinkBatchIntervalsMs: flags['flink-batch-interval'] ?? [],
+            deliveries: flags.delivery ?? [],
+            stateBackends: flags['state-backend'] ?? [],
+            checkpointIntervalsMs: flags['checkpoint-interval'] ?? [],
           },
           seed: flags.seed,
+          symbols: flags.symbols,
+          producers: flags.producers,
+          partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,
@@ -89,6 +107,7 @@ export default class Sweep extends BaseCommand {
           sloP99Us: flags['slo-p99'] * 1000,
           minRateEventsPerSec: flags['min-rate'],
           maxRateEventsPerSec: flags['max-rate'],
+          faults: flags.fault,
           signal,
         },
         this.progress(),
@@ -105,6 +124,8 @@ export default class Sweep extends BaseCommand {
       this.logToStderr(`Charts: ${sweepReportFile(resultsDir, outcome.sweep.sweepId)}`);
       if (outcome.sweep.interrupted) process.exitCode = EXIT.interrupted;
       else if (outcome.sweep.points.some((p) => p.status === 'failed')) process.exitCode = EXIT.job;
+      else if (outcome.sweep.points.some((p) => p.status === 'incomplete'))
+        process.exitCode = EXIT.incompleteRun;
       return outcome;
     });
   }

@@ -8,6 +8,8 @@ export const EXIT = {
   job: 5,
   /** A run finished but cannot be trusted (e.g. the producer fell behind its schedule). */
   invalidRun: 6,
+  /** A run finished but an engine died, lost events, did not drain, or wrote wrong gold (see its incompleteReasons): its figures cover what arrived. */
+  incompleteRun: 7,
   interrupted: 130,
 } as const;
 

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { collectEngine } from '../../src/lib/bench/collect.js';
+import { collectEngine, collectSeries } from '../../src/lib/bench/collect.js';
 import { ENGINES } from '../../src/lib/config/defaults.js';
 import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
 import { connect } from '../../src/lib/engines/postgres.js';
@@ -55,7 +55,8 @@ try {
     ENGINES.map(async (engine) => {
       const own = await connect(config);
       const t0 = performance.now();
-      const collected = await collectEngine(own, engine, runId, window, startUs);
+      await collectSeries(own, engine, runId, startUs);
+      const collected = await collectEngine(own, engine, runId, window);
       const t1 = performance.now();
       doneMs.push(t1 - all);
       const db = await own.query<{ p50: number; p99: number }>(

@@ -1,27 +1,37 @@
 /**
- * Producer benchmark (a measurement, not a test): the in-process producer's schedule lag at a fixed open-loop
- * rate, its highest sustained rate, and Kafka's own `ProducerPerformance` on the same broker for comparison.
+ * Producer benchmark (a measurement, not a test): the producer threads' schedule lag at fixed open-loop rates,
+ * their highest sustained rate, and Kafka's own `ProducerPerformance` on the same broker for comparison, for
+ * either Kafka client and any number of producer threads, through the very code a run uses
+ * (`produceInThreads`, with the built `dist/lib/producer/thread.js`).
  *
- * Needs a running broker and the broker jars (`jobs/kafka-broker/target/lib`). Run from the repository root:
+ * Needs a running broker, the broker jars (`jobs/kafka-broker/target/lib`) and `npm run build`. From the
+ * repository root:
  *
- *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 \
- *     [--rates 10000,50000,100000] [--seconds 20] [--warmup-seconds 5] [--batch 500] [--in-flight 2] [--perf-records 2000000]
+ *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 --client platformatic --producers 2 \
+ *     [--rates 1000,10000,100000,max] [--symbols 10] [--seconds 20] [--warmup-seconds 5] [--batch 500] \
+ *     [--in-flight 1] [--perf-records 2000000]
  *
  * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
- * asks for far more than the producer can give, so the achieved rate is its ceiling (that run ends on the
- * clock and shows as interrupted). `cpu us/ev` is this process's CPU time (user + system) per acknowledged event
- * while producing: on a shared machine it moves far less than the rates do, and at `max` it is what bounds the
- * producer (its event loop runs at one full core, most of it in kafkajs' per-record encoding).
+ * asks for far more than the producers can give, so the achieved rate is their ceiling (that run ends on the
+ * clock and shows as interrupted). `cpu us/ev` is this process's CPU time (user + system, every thread) per
+ * acknowledged event while producing: on a shared machine it moves far less than the rates do, and at `max` it
+ * is what bounds the producers. With two producers use an even `--symbols` (default 10): each producer sends
+ * its share of the symbols, and five symbols split 3:2.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { DEFAULTS } from '../../src/lib/config/defaults.js';
 import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
-import { connectAdmin, connectProducer, ensureTopic } from '../../src/lib/engines/kafka.js';
-import { produce, type ProducerReport } from '../../src/lib/producer/producer.js';
-import { SyntheticSource } from '../../src/lib/producer/synthetic.js';
+import { connectAdmin, ensureTopic } from '../../src/lib/engines/kafka.js';
+import { symbolList } from '../../src/lib/producer/pairs.js';
+import { produceInThreads } from '../../src/lib/producer/pool.js';
+import type { ProducerReport } from '../../src/lib/producer/producer.js';
+import { PRODUCER_CLIENTS, type ProducerClient } from '../../src/lib/producer/senders.js';
 import { encodeEvent } from '../../src/lib/producer/event.js';
+
+const THREAD_SCRIPT = new URL('../../dist/lib/producer/thread.js', import.meta.url);
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +40,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '5' },
     batch: { type: 'string', default: '500' },
-    'in-flight': { type: 'string', default: '2' },
+    'in-flight': { type: 'string', default: '1' },
     'perf-records': { type: 'string', default: '2000000' },
+    client: { type: 'string', default: PRODUCER_CLIENTS[0] },
+    producers: { type: 'string', default: '1' },
+    symbols: { type: 'string', default: '10' },
     jars: { type: 'string', default: 'jobs/kafka-broker/target/lib/*' },
   },
   allowPositionals: true,
@@ -40,11 +53,15 @@ const { values } = parseArgs({
 const [host = '127.0.0.1', port = '29192'] = (values.bootstrap ?? '').split(':');
 const config = { ...resolveStackConfig({ 'kafka-port': Number(port) }), host };
 const seconds = Number(values.seconds);
+const client = values.client as ProducerClient;
+if (!PRODUCER_CLIENTS.includes(client)) throw new Error(`--client: one of ${PRODUCER_CLIENTS.join(', ')}`);
+const producers = Number(values.producers);
+const pairs = symbolList(Number(values.symbols), DEFAULTS.pairs);
 
 async function freshTopic(label: string): Promise<string> {
   const topic = `bench_${label}_${Date.now()}`;
   const admin = await connectAdmin(config);
-  await ensureTopic(admin, config, topic);
+  await ensureTopic(admin, DEFAULTS.topicPartitions, topic);
   await admin.disconnect();
   return topic;
 }
@@ -61,37 +78,41 @@ interface RateResult {
 async function runRate(rateText: string, runSeconds = seconds): Promise<RateResult> {
   const rateEventsPerSec = rateText === 'max' ? 5_000_000 : Number(rateText);
   const topic = await freshTopic(rateText);
-  const producer = await connectProducer(config);
-  const source = new SyntheticSource({
-    pairs: DEFAULTS.pairs,
-    rateEventsPerSec,
-    seed: 1,
-    durationMs: runSeconds * 1000,
+  // CPU is counted from the first progress report (a second after the common start) to the end, so that
+  // starting the threads (loading modules, connecting) is not charged to the events.
+  let mark: { cpu: NodeJS.CpuUsage; atMs: number; sent: number } | undefined;
+  const report = await produceInThreads({
+    producers,
+    client,
+    target: { brokers: [String(values.bootstrap)], topic },
+    runId: `bench-${rateText}`,
+    source: {
+      kind: 'synthetic',
+      pairs,
+      rateEventsPerSec,
+      seed: 1,
+      durationMs: runSeconds * 1000,
+    },
+    partitions: DEFAULTS.topicPartitions,
+    openLoop: true,
+    maxBatchEvents: Number(values.batch),
+    maxInFlightSends: Number(values['in-flight']),
+    // The schedule ends after --seconds; at `max` the backlog would take far longer, so stop on the clock.
+    stopAfterMs: runSeconds * 1000 + 500,
+    spawn: (setup) => new Worker(THREAD_SCRIPT, { workerData: setup }),
+    onProgress: (progress) => {
+      mark ??= { cpu: process.cpuUsage(), atMs: performance.now(), sent: progress.sent };
+    },
   });
-  const cpuBefore = process.cpuUsage();
-  const startedAtMs = performance.now();
-  try {
-    const report = await produce({
-      producer,
-      topic,
-      runId: `bench-${rateText}`,
-      source,
-      partitions: DEFAULTS.topicPartitions,
-      maxBatchEvents: Number(values.batch),
-      maxInFlightSends: Number(values['in-flight']),
-      // The schedule ends after --seconds; at `max` the backlog would take far longer, so stop on the clock.
-      signal: AbortSignal.timeout(runSeconds * 1000 + 500),
-    });
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuUs = cpu.user + cpu.system;
-    return {
-      report,
-      cpuUsPerEvent: report.sent > 0 ? cpuUs / report.sent : 0,
-      cpuPercent: cpuUs / 10 / (performance.now() - startedAtMs),
-    };
-  } finally {
-    await producer.disconnect();
-  }
+  if (!mark) return { report, cpuUsPerEvent: 0, cpuPercent: 0 };
+  const cpu = process.cpuUsage(mark.cpu);
+  const cpuUs = cpu.user + cpu.system;
+  const events = report.sent - mark.sent;
+  return {
+    report,
+    cpuUsPerEvent: events > 0 ? cpuUs / events : 0,
+    cpuPercent: cpuUs / 10 / (performance.now() - mark.atMs),
+  };
 }
 
 function row(rate: string, { report, cpuUsPerEvent, cpuPercent }: RateResult): string {
@@ -154,7 +175,7 @@ async function main(): Promise<void> {
     produced_at: 1_714_566_896_124_001,
   });
   console.log(
-    `batch ${values.batch}, in-flight ${values['in-flight']}, ${seconds}s per rate, event ~${sample.length} B`,
+    `${client}, ${producers} producer thread(s), ${pairs.length} symbols, batch ${values.batch}, in-flight ${values['in-flight']}, ${seconds}s per rate, event ~${sample.length} B`,
   );
   // A cold process (JIT, first connection, first topic) lags for a few seconds; measure a warm one.
   await runRate('10000', Number(values['warmup-seconds']));
@@ -166,6 +187,7 @@ async function main(): Promise<void> {
     const result = await runRate(rate);
     const { report } = result;
     console.log(row(rate, result));
+    for (const error of new Set(report.sendErrors)) console.log(`  send error: ${error}`);
     if (!report.behindSchedule || rate === 'max') {
       bestEventsPerSec = Math.max(bestEventsPerSec, report.achievedRateEventsPerSec);
     }

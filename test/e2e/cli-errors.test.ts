@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveStackConfig } from '../../src/lib/config/stack-config.js';
@@ -102,5 +102,30 @@ describe('bad input and broken environments get a clear message, an exit code an
     expect(result.stderr).toContain(`No runs in ${resultsDir}`);
     expect(result.stderr).toContain('crypto-bench run');
     expect(result.stderr).not.toMatch(NO_STACK_TRACE);
+  });
+
+  it('refuses an output path it cannot write before starting anything, naming the flag', async () => {
+    const { stateDir } = e2eStack('unwritable', 61592);
+    const file = path.join(stateDir, 'plain-file');
+    writeFileSync(file, 'not a directory');
+    const below = path.join(file, 'out');
+    const attempts: [string[], string][] = [
+      [['run', '--state-dir', stateDir, '--results-dir', below], '--results-dir'],
+      [['sweep', '--state-dir', stateDir, '--results-dir', below, '--rate', '100'], '--results-dir'],
+      [['up', '--state-dir', below], '--state-dir'],
+      [['record', '--out', path.join(below, 'ticks.ndjson')], '--out'],
+      [['compare', '--out', path.join(below, 'figures.csv')], '--out'],
+      [['report', '--output', path.join(below, 'report.html')], '--output'],
+      [['compose', '--output', path.join(below, 'docker-compose.yml')], '--output'],
+    ];
+    for (const [args, flag] of attempts) {
+      const result = await runCli(args);
+      expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(2);
+      expect(result.stderr, args[0]).toContain(`${flag} ${path.join(below)}`);
+      expect(result.stderr, args[0]).toContain(`${file} is a file`);
+      expect(result.stderr, args[0]).not.toMatch(NO_STACK_TRACE);
+    }
+    // Nothing was started: no state beside the file.
+    expect(readdirSync(stateDir)).toEqual(['plain-file']);
   });
 });

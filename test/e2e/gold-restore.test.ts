@@ -91,10 +91,10 @@ describe('the Flink job restarted in the middle of a gold window', () => {
       const windowStart = new Date(WINDOW_START_US / 1000);
       const goldCount = async (table: string) => {
         const rows = (
-          await client.query(`SELECT trade_count FROM ${table} WHERE window_start = $1 AND symbol = $2`, [
-            table === TABLES.goldHourly ? hourOf(windowStart) : windowStart,
-            SYMBOL,
-          ])
+          await client.query(
+            `SELECT trade_count FROM ${table} WHERE run_id = $1 AND window_start = $2 AND symbol = $3`,
+            [RUN_ID, table === TABLES.goldHourly ? hourOf(windowStart) : windowStart, SYMBOL],
+          )
         ).rows;
         return rows.length === 0 ? undefined : Number(rows[0].trade_count);
       };

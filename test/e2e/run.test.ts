@@ -49,6 +49,7 @@ describe('crypto-bench run and compare', () => {
     expect(result.code, result.stderr).toBe(0);
     run = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(run.status).toBe('complete');
+    expect(run.steadyState).toMatchObject({ chosenBy: 'warmup-flag', steadyStateStartOffsetMs: 4000 });
     expect(run.producer?.sentEvents).toBe(10_000);
     for (const file of ['run.json', 'latency.csv', 'timeseries.csv', 'report.html']) {
       expect(readFileSync(path.join(resultsDir, run.runId, file), 'utf8').length).toBeGreaterThan(0);
@@ -112,11 +113,13 @@ describe('crypto-bench run and compare', () => {
         "engines",
         "environment",
         "producer",
+        "restarts",
         "runId",
         "schemaVersion",
         "startedAt",
         "status",
         "statusReasons",
+        "steadyState",
         "timeseries",
         "toolVersion",
         "window",

@@ -1,4 +1,3 @@
-import { formatIsoTimeUs } from '../../src/lib/producer/iso-time.js';
 import { nowUs } from '../../src/lib/producer/clock.js';
 
 /**
@@ -98,4 +97,12 @@ export function heartbeatFrame(productId: string, product: Product): Record<stri
 /** The feed's answer to a subscription naming a product it does not list. */
 export function invalidProductFrame(productId: string): Record<string, unknown> {
   return { type: 'error', message: 'Failed to subscribe', reason: `${productId} is not a valid product` };
+}
+
+/** Formats epoch microseconds as Coinbase does: `2024-05-01T12:34:56.123456Z`. */
+export function formatIsoTimeUs(timeUs: number): string {
+  const wholeMs = Math.floor(timeUs / 1000);
+  const fractionUs = Math.floor(timeUs - Math.floor(timeUs / 1_000_000) * 1_000_000);
+  const seconds = new Date(wholeMs).toISOString().slice(0, 19);
+  return `${seconds}.${String(fractionUs).padStart(6, '0')}Z`;
 }

@@ -287,3 +287,12 @@ export async function drive(
   const stats = source.stats();
   return { ticks, stats, reached: reached || until(ticks, stats) };
 }
+
+/** A port on 127.0.0.1 where nothing listens (bound for a moment to find it, then closed): connections are refused. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

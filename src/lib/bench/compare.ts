@@ -5,9 +5,12 @@ import {
   HEADLINE_METRICS,
   renderChangeTables,
   renderEngineTable,
+  renderRecoveryTable,
   renderRunHeading,
+  seriesNote,
 } from '../render/compare.js';
 import { ConfigError } from '../errors.js';
+import { renderGoldTable } from '../render/gold.js';
 import { renderSweep, sweepCsv } from '../render/sweep.js';
 import { loadSweep, type SweepRecord } from '../results/sweep-record.js';
 
@@ -89,9 +92,13 @@ function render(runs: RunRecord[], metrics: string[], format: CompareFormat): st
     runs.every((r) => r.config.repeat && r.config.repeat.groupId === runs[0]?.config.repeat?.groupId);
   if (runs.length === 1 || sameSeries) {
     const complete = runs.filter((r) => r.status === 'complete');
-    return `${headings}\n${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}`;
+    const gold = runs.length === 1 && runs[0] ? renderGoldTable(runs[0], format) : '';
+    const note = seriesNote(runs);
+    const recovery = renderRecoveryTable(runs, format);
+    return `${headings}\n${note ? `${note}\n` : ''}${renderEngineTable(complete.length > 0 ? complete : runs, metrics, format)}${recovery ? `\n${recovery}` : ''}${gold ? `\n\n${gold}` : ''}`;
   }
-  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}`;
+  const recovery = renderRecoveryTable(runs, format);
+  return `${headings}\n\n${renderChangeTables(runs, metrics, format)}${recovery ? `\n\n${recovery}` : ''}`;
 }
 
 function loadIdOrGroup(resultsDir: string, id: string) {

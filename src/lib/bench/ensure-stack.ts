@@ -1,5 +1,10 @@
 import type { Engine } from '../config/defaults.js';
-import { mergeJobSettings, type JobSettings, type StackConfig } from '../config/stack-config.js';
+import {
+  assertJobSettings,
+  mergeJobSettings,
+  type JobSettings,
+  type StackConfig,
+} from '../config/stack-config.js';
 import { InfrastructureError } from '../errors.js';
 import type { ProgressOptions } from '../render/progress.js';
 import { note } from '../render/progress.js';
@@ -16,6 +21,7 @@ export async function ensureStack(
   progress: ProgressOptions,
   overrides: Partial<JobSettings> = {},
 ): Promise<{ status: StackStatus; startedStack: boolean; stack: StackConfig }> {
+  assertSettingsFit(stack, overrides);
   let status = await stackStatus(stack.stateDir);
   if (isHealthy(status, stack.engines)) {
     const restarted = await applyJobSettings(stack.stateDir, stack.engines, overrides, stack.upTimeoutMs);
@@ -34,6 +40,20 @@ export async function ensureStack(
   note('The stack is not running; starting it.', progress);
   const started = { ...stack, jobs: mergeJobSettings(stack.jobs, overrides) };
   return { status: await upStack(stack, progress, overrides), startedStack: true, stack: started };
+}
+
+/**
+ * Refuses, before anything starts or restarts, job settings that cannot run together once the flags given are
+ * applied to the running stack's settings (or to the defaults when none runs): e.g. `--delivery exactly-once`
+ * on a stack whose Spark job runs `--trigger realtime`.
+ */
+export function assertSettingsFit(stack: StackConfig, overrides: Partial<JobSettings>): void {
+  assertJobSettings(settingsInForce(stack, overrides));
+}
+
+/** The job settings `overrides` would leave: on the running stack's, or on `stack`'s when none runs. */
+export function settingsInForce(stack: StackConfig, overrides: Partial<JobSettings>): JobSettings {
+  return { ...(runningConfig(stack.stateDir)?.jobs ?? stack.jobs), ...overrides };
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {

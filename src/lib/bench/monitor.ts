@@ -58,7 +58,10 @@ export class RunMonitor {
   /** Starts sampling once a second. */
   start(): void {
     this.timer = setInterval(() => {
-      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+      // A sample that fails (PostgreSQL restarting under a fault) is skipped, never an unhandled rejection.
+      this.ticking ??= this.tick()
+        .catch(() => undefined)
+        .finally(() => (this.ticking = undefined));
     }, 1000);
   }
 

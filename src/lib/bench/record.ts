@@ -1,7 +1,11 @@
+import { rmSync } from 'node:fs';
+import { InfrastructureError } from '../errors.js';
 import { createSource, type SourceConfig } from '../producer/sources.js';
+import { COINBASE_REST_URL } from '../producer/coinbase-rest.js';
+import { COINBASE_WS_URL } from '../producer/coinbase-ws.js';
 import { record, type RecordReport } from '../producer/recorder.js';
 import { note, type ProgressOptions } from '../render/progress.js';
-import { describeStats } from '../render/source-stats.js';
+import { describeNothingDelivered, describeStats } from '../render/source-stats.js';
 
 /** What `record` was asked. */
 export interface RecordTicksOptions {
@@ -23,7 +27,10 @@ export interface RecordOutcome extends RecordReport {
   problems: string[];
 }
 
-/** Records a live source to a file, with a progress line every 10 s on stderr. */
+/**
+ * Records a live source to a file, with a progress line every 10 s on stderr. A recording that got no tick at
+ * all (and was not interrupted) fails with the source's last error, and leaves no file behind.
+ */
 export async function recordTicks(
   options: RecordTicksOptions,
   progress: ProgressOptions,
@@ -50,5 +57,20 @@ export async function recordTicks(
       );
     },
   });
+  if (report.ticks === 0 && !report.interrupted) {
+    rmSync(options.outFile, { force: true });
+    const seconds = (report.elapsedMs / 1000).toFixed(0);
+    throw new InfrastructureError(
+      `Recorded nothing in ${seconds}s: ${describeNothingDelivered(options.source.kind, report.sourceStats)}`,
+      { suggestions: [`Check that this machine reaches ${endpoint(options.source)}, then record again`] },
+    );
+  }
   return { ...report, problems: describeStats(report.sourceStats) };
+}
+
+/** Where a live source connects. */
+function endpoint(source: SourceConfig): string {
+  if (source.kind === 'coinbase-ws') return source.baseUrl ?? COINBASE_WS_URL;
+  if (source.kind === 'coinbase-rest') return source.baseUrl ?? COINBASE_REST_URL;
+  return source.kind;
 }

@@ -1,52 +1,44 @@
 import type pg from 'pg';
-import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { JobSettings, StackConfig } from '../config/stack-config.js';
-import { kafkaAccess } from '../engines/access.js';
-import { connectProducer } from '../engines/kafka.js';
-import { connect } from '../engines/postgres.js';
-import { engineTables } from '../engines/schema.js';
-import { produce, type ProducerReport as RawProducerReport } from '../producer/producer.js';
-import { PRODUCER_NICE, withProducerPriority } from '../producer/priority.js';
-import { createSource, type SourceConfig } from '../producer/sources.js';
+import type { Engine } from '../config/defaults.js';
+import { kafkaTarget } from '../engines/access.js';
+import { produceInThreads } from '../producer/pool.js';
+import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
+import type { EventTimeOptions } from '../producer/event-time.js';
+import { PRODUCER_NICE } from '../producer/priority.js';
+import { createSource, openLoopOf } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
+import { renderRunsReport } from '../render/report.js';
 import type { ProgressOptions } from '../render/progress.js';
 import { note } from '../render/progress.js';
 import type { RunConfigRecord, RunRecord } from '../results/record.js';
 import { startRunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
-import { writeRun } from '../results/store.js';
+import { unfinishedRecord, writeRun } from '../results/store.js';
 import { findJava } from '../runtime/java.js';
-import { costSampler, downStack, startedJobs, startJobs, stopJobs } from '../runtime/stack.js';
+import {
+  checkFaults,
+  costSampler,
+  downStack,
+  stackRestarts,
+  startedJobs,
+  startJobs,
+  stopJobs,
+} from '../runtime/stack.js';
+import { FaultInjector } from './faults.js';
+import { ReconnectingClient } from './reconnecting-client.js';
+import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
 import { describeEnvironment, toolVersion } from './environment.js';
 import { RunMonitor } from './monitor.js';
 import { ensureStack } from './ensure-stack.js';
+import type { RunOptions } from './options.js';
 import { finishRecord, type Segment } from './summarize.js';
+import { resolveWorkload, type Workload } from './workload.js';
 
-/** Everything a benchmark run needs, resolved from flags. */
-export interface RunOptions {
-  /** The stack to run on (brought up when it is not). */
-  stack: StackConfig;
-  /** Job settings given on the command line: applied to the running stack (only changed jobs restart). */
-  jobOverrides?: Partial<JobSettings>;
-  /** Where events come from. */
-  source: SourceConfig;
-  /** Length of the producing phase, ms. */
-  durationMs: number;
-  /** Warm-up excluded from the figures, ms; undefined = 20% of the run, at most 60 s. */
-  warmupMs?: number;
-  /** Directory of result folders. */
-  resultsDir: string;
-  /** Longest wait for every engine to commit what was produced, after producing stops, ms. */
-  drainTimeoutMs: number;
-  /** Schedule-lag p99 above which the run is invalid, µs. */
-  scheduleLagBoundUs: number;
-  /** Engines one at a time on the same workload instead of in parallel. */
-  isolate: boolean;
-  /** Runs to make (`--repeat`). */
-  repeat: number;
-  /** Ctrl-C. */
-  signal: AbortSignal;
+/** Run options with the workload resolved against the stack. */
+interface ResolvedRunOptions extends RunOptions {
+  /** Partitions, symbols and producer threads. */
+  workload: Workload;
 }
 
 /** What `run` returns: one record per repeat. */
@@ -63,11 +55,15 @@ export interface RunOutcome {
  * latencies, and saves the result (a partial record is on disk from the start, so a crash leaves one behind).
  */
 export async function runBenchmark(given: RunOptions, progress: ProgressOptions): Promise<RunOutcome> {
-  // A missing or corrupt replay file, or a bad rate, fails here, before anything is started.
-  await createSource(given.source);
+  // A missing or corrupt replay file, a bad rate, symbols or producer count, or a fault the stack cannot take
+  // fails here, before anything starts (the fault targets of a stack that is not up yet are checked once it is).
+  const workload = resolveWorkload(given.stack, given);
+  await createSource(workload.source);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;
-  const options = { ...given, stack: ensured.stack };
+  const options: ResolvedRunOptions = { ...given, stack: ensured.stack, source: workload.source, workload };
   const javaVersion = (await findJava().catch(() => undefined))?.version ?? null;
   const runs: RunRecord[] = [];
   const groupId = options.repeat > 1 ? newRunId() : null;
@@ -83,7 +79,7 @@ export async function runBenchmark(given: RunOptions, progress: ProgressOptions)
 }
 
 async function runOnce(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   status: StackStatus,
   javaVersion: string | null,
   repeat: RunConfigRecord['repeat'],
@@ -97,8 +93,9 @@ async function runOnce(
     config: runConfig(options, repeat, status),
     environment: describeEnvironment(status, javaVersion),
   });
-  await writeRun(options.resultsDir, record, { partial: true });
-  const client = await connect(options.stack);
+  await saveRun(options.resultsDir, unfinishedRecord(record));
+  // Outlives a restart of PostgreSQL during the run (a fault, or a crash the supervisor repairs).
+  const client = new ReconnectingClient(options.stack) as unknown as pg.Client;
   try {
     const segments = options.isolate
       ? await isolatedSegments(options, runId, client, progress)
@@ -107,8 +104,13 @@ async function runOnce(
   } finally {
     await client.end();
   }
-  await writeRun(options.resultsDir, record);
+  await saveRun(options.resultsDir, record);
   return record;
+}
+
+/** Saves a run's files with its HTML report. */
+async function saveRun(resultsDir: string, record: RunRecord): Promise<void> {
+  await writeRun(resultsDir, record, renderRunsReport([record]));
 }
 
 /**
@@ -118,7 +120,7 @@ async function runOnce(
  * Every engine runs again afterwards.
  */
 async function isolatedSegments(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   runId: string,
   client: pg.Client,
   progress: ProgressOptions,
@@ -150,7 +152,7 @@ async function isolatedSegments(
 
 /** One producing phase measured on some engines: produce, sample, drain. */
 async function segment(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   engines: Engine[],
   runId: string,
   eventRunId: string,
@@ -168,38 +170,60 @@ async function segment(
     phase: 'producing',
   };
   const redraw = setInterval(() => panel.draw(panelState), 1000);
+  const faults = new FaultInjector(options.stack.stateDir, options.faults ?? [], progress);
+  const startedUs = Date.now() * 1000;
   try {
     monitor.start();
     note(
       `Run ${runId}: producing for ${options.durationMs / 1000}s (${options.source.kind}) to ${engines.join(', ')}`,
       progress,
     );
-    const report = await withProducerPriority(
-      () =>
-        produceFor(options, eventRunId, (p) => {
-          panelState.producer = p;
-          if (p) monitor.noteProducer(p);
-        }),
+    const report = await produceFor(
+      options,
+      eventRunId,
+      (p) => {
+        panelState.producer = p;
+        if (p) monitor.noteProducer(p);
+      },
+      // The faults' clock is the run's: it starts when the producer threads do.
+      (startedAtMs) => faults.start(startedAtMs),
       () =>
         note(
-          `Could not raise the producer's priority (nice ${PRODUCER_NICE}); on a busy machine it may fall behind`,
+          `Could not raise the producer threads' priority (nice ${PRODUCER_NICE}); on a busy machine they may fall behind`,
           progress,
         ),
     );
+    if (report.failure) note(`The producer stopped: ${report.failure}`, progress);
+    const openLoop = openLoopOf(options.source);
     panelState.phase = 'draining';
-    await drain(client, engines, eventRunId, report.sent, options, progress);
+    const undrained = await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
+    const injected = await faults.stop();
+    const deadParts = await deadJobParts(options.stack.stateDir, engines);
+    const restarts = await stackRestarts(options.stack.stateDir, startedUs);
     panelState.phase = 'collecting';
     panel.draw(panelState);
-    return { engines, eventRunId, report, monitor };
+    return {
+      engines,
+      eventRunId,
+      report,
+      openLoop,
+      monitor,
+      undrained,
+      deadParts,
+      faults: injected,
+      restarts,
+    };
   } finally {
     clearInterval(redraw);
     await monitor.stop();
+    // Never leaves a paused process frozen, whatever happened.
+    await faults.stop();
   }
 }
 
 function runConfig(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   repeat: RunConfigRecord['repeat'],
   status: StackStatus,
 ): RunConfigRecord {
@@ -208,9 +232,13 @@ function runConfig(
     source: source.kind,
     sourceFile: source.kind === 'replay' ? source.file : null,
     pairs: source.kind === 'replay' ? [] : [...source.pairs],
+    partitions: options.workload.partitions,
+    symbols: source.kind === 'replay' ? null : source.pairs.length,
+    producers: options.workload.producers,
     rateEventsPerSec: source.kind === 'synthetic' ? source.rateEventsPerSec : null,
     durationMs: options.durationMs,
-    warmupMs: options.warmupMs ?? Math.min(0.2 * options.durationMs, 60_000),
+    warmupMs: options.warmupMs ?? 0,
+    eventTime: source.kind === 'synthetic' && source.eventTime ? eventTimeRecord(source.eventTime) : null,
     engines: options.stack.engines,
     isolate: options.isolate,
     runtime: status.runtime ?? options.stack.runtime,
@@ -221,58 +249,41 @@ function runConfig(
   };
 }
 
-/** Produces for the run's duration (or until Ctrl-C). */
+function eventTimeRecord(options: EventTimeOptions): RunConfigRecord['eventTime'] {
+  const { disorderMs, late, eventTimeStartUs } = options;
+  if (!disorderMs && !late && eventTimeStartUs === undefined) return null;
+  return {
+    disorderMs: disorderMs ?? 0,
+    lateFraction: late?.fraction ?? null,
+    lateDelayMs: late?.delayMs ?? null,
+    eventTimeStartUs: eventTimeStartUs ?? null,
+  };
+}
+
+/** Produces for the run's duration (or until Ctrl-C), in producer threads of their own. */
 async function produceFor(
-  options: RunOptions,
+  options: ResolvedRunOptions,
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
+  onStart: (startedAtMs: number) => void,
+  onPriorityDenied: () => void,
 ): Promise<RawProducerReport> {
-  const source = await createSource(options.source);
-  const producer = await connectProducer(options.stack);
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
   // very same events; live and replay sources are cut at the duration.
   const limitMs = options.source.kind === 'synthetic' ? options.durationMs + 30_000 : options.durationMs;
-  const stop = AbortSignal.any([options.signal, AbortSignal.timeout(limitMs)]);
-  try {
-    return await produce({
-      producer,
-      topic: kafkaAccess(options.stack).topic,
-      runId,
-      source,
-      partitions: kafkaAccess(options.stack).partitions,
-      signal: stop,
-      onProgress,
-      behindScheduleBoundUs: options.scheduleLagBoundUs,
-    });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** Waits until every engine has committed everything sent, or the drain timeout passes. */
-async function drain(
-  client: pg.Client,
-  engines: Engine[],
-  runId: string,
-  sent: number,
-  options: RunOptions,
-  progress: ProgressOptions,
-): Promise<void> {
-  const deadline = Date.now() + options.drainTimeoutMs;
-  const pending = new Set(engines);
-  while (pending.size > 0 && Date.now() < deadline && !options.signal.aborted) {
-    for (const engine of [...pending]) {
-      const result = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${engineTables(engine).raw} WHERE run_id = $1`,
-        [runId],
-      );
-      if (Number(result.rows[0]?.n) >= sent) pending.delete(engine);
-    }
-    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  if (pending.size > 0)
-    note(
-      `Not drained after ${options.drainTimeoutMs / 1000}s: ${[...pending].join(', ')} (counted as missing)`,
-      progress,
-    );
+  const { stack, workload } = options;
+  return produceInThreads({
+    producers: workload.producers,
+    target: kafkaTarget(stack),
+    runId,
+    source: workload.source,
+    partitions: workload.partitions,
+    openLoop: openLoopOf(options.source),
+    signal: options.signal,
+    stopAfterMs: limitMs,
+    onProgress,
+    onStart,
+    onPriorityDenied,
+    behindScheduleBoundUs: options.scheduleLagBoundUs,
+  });
 }

@@ -7,23 +7,31 @@ import { assessCompleteness } from '../metrics/completeness.js';
 import { summarizeCost } from '../metrics/cost.js';
 import { summarizeFreshness } from '../metrics/freshness.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
+import { incompleteReasons, runStatusOf } from '../metrics/incomplete.js';
 import { throughputEventsPerSec } from '../metrics/throughput.js';
 import { steadyStateWindow, type SteadyStateWindow, type WindowUs } from '../metrics/window.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { LatencySummary } from '../metrics/summary.js';
+import { describeNothingDelivered } from '../render/source-stats.js';
 import {
   emptyEngineResult,
   type EngineResult,
   type RunRecord,
   type TimeseriesPoint,
 } from '../results/record.js';
-import { collectEngine, countDeadLetters, type EngineCollection } from './collect.js';
+import {
+  collectEngine,
+  collectSeriesOf,
+  countDeadLetters,
+  countRedeliveries,
+  type EngineSeries,
+} from './collect.js';
+import { goldOfRun } from './gold.js';
+import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
+import type { FaultRecord, RestartRecord } from '../results/fault-record.js';
+import { measureRecovery } from './recovery.js';
 import type { RunMonitor } from './monitor.js';
-import type { RunOptions } from './run.js';
-
-/** Why duplicate deliveries are not counted: no engine's JDBC writer reports inserts skipped by ON CONFLICT. */
-const DUPLICATES_UNKNOWN =
-  'the JDBC writers batch with reWriteBatchedInserts, which reports no per-row counts, so inserts skipped by ON CONFLICT are not counted';
+import type { RunOptions } from './options.js';
 
 /** One producing phase: all engines in parallel, or one engine alone under `--isolate`. */
 export interface Segment {
@@ -33,8 +41,21 @@ export interface Segment {
   eventRunId: string;
   /** What the producer did. */
   report: RawProducerReport;
+  /**
+   * The source kept a schedule (its `openLoop`: synthetic, replay at a finite speed), so the schedule lag says
+   * whether the asked load was offered; without one (live sources, replay at max speed) it judges nothing.
+   */
+  openLoop: boolean;
   /** What was sampled once a second. */
   monitor: RunMonitor;
+  /** Engines that had not committed everything when the drain timeout passed. */
+  undrained: Engine[];
+  /** Per engine, the parts of its job that were dead after the drain (absent = all ran). */
+  deadParts: Partial<Record<Engine, string[]>>;
+  /** Faults injected during the segment (recovery filled in by `finishRecord`). */
+  faults: FaultRecord[];
+  /** Restarts of services during the segment. */
+  restarts: RestartRecord[];
 }
 
 /** Turns what was measured into the final record: window, producer, every engine, time series, status. */
@@ -48,21 +69,48 @@ export async function finishRecord(
   if (options.signal.aborted) reasons.push('interrupted (Ctrl-C): figures cover what was produced before it');
   const produced = segments.filter((s) => s.report.sent > 0);
   const first = produced[0];
+  // A producer thread that died stopped the run early: the load asked for was not offered.
+  const died = segments.flatMap((s) => (s.report.failure ? [s.report.failure] : []));
   if (!first) {
-    reasons.push('nothing was produced');
+    const stats = segments[0]?.report.sourceStats;
+    reasons.push(
+      `nothing was produced: ${describeNothingDelivered(record.config.source, stats)}`,
+      ...died.map((failure) => `the producer stopped: ${failure}`),
+    );
     const status = options.signal.aborted ? 'interrupted' : 'invalid';
     return { ...record, endedAt: new Date().toISOString(), status, statusReasons: reasons };
   }
+  const spans = produced.map((s): WindowUs => ({
+    startUs: s.report.firstProducedAtUs,
+    endUs: s.report.lastProducedAtUs + 1,
+  }));
+  // Phase 1: every engine's per-second series, before any window is chosen.
+  const series = await Promise.all(
+    produced.map((segment, i) =>
+      collectSeriesOf(options.stack, segment.engines, segment.eventRunId, (spans[i] as WindowUs).startUs),
+    ),
+  );
+  // Phase 2: where the steady state begins, the same offset for every engine and segment.
+  const p50s = new Map<Engine, (number | null)[]>();
+  produced.forEach((segment, i) => {
+    const span = spans[i] as WindowUs;
+    for (const engine of segment.engines)
+      p50s.set(engine, p50Series(series[i]?.get(engine) ?? new Map(), span.endUs - span.startUs));
+  });
+  const steady = chooseSteadyState(p50s, options.warmupMs);
+  const unsteady = noSteadyStateReasons(steady);
+  reasons.push(...unsteady);
+  // Phase 3: every figure over the window.
   const engines: Partial<Record<Engine, EngineResult>> = {};
   const windows: SteadyStateWindow[] = [];
   let timeseriesPoints: TimeseriesPoint[] = [];
   const lags: LatencySummary[] = [];
   let behind = false;
   let failed = 0;
-  for (const segment of produced) {
+  for (const [index, segment] of produced.entries()) {
     const { report } = segment;
-    const span: WindowUs = { startUs: report.firstProducedAtUs, endUs: report.lastProducedAtUs + 1 };
-    const window = measuredWindow(span, options.warmupMs, reasons);
+    const span = spans[index] as WindowUs;
+    const window = measuredWindow(span, steady.steadyStateStartOffsetMs, reasons);
     windows.push(window);
     const lag = await rowDifference(
       client,
@@ -72,7 +120,7 @@ export async function finishRecord(
       'produced_at_us - intended_at_us',
     );
     lags.push(lag);
-    if (isOpenLoop(record) && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
+    if (segment.openLoop && (lag.p99Us ?? 0) > options.scheduleLagBoundUs) {
       behind = true;
       reasons.push(
         `the producer fell behind its schedule${segments.length > 1 ? ` (${segment.engines.join(', ')} segment)` : ''}: schedule-lag p99 ${((lag.p99Us ?? 0) / 1000).toFixed(1)} ms is above the ${options.scheduleLagBoundUs / 1000} ms bound, so the asked load was not offered`,
@@ -90,21 +138,53 @@ export async function finishRecord(
         }
       }),
     );
-    const perEngine = new Map<Engine, EngineCollection['perSecond']>();
     segment.engines.forEach((engine, i) => {
-      engines[engine] = results[i]?.result;
-      perEngine.set(engine, results[i]?.perSecond ?? new Map());
+      const result = results[i];
+      if (result) {
+        result.incompleteReasons = incompleteReasons({
+          completeness: result.completeness,
+          drained: !segment.undrained.includes(engine),
+          drainTimeoutMs: options.drainTimeoutMs,
+          deadParts: segment.deadParts[engine] ?? [],
+        });
+      }
+      engines[engine] = result;
     });
-    const points = timeseries(segment.engines, perEngine, span, segment.monitor);
+    await measureRecovery(
+      client,
+      segment.faults,
+      segment.engines,
+      segment.eventRunId,
+      span.startUs,
+      series[index] ?? new Map(),
+      (second) => segment.monitor.sentPerSecond(second),
+    );
+    const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
-  const status = options.signal.aborted ? 'interrupted' : behind || failed > 0 ? 'invalid' : 'complete';
+  reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
+  // Gold adds its reasons to the engines' own (lost events, died, did not drain).
+  const gold = await goldOfRun(client, record, produced, options, engines);
+  for (const [engine, result] of Object.entries(engines)) {
+    for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
+  }
+  if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
+  const status = runStatusOf({
+    interrupted: options.signal.aborted,
+    invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
+    incomplete:
+      gold.airflowReasons.length > 0 ||
+      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+  });
+  const firstWindow = windows[0] as SteadyStateWindow;
   return {
     ...record,
     endedAt: new Date().toISOString(),
     status,
     statusReasons: status === 'complete' ? [] : reasons,
+    config: { ...record.config, warmupMs: firstWindow.warmupMs },
+    steadyState: { ...steady, steadyStateStartUs: firstWindow.startUs },
     window: {
       startUs: Math.min(...windows.map((w) => w.startUs)),
       endUs: Math.max(...windows.map((w) => w.endUs)),
@@ -130,6 +210,9 @@ export async function finishRecord(
     },
     engines,
     timeseries: timeseriesPoints,
+    gold: gold.record,
+    ...(segments.some((s) => s.faults.length > 0) ? { faults: segments.flatMap((s) => s.faults) } : {}),
+    restarts: segments.flatMap((s) => s.restarts),
   };
 }
 
@@ -145,18 +228,13 @@ function mergeTimeseries(into: TimeseriesPoint[], points: TimeseriesPoint[]): Ti
   return merged;
 }
 
-function measuredWindow(span: WindowUs, warmupMs: number | undefined, reasons: string[]): SteadyStateWindow {
+function measuredWindow(span: WindowUs, warmupMs: number, reasons: string[]): SteadyStateWindow {
   try {
     return steadyStateWindow({ ...span, warmupMs });
   } catch {
-    reasons.push('warm-up not excluded: the run was too short for it');
+    reasons.push(`warm-up not excluded: ${warmupMs / 1000} s leaves nothing of the run to measure`);
     return { ...span, warmupMs: 0 };
   }
-}
-
-/** Sources with a schedule (synthetic, replay): their lag says whether the asked load was offered. */
-function isOpenLoop(record: RunRecord): boolean {
-  return !isLive(record);
 }
 
 function isLive(record: RunRecord): boolean {
@@ -171,12 +249,10 @@ async function engineResult(
   span: WindowUs,
   report: RawProducerReport,
   monitor: RunMonitor,
-): Promise<{ result: EngineResult; perSecond: EngineCollection['perSecond'] }> {
+): Promise<EngineResult> {
   const result = emptyEngineResult();
-  let perSecond: EngineCollection['perSecond'] = new Map();
   try {
-    const collected = await collectEngine(client, engine, runId, window, span.startUs);
-    perSecond = collected.perSecond;
+    const collected = await collectEngine(client, engine, runId, window);
     const latencies = collected.latencies;
     const counts = {
       ...collected,
@@ -194,11 +270,12 @@ async function engineResult(
     result.committedInWindowRows = counts.committedInWindowRows;
     result.throughputEventsPerSec = throughputEventsPerSec(counts.committedInWindowRows, window);
     result.freshness = summarizeFreshness(monitor.freshness[engine] ?? [], span.startUs, window);
+    const duplicates = await countRedeliveries(client, engine, runId);
+    result.duplicateDeliveries = duplicates;
     result.completeness = assessCompleteness({
       producedRows: report.sent,
       committedDistinctRows: counts.committedRows,
-      deliveries: null,
-      deliveriesUnknownReason: DUPLICATES_UNKNOWN,
+      deliveries: counts.committedRows + duplicates,
       deadLetteredRows: counts.deadLetteredRows,
     });
     result.cost = summarizeCost(monitor.cost[engine] ?? [], window, counts.committedInWindowRows);
@@ -211,7 +288,7 @@ async function engineResult(
   } catch (error) {
     result.problems.push(`could not read ${engineTables(engine).timed}: ${describe(error)}`);
   }
-  return { result, perSecond };
+  return result;
 }
 
 /**
@@ -238,7 +315,7 @@ async function rowDifference(
 
 function timeseries(
   engines: Engine[],
-  perEngine: Map<Engine, EngineCollection['perSecond']>,
+  perEngine: Map<Engine, EngineSeries>,
   span: WindowUs,
   monitor: RunMonitor,
 ): TimeseriesPoint[] {
@@ -262,6 +339,7 @@ function timeseries(
         committedRateEventsPerSec: row?.committedRateEventsPerSec ?? 0,
         p50Us: row?.p50Us ?? null,
         p99Us: row?.p99Us ?? null,
+        ...(row?.backlogEvents === undefined ? {} : { backlogEvents: row.backlogEvents }),
         freshnessUs: freshness
           ? freshness.maxProducedAtUs === null
             ? null

@@ -51,4 +51,35 @@ describe('planSweep', () => {
     expect(points).toHaveLength(1);
     expect(points[0]?.settings).toEqual(base);
   });
+
+  it('crosses delivery guarantees and state backends, each repeating the trigger sequence', () => {
+    const points = planSweep(
+      {
+        ...none,
+        sparkTriggers: [0, 1000],
+        deliveries: ['at-least-once', 'exactly-once'],
+        stateBackends: ['hashmap', 'rocksdb'],
+      },
+      base,
+    );
+    expect(points).toHaveLength(8);
+    expect(points.map((p) => p.labels.spark)).toEqual([
+      'trigger 0',
+      'trigger 1s',
+      'trigger 0, rocksdb',
+      'trigger 1s, rocksdb',
+      'trigger 0, exactly-once',
+      'trigger 1s, exactly-once',
+      'trigger 0, exactly-once, rocksdb',
+      'trigger 1s, exactly-once, rocksdb',
+    ]);
+    expect(points[7]?.labels.baseline).toBe('batch 1000, exactly-once');
+    expect(points[7]?.labels.flink).toBe('buffer 100ms, batch 1000/200ms, exactly-once, rocksdb');
+  });
+
+  it('sweeps Flink checkpoint intervals, shown in its label', () => {
+    const points = planSweep({ ...none, checkpointIntervalsMs: [1000, 60_000] }, base);
+    expect(points.map((p) => p.settings.flinkCheckpointIntervalMs)).toEqual([1000, 60_000]);
+    expect(points[1]?.labels.flink).toBe('buffer 100ms, batch 1000/200ms, checkpoint 1m');
+  });
 });

@@ -1,7 +1,7 @@
-import type { Engine } from '../config/defaults.js';
+import type { DeliveryGuarantee, Engine, StateBackend } from '../config/defaults.js';
 import type { SparkTrigger } from '../config/lists.js';
 import type { JobSettings } from '../config/stack-config.js';
-import { flinkLabel, sparkLabel } from '../render/settings.js';
+import { baselineLabel, flinkLabel, sparkLabel } from '../render/settings.js';
 
 /** The lists a sweep was asked to cover; an empty list leaves that setting at the stack's value. */
 export interface SweepAxes {
@@ -15,6 +15,12 @@ export interface SweepAxes {
   flinkBatchSizes: number[];
   /** Flink JDBC batch intervals, ms. */
   flinkBatchIntervalsMs: number[];
+  /** Delivery guarantees (every engine); absent = not swept. */
+  deliveries?: DeliveryGuarantee[];
+  /** State backends (Spark and Flink); absent = not swept. */
+  stateBackends?: StateBackend[];
+  /** Flink checkpoint intervals, ms; absent = not swept. */
+  checkpointIntervalsMs?: number[];
 }
 
 /** One point of a sweep: a rate and the job settings in force. */
@@ -32,8 +38,10 @@ export interface SweepPoint {
 /**
  * The points of a sweep. Spark's triggers and Flink's settings (every combination of buffer timeout, batch size
  * and batch interval) are independent, so they advance together: point k sets Spark to its k-th trigger and
- * Flink to its k-th combination; the shorter list stays at its last value. Each rate repeats that sequence.
- * Consecutive points thus change as few jobs as possible, and every engine is measured at every point.
+ * Flink to its k-th combination; the shorter list stays at its last value. Settings of several engines (delivery
+ * guarantee, state backend) and Flink's checkpoint interval are crossed: each combination repeats that sequence,
+ * and each rate repeats all of it. Consecutive points thus change as few jobs as possible, and every engine is
+ * measured at every point.
  */
 export function planSweep(axes: SweepAxes, base: JobSettings): SweepPoint[] {
   const sparkSettings = axes.sparkTriggers.map((trigger): Partial<JobSettings> =>
@@ -44,25 +52,42 @@ export function planSweep(axes: SweepAxes, base: JobSettings): SweepPoint[] {
   const rates = axes.ratesEventsPerSec.length > 0 ? axes.ratesEventsPerSec : [1000];
   const points: SweepPoint[] = [];
   for (const rateEventsPerSec of rates) {
-    for (let step = 0; step < steps; step++) {
-      const settings: JobSettings = {
-        ...base,
-        ...(sparkSettings[Math.min(step, sparkSettings.length - 1)] ?? {}),
-        ...(flinkSettings[Math.min(step, flinkSettings.length - 1)] ?? {}),
-      };
-      points.push({
-        index: points.length,
-        rateEventsPerSec,
-        settings,
-        labels: {
-          spark: sparkLabel(settings),
-          flink: flinkLabel(settings),
-          baseline: `batch ${settings.baselineBatchSize}`,
-        },
-      });
+    for (const shared of sharedCombinations(axes, base)) {
+      for (let step = 0; step < steps; step++) {
+        const settings: JobSettings = {
+          ...base,
+          ...shared,
+          ...(sparkSettings[Math.min(step, sparkSettings.length - 1)] ?? {}),
+          ...(flinkSettings[Math.min(step, flinkSettings.length - 1)] ?? {}),
+        };
+        points.push({
+          index: points.length,
+          rateEventsPerSec,
+          settings,
+          labels: {
+            spark: sparkLabel(settings),
+            flink: flinkLabel(settings),
+            baseline: baselineLabel(settings),
+          },
+        });
+      }
     }
   }
   return points;
+}
+
+/** Every combination of delivery guarantee, state backend and checkpoint interval asked for (one when none). */
+function sharedCombinations(axes: SweepAxes, base: JobSettings): Partial<JobSettings>[] {
+  const deliveries = axes.deliveries?.length ? axes.deliveries : [base.delivery];
+  const backends = axes.stateBackends?.length ? axes.stateBackends : [base.stateBackend];
+  const intervals = axes.checkpointIntervalsMs?.length
+    ? axes.checkpointIntervalsMs
+    : [base.flinkCheckpointIntervalMs];
+  return deliveries.flatMap((delivery) =>
+    backends.flatMap((stateBackend) =>
+      intervals.map((flinkCheckpointIntervalMs) => ({ delivery, stateBackend, flinkCheckpointIntervalMs })),
+    ),
+  );
 }
 
 function combinations(axes: SweepAxes, base: JobSettings): Partial<JobSettings>[] {

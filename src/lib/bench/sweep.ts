@@ -1,7 +1,13 @@
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import { changedEngines, type JobSettings, type StackConfig } from '../config/stack-config.js';
+import {
+  assertJobSettings,
+  changedEngines,
+  type JobSettings,
+  type StackConfig,
+} from '../config/stack-config.js';
 import { describe } from '../errors.js';
 import { note, type ProgressOptions } from '../render/progress.js';
+import { renderSweepReport } from '../render/report.js';
 import type { RunRecord } from '../results/record.js';
 import { newRunId } from '../results/run-id.js';
 import {
@@ -10,26 +16,14 @@ import {
   type SweepPointRecord,
   type SweepRecord,
 } from '../results/sweep-record.js';
-import { downStack, startJobs } from '../runtime/stack.js';
+import { checkFaults, downStack, startJobs } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
-import { ensureStack } from './ensure-stack.js';
-import { runBenchmark, type RunOptions } from './run.js';
-import { planSweep, type SweepAxes, type SweepPoint } from './sweep-plan.js';
-
-/** What `sweep` was asked. */
-export interface SweepOptions extends Omit<RunOptions, 'source'> {
-  /** The settings and rates to cover. */
-  axes: SweepAxes;
-  /** Seed of the synthetic source (same events at every point). */
-  seed: number;
-  /** Search each engine's sustainable throughput instead of sweeping settings. */
-  findMaxRate: boolean;
-  /** p99 bound of a sustainable rate, µs. */
-  sloP99Us: number;
-  /** Lowest and highest rate the search tries, events/s. */
-  minRateEventsPerSec: number;
-  maxRateEventsPerSec: number;
-}
+import { ensureStack, settingsInForce } from './ensure-stack.js';
+import type { RunOptions, SweepOptions } from './options.js';
+import { runBenchmark } from './run.js';
+import { resolveWorkload } from './workload.js';
+import type { SourceConfig } from '../producer/sources.js';
+import { planSweep, type SweepPoint } from './sweep-plan.js';
 
 /** What `sweep` returns (the `--json` shape). */
 export interface SweepOutcome {
@@ -46,6 +40,19 @@ export interface SweepOutcome {
  * own settings back at the end.
  */
 export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
+  // Every point's settings must be able to run, checked before anything starts.
+  for (const point of planSweep(given.axes, settingsInForce(given.stack, given.jobOverrides ?? {})))
+    assertJobSettings(point.settings);
+  // --producers, --symbols and --partitions must fit every rate the sweep will offer, before anything starts.
+  const rates = given.findMaxRate
+    ? [given.minRateEventsPerSec]
+    : given.axes.ratesEventsPerSec.length > 0
+      ? given.axes.ratesEventsPerSec
+      : [1000];
+  for (const rate of rates) {
+    resolveWorkload(given.stack, { ...given, source: syntheticSource(given, rate, given.durationMs) });
+  }
+  if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };
@@ -95,7 +102,7 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
   } finally {
     sweep.interrupted = options.signal.aborted;
     sweep.endedAt = new Date().toISOString();
-    await writeSweep(options.resultsDir, sweep, runs);
+    await writeSweep(options.resultsDir, sweep, renderSweepReport(sweep, runs));
     if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
     else await restore(options.stack, current, progress);
   }
@@ -133,18 +140,17 @@ export function pointOptions(options: SweepOptions, point: SweepPoint, engines: 
   return {
     ...options,
     stack: { ...options.stack, engines, jobs: point.settings },
-    source: {
-      kind: 'synthetic',
-      pairs: [...DEFAULTS.pairs],
-      rateEventsPerSec: point.rateEventsPerSec,
-      seed: options.seed,
-      durationMs: options.durationMs,
-    },
+    source: syntheticSource(options, point.rateEventsPerSec, options.durationMs),
   };
 }
 
+/** The sweep's synthetic source at one rate (its symbols are filled in by `resolveWorkload`). */
+function syntheticSource(options: SweepOptions, rateEventsPerSec: number, durationMs: number): SourceConfig {
+  return { kind: 'synthetic', pairs: [...DEFAULTS.pairs], rateEventsPerSec, seed: options.seed, durationMs };
+}
+
 function worstStatus(statuses: string[]): PointStatus {
-  for (const status of ['failed', 'interrupted', 'invalid'] as const)
+  for (const status of ['failed', 'interrupted', 'invalid', 'incomplete'] as const)
     if (statuses.includes(status)) return status;
   return 'complete';
 }

@@ -10,7 +10,7 @@ export type ServiceName = (typeof SERVICES)[number];
 
 /**
  * Ways to run a stack: supervised child processes, containers on a Docker engine, or existing services named in
- * a cluster file (DESIGN section 5).
+ * a cluster file (docs/architecture.md#runtimes).
  */
 export const RUNTIMES = ['local', 'docker', 'cluster'] as const;
 /** One of the runtimes. */
@@ -20,6 +20,25 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 export const DOCKER_NETWORKS = ['bridge', 'host'] as const;
 /** One of the Docker network modes. */
 export type DockerNetwork = (typeof DOCKER_NETWORKS)[number];
+
+/**
+ * Delivery guarantees a job can run with (`--delivery`): at-least-once (a replay after a failure writes rows
+ * again; the inserts skip them and count them as duplicate deliveries) or exactly-once (every row committed once:
+ * Flink's sink commits with its checkpoints, Spark's micro-batches are idempotent per batch id, the baseline
+ * commits its Kafka offsets with its rows).
+ */
+export const DELIVERY_GUARANTEES = ['at-least-once', 'exactly-once'] as const;
+/** One of the delivery guarantees. */
+export type DeliveryGuarantee = (typeof DELIVERY_GUARANTEES)[number];
+
+/**
+ * Where Spark and Flink keep the state of the gold windows (`--state-backend`): on the JVM heap (Flink's hashmap
+ * backend, Spark's default HDFS-backed state store) or in RocksDB (Flink's RocksDB backend, Spark's RocksDB state
+ * store provider).
+ */
+export const STATE_BACKENDS = ['hashmap', 'rocksdb'] as const;
+/** One of the state backends. */
+export type StateBackend = (typeof STATE_BACKENDS)[number];
 
 /** Where each port sits relative to `--port-base`. */
 export const PORT_OFFSETS = {
@@ -40,7 +59,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   /** The topic every engine consumes. */
   topic: 'crypto_prices',
-  /** Partitions of the topic (DESIGN section 1). */
+  /** Partitions of the topic (docs/architecture.md#pipeline). */
   topicPartitions: 3,
   /** PostgreSQL database and role created for the benchmark. */
   database: 'cryptobench',
@@ -56,6 +75,10 @@ export const DEFAULTS = {
   flinkBatchIntervalMs: 200,
   /** Flink checkpoint interval. */
   flinkCheckpointIntervalMs: 10_000,
+  /** Delivery guarantee of every job. */
+  delivery: 'at-least-once' as DeliveryGuarantee,
+  /** State backend of Spark's and Flink's gold windows. */
+  stateBackend: 'hashmap' as StateBackend,
   /** Baseline consumer JDBC batch size. */
   baselineBatchSize: 1000,
   /** JVM heaps: explicit and modest, the machines have 2 cores and everything shares them. */

@@ -4,7 +4,10 @@ import { DEFAULTS, DOCKER_NETWORKS, ENGINES, RUNTIMES, type Engine } from './def
 import { parseCpuLimits, type CpuLimits } from './lists.js';
 import { formatDurationMs, parseDurationMs, parseList } from './units.js';
 
-/** Throws a UsageError naming the flag when a parser returned a message instead of a value. */
+/**
+ * Throws a UsageError naming the flag when a parser returned a message instead of a value. A string is always
+ * the message, so a parser whose value can itself be a string (a trigger of `realtime`) wraps it: `{ value }`.
+ */
 export function orFail<T>(flag: string, parsed: T | string): T {
   if (typeof parsed === 'string') throw new UsageError(`--${flag}: ${parsed}`);
   return parsed;
@@ -78,6 +81,12 @@ export const stackFlags = {
   'spark-ui-port': portFlag('Spark UI port (overrides --port-base)'),
   'flink-ui-port': portFlag('Flink web UI port (overrides --port-base)'),
   engines: enginesFlag(),
+  // No oclif default: "not given" must be told apart, so a running stack keeps its topic (resolved to 3).
+  partitions: Flags.integer({
+    description: `Partitions of the topic ${DEFAULTS.topic}, created with them [default: ${DEFAULTS.topicPartitions}]`,
+    min: 1,
+    max: 10_000,
+  }),
   // No oclif default: "not given" must be told apart, so a running stack keeps its setting (resolved to on).
   gold: Flags.boolean({
     description:

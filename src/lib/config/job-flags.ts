@@ -1,8 +1,20 @@
 import { Flags } from '@oclif/core';
-import { DEFAULTS } from './defaults.js';
+import {
+  DEFAULTS,
+  DELIVERY_GUARANTEES,
+  STATE_BACKENDS,
+  type DeliveryGuarantee,
+  type StateBackend,
+} from './defaults.js';
 import { durationFlag, orFail } from './flags.js';
-import { parseParallelism, parseTriggerList, type Parallelism, type SparkTrigger } from './lists.js';
-import type { JobSettings } from './stack-config.js';
+import {
+  parseParallelism,
+  parseTriggerList,
+  type Item,
+  type Parallelism,
+  type SparkTrigger,
+} from './lists.js';
+import { assertJobSettings, type JobSettings } from './stack-config.js';
 import { formatDurationMs } from './units.js';
 
 /**
@@ -14,7 +26,7 @@ export const jobFlags = {
   trigger: Flags.custom<SparkTrigger>({
     description: `Spark's trigger: 0 (as fast as possible), an interval like 5s, or realtime (Real-Time Mode) [default: ${DEFAULTS.sparkTriggerMs}]`,
     helpValue: '<trigger>',
-    parse: async (input) => orFail('trigger', parseTrigger(input)),
+    parse: async (input) => orFail('trigger', parseTrigger(input)).value,
   })(),
   'buffer-timeout': durationFlag({
     description: `Flink's network buffer timeout; 0 flushes every record [default: ${formatDurationMs(DEFAULTS.flinkBufferTimeoutMs)}]`,
@@ -34,6 +46,19 @@ export const jobFlags = {
     description: `Rows per JDBC batch of the baseline consumer [default: ${DEFAULTS.baselineBatchSize}]`,
     min: 1,
   }),
+  delivery: Flags.option({
+    description: `Delivery guarantee of every job: Flink commits its sink with its checkpoints, Spark makes each micro-batch idempotent by batch id, the baseline commits its offsets with its rows (not with --trigger realtime) [default: ${DEFAULTS.delivery}]`,
+    options: DELIVERY_GUARANTEES,
+  })(),
+  'checkpoint-interval': durationFlag({
+    description: `Flink's checkpoint interval (offsets, and under exactly-once the rows, commit with it); Spark commits every micro-batch, so its trigger plays this part [default: ${formatDurationMs(DEFAULTS.flinkCheckpointIntervalMs)}]`,
+    bareUnit: 'ms',
+    minMs: 10,
+  }),
+  'state-backend': Flags.option({
+    description: `State of the gold windows: hashmap (JVM heap; Spark's default state store) or rocksdb (Flink's RocksDB backend, Spark's RocksDB state store provider) [default: ${DEFAULTS.stateBackend}]`,
+    options: STATE_BACKENDS,
+  })(),
   parallelism: Flags.custom<Partial<Parallelism>>({
     description:
       "Parallelism per engine, e.g. spark=2,flink=2,baseline=2: Flink's job parallelism, Spark's executors (local: threads) and shuffle partitions, the baseline's consumer threads [default: 1 each]",
@@ -49,16 +74,19 @@ export interface JobFlagValues {
   'flink-batch-size'?: number;
   'flink-batch-interval'?: number;
   'baseline-batch-size'?: number;
+  delivery?: DeliveryGuarantee;
+  'checkpoint-interval'?: number;
+  'state-backend'?: StateBackend;
   parallelism?: Partial<Parallelism>;
   gold?: boolean;
 }
 
-/** One trigger: `0`, `5s`, `500ms` or `realtime`. */
-export function parseTrigger(text: string): SparkTrigger | string {
+/** One trigger: `0`, `5s`, `500ms` or `realtime` (wrapped: `realtime` is a string, a message is too). */
+export function parseTrigger(text: string): Item<SparkTrigger> {
   const parsed = parseTriggerList(text);
   if (typeof parsed === 'string') return parsed;
   if (parsed.length !== 1) return `give one trigger here (a list of them is for \`sweep\`), not "${text}"`;
-  return parsed[0] as SparkTrigger;
+  return { value: parsed[0] as SparkTrigger };
 }
 
 /** The job settings the flags given change, and nothing else. */
@@ -80,5 +108,14 @@ export function jobOverrides(flags: JobFlagValues): Partial<JobSettings> {
   if (flags.gold !== undefined) overrides.gold = flags.gold;
   // Only the engines named: mergeJobSettings keeps the others' parallelism.
   if (flags.parallelism !== undefined) overrides.parallelism = flags.parallelism as Parallelism;
+  if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
+  if (flags['checkpoint-interval'] !== undefined)
+    overrides.flinkCheckpointIntervalMs = flags['checkpoint-interval'];
+  if (flags['state-backend'] !== undefined) overrides.stateBackend = flags['state-backend'];
+  // Both given on one command line: refused here; a running stack's trigger is checked where it is known.
+  assertJobSettings({
+    sparkRealtime: overrides.sparkRealtime ?? false,
+    delivery: overrides.delivery ?? DEFAULTS.delivery,
+  });
   return overrides;
 }

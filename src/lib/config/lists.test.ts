@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCountList, parseCpuLimits, parseDurationList, parseTriggerList } from './lists.js';
+import {
+  parseCountList,
+  parseCpuLimits,
+  parseDurationList,
+  parseOptionList,
+  parseTriggerList,
+} from './lists.js';
 
 describe('parseTriggerList', () => {
   it('reads intervals, zero and realtime', () => {
@@ -55,5 +61,17 @@ describe('parseCpuLimits', () => {
   it('refuses limits Docker cannot set', () => {
     expect(parseCpuLimits('spark=0')).toMatch(/at least 0.01 cores/);
     expect(parseCpuLimits('spark=0.005')).toMatch(/steps of 0.01/);
+  });
+});
+
+describe('parseOptionList', () => {
+  it('reads named choices and names a bad one', () => {
+    expect(parseOptionList('hashmap,rocksdb', ['hashmap', 'rocksdb'] as const)).toEqual([
+      'hashmap',
+      'rocksdb',
+    ]);
+    expect(parseOptionList('hashmap,disk', ['hashmap', 'rocksdb'] as const)).toMatch(
+      /"disk" is not one of hashmap, rocksdb/,
+    );
   });
 });

@@ -17,6 +17,15 @@ export function parseDurationList(text: string, bareUnit: 'ms' | 's' = 'ms'): nu
   return mapItems(text, (item) => ok(parseDurationMs(item, bareUnit)));
 }
 
+/** Parses a list of named choices, e.g. `at-least-once,exactly-once`; a message naming the bad item otherwise. */
+export function parseOptionList<T extends string>(text: string, options: readonly T[]): T[] | string {
+  return mapItems<T>(text, (item) =>
+    (options as readonly string[]).includes(item)
+      ? { value: item as T }
+      : `"${item}" is not one of ${options.join(', ')}`,
+  );
+}
+
 /** Parses `1000,10000,50000` (or `10k,50k`) into positive integers. */
 export function parseCountList(text: string): number[] | string {
   return mapItems<number>(text, (item) => {
@@ -80,8 +89,11 @@ export function parseParallelism(text: string): Partial<Parallelism> | string {
   return parsed;
 }
 
-/** A parsed item, or the message saying what is wrong with it. */
-type Item<T> = { value: T } | string;
+/**
+ * A parsed value, or the message saying what is wrong with it; the value is wrapped, so that one that is itself
+ * a string (`realtime`) is never taken for a message.
+ */
+export type Item<T> = { value: T } | string;
 
 function ok<T>(parsed: T | string): Item<T> {
   return typeof parsed === 'string' ? parsed : { value: parsed };

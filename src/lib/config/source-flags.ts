@@ -1,6 +1,13 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from '../errors.js';
-import { parsePairs } from '../producer/pairs.js';
+import {
+  checkEventTimeOptions,
+  parseLate,
+  type EventTimeOptions,
+  type LateSpec,
+} from '../producer/event-time.js';
+import { MAX_SYMBOLS, parsePairs } from '../producer/pairs.js';
+import { EVENTS_PER_SEC_PER_PRODUCER } from '../producer/producers.js';
 import { parseSpeed } from '../producer/replay.js';
 import { parseBurst, type BurstSpec } from '../producer/schedule.js';
 import { SOURCE_KINDS, type SourceConfig } from '../producer/sources.js';
@@ -23,6 +30,28 @@ const speedFlag = Flags.custom<number>({
   description: 'Replay speed: 1 = original pace, 10 = ten times faster, max = as fast as possible',
   helpValue: '<N|max>',
   parse: async (input) => orFail('speed', parseSpeed(input)),
+});
+
+const lateFlag = Flags.custom<LateSpec>({
+  description:
+    "Synthetic late events FRACTION:DELAY: that fraction of events (0 < FRACTION <= 1) is sent DELAY after its 10-minute window closed (window end + the jobs' 10 s watermark), e.g. 0.01:30s",
+  helpValue: '<fraction:delay>',
+  parse: async (input) => orFail('late', parseLate(input)),
+});
+
+const eventTimeStartFlag = Flags.custom<number>({
+  description:
+    'Synthetic event time of the first event, ISO-8601 (e.g. 2026-12-01T09:59:30Z) [default: its send time]; event time then advances with the schedule',
+  helpValue: '<time>',
+  parse: async (input) => {
+    const ms = Date.parse(input);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(input) || Number.isNaN(ms)) {
+      throw new UsageError(
+        `--event-time-start: "${input}" is not an ISO-8601 time; e.g. 2026-12-01T09:59:30Z`,
+      );
+    }
+    return ms * 1000;
+  },
 });
 
 /** Flags choosing and shaping the event source, shared by `run`, `sweep` and `record`. */
@@ -50,6 +79,13 @@ export const sourceFlags = {
     bareUnit: 's',
     minMs: 100,
   }),
+  disorder: durationFlag({
+    description:
+      'Synthetic out-of-order events: each event time is moved back by a seeded random amount up to this (e.g. 2s)',
+    bareUnit: 's',
+  }),
+  late: lateFlag(),
+  'event-time-start': eventTimeStartFlag(),
   file: Flags.string({ description: 'NDJSON file for --source replay (written by `crypto-bench record`)' }),
   speed: speedFlag(),
   'coinbase-rest-url': Flags.string({
@@ -62,6 +98,19 @@ export const sourceFlags = {
   }),
 };
 
+/** Flags shaping the synthetic load and who sends it, shared by `run` and `sweep`. */
+export const loadFlags = {
+  symbols: Flags.integer({
+    description:
+      'Symbols of the synthetic source: the pairs first, then generated SYM06-USD, SYM07-USD, … [default: the pairs, or one per partition if there are more partitions]',
+    min: 1,
+    max: MAX_SYMBOLS,
+  }),
+  producers: Flags.integer({
+    description: `Producer threads sending the events (each sends its share of the symbols) [default: one per ${EVENTS_PER_SEC_PER_PRODUCER.toLocaleString('en-US')} events/s, at most one per core]`,
+  }),
+};
+
 /** Values of {@link sourceFlags} after parsing. */
 export interface SourceFlagValues {
   source: (typeof SOURCE_KINDS)[number];
@@ -69,6 +118,9 @@ export interface SourceFlagValues {
   rate: number;
   seed: number;
   burst?: BurstSpec;
+  disorder?: number;
+  late?: LateSpec;
+  'event-time-start'?: number;
   interval: number;
   file?: string;
   speed?: number;
@@ -82,6 +134,12 @@ export function resolveSource(flags: SourceFlagValues, durationMs: number): Sour
   if (flags.source !== 'replay' && flags.file) {
     throw new UsageError(`--file is only for --source replay (the source is ${flags.source})`);
   }
+  const eventTime: EventTimeOptions = {
+    disorderMs: flags.disorder,
+    late: flags.late,
+    eventTimeStartUs: flags['event-time-start'],
+  };
+  checkEventTimeOptions(eventTime, flags.source, durationMs);
   switch (flags.source) {
     case 'synthetic':
       return {
@@ -91,6 +149,7 @@ export function resolveSource(flags: SourceFlagValues, durationMs: number): Sour
         seed: flags.seed,
         burst: flags.burst,
         durationMs,
+        eventTime,
       };
     case 'coinbase-rest':
       return {

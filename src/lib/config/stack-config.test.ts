@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedEngines, resolveStackConfig, stackDifferences } from './stack-config.js';
+import { changedEngines, jobSettingsProblem, resolveStackConfig, stackDifferences } from './stack-config.js';
 
 describe('resolveStackConfig', () => {
   it('lays out five consecutive ports from the default base', () => {
@@ -68,6 +68,37 @@ describe('changedEngines', () => {
 
   it('restarts Spark and Flink when gold is switched, not the baseline', () => {
     expect(changedEngines(base, { ...base, gold: !base.gold })).toEqual(['spark', 'flink']);
+  });
+
+  it('restarts every job for a new delivery guarantee, and the stateful ones for a new state backend', () => {
+    expect(changedEngines(base, { ...base, delivery: 'exactly-once' })).toEqual([
+      'spark',
+      'flink',
+      'baseline',
+    ]);
+    expect(changedEngines(base, { ...base, stateBackend: 'rocksdb' })).toEqual(['spark', 'flink']);
+  });
+
+  it('reads settings from before delivery and state backend existed as their defaults', () => {
+    const old = { ...base } as Partial<typeof base>;
+    delete old.delivery;
+    delete old.stateBackend;
+    expect(changedEngines(old as typeof base, base)).toEqual([]);
+  });
+});
+
+describe('jobSettingsProblem', () => {
+  const base = resolveStackConfig({}, '/work').jobs;
+
+  it('finds nothing wrong with the defaults, or with exactly-once on micro-batches', () => {
+    expect(jobSettingsProblem(base)).toBeUndefined();
+    expect(jobSettingsProblem({ ...base, delivery: 'exactly-once' })).toBeUndefined();
+  });
+
+  it('refuses exactly-once under Spark Real-Time Mode, with the fix', () => {
+    const problem = jobSettingsProblem({ ...base, delivery: 'exactly-once', sparkRealtime: true });
+    expect(problem?.message).toMatch(/--delivery exactly-once cannot run with --trigger realtime/);
+    expect(problem?.fix).toMatch(/--trigger 0/);
   });
 });
 

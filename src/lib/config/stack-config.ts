@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { readClusterFile, type ClusterSpec } from './cluster-file.js';
-import { DEFAULTS, PORT_OFFSETS, type DockerNetwork, type Engine, type RuntimeName } from './defaults.js';
+import {
+  DEFAULTS,
+  PORT_OFFSETS,
+  type DeliveryGuarantee,
+  type DockerNetwork,
+  type Engine,
+  type RuntimeName,
+  type StateBackend,
+} from './defaults.js';
 import type { CpuLimits, Parallelism } from './lists.js';
 
 /** The ports of one stack, all bound to 127.0.0.1. */
@@ -30,8 +38,15 @@ export interface JobSettings {
   flinkBatchSize: number;
   /** Longest a row waits in Flink's JDBC batch. */
   flinkBatchIntervalMs: number;
-  /** Flink checkpoint interval. */
+  /**
+   * Flink checkpoint interval (`--checkpoint-interval`): how often Flink commits Kafka offsets and, under
+   * exactly-once, its sink's rows. Spark has no separate one: each micro-batch is its commit (the trigger).
+   */
   flinkCheckpointIntervalMs: number;
+  /** Delivery guarantee of every job; absent in state files and records from before it existed (at-least-once). */
+  delivery: DeliveryGuarantee;
+  /** State backend of the gold windows (Flink's backend, Spark's state store provider); absent before = hashmap. */
+  stateBackend: StateBackend;
   /** Rows per JDBC batch of the baseline consumer. */
   baselineBatchSize: number;
   /** Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did. */
@@ -68,6 +83,11 @@ export interface StackConfig {
   ports: StackPorts;
   /** Engines to start. */
   engines: Engine[];
+  /**
+   * Partitions of the topic (`--partitions`, default 3). State files written before it existed lack it: read
+   * a running stack's through {@link partitionsOf}.
+   */
+  partitions: number;
   /** How long `up` waits for health. */
   upTimeoutMs: number;
   /** Job settings. */
@@ -85,6 +105,7 @@ export interface StackFlagValues {
   'spark-ui-port'?: number;
   'flink-ui-port'?: number;
   engines?: Engine[];
+  partitions?: number;
   timeout?: number;
   gold?: boolean;
   runtime?: RuntimeName;
@@ -139,6 +160,8 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
     host: DEFAULTS.host,
     ports,
     engines: flags.engines ?? ['spark', 'flink', 'baseline'],
+    // A cluster file's topic sets the partitions unless --partitions is given.
+    partitions: flags.partitions ?? cluster?.kafka.topic.partitions ?? DEFAULTS.topicPartitions,
     upTimeoutMs: flags.timeout ?? DEFAULTS.upTimeoutMs,
     jobs: {
       sparkTriggerMs: DEFAULTS.sparkTriggerMs,
@@ -150,8 +173,15 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       baselineBatchSize: DEFAULTS.baselineBatchSize,
       gold: flags.gold ?? true,
       parallelism: { spark: 1, flink: 1, baseline: 1 },
+      delivery: DEFAULTS.delivery,
+      stateBackend: DEFAULTS.stateBackend,
     },
   };
+}
+
+/** The topic's partitions of a stack config, also of one saved before `partitions` existed (3 then). */
+export function partitionsOf(config: StackConfig): number {
+  return config.partitions ?? DEFAULTS.topicPartitions;
 }
 
 function assertDistinctPorts(ports: StackPorts): void {
@@ -171,9 +201,15 @@ function assertDistinctPorts(ports: StackPorts): void {
 export function changedEngines(before: JobSettings, after: JobSettings): Engine[] {
   const changed: Engine[] = [];
   const gold = before.gold !== after.gold;
+  // Settings from before delivery and state backend existed read as their defaults.
+  const delivery = (before.delivery ?? DEFAULTS.delivery) !== (after.delivery ?? DEFAULTS.delivery);
+  const stateBackend =
+    (before.stateBackend ?? DEFAULTS.stateBackend) !== (after.stateBackend ?? DEFAULTS.stateBackend);
   const scaled = (engine: Engine) => parallelismOf(before, engine) !== parallelismOf(after, engine);
   if (
     gold ||
+    delivery ||
+    stateBackend ||
     scaled('spark') ||
     before.sparkTriggerMs !== after.sparkTriggerMs ||
     before.sparkRealtime !== after.sparkRealtime
@@ -181,6 +217,8 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
     changed.push('spark');
   if (
     gold ||
+    delivery ||
+    stateBackend ||
     scaled('flink') ||
     before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
     before.flinkBatchSize !== after.flinkBatchSize ||
@@ -189,7 +227,8 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
   ) {
     changed.push('flink');
   }
-  if (scaled('baseline') || before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
+  if (delivery || scaled('baseline') || before.baselineBatchSize !== after.baselineBatchSize)
+    changed.push('baseline');
   return changed;
 }
 
@@ -230,4 +269,28 @@ export function stackDifferences(running: StackConfig, asked: StackConfig): stri
   if (asked.docker.baseImage !== baseImage)
     differences.push(`--base-image ${baseImage} (asked ${asked.docker.baseImage})`);
   return differences;
+}
+
+/**
+ * What makes a combination of job settings impossible, naming the flags and the fix; undefined when they fit.
+ * Spark's Real-Time Mode cannot be exactly-once: its writer sees rows one at a time with no batch id to make a
+ * replay idempotent, and Spark 4.1 offers no transactional sink for it.
+ */
+export function jobSettingsProblem(
+  jobs: Pick<JobSettings, 'sparkRealtime' | 'delivery'>,
+): { message: string; fix: string } | undefined {
+  if (jobs.sparkRealtime && jobs.delivery === 'exactly-once') {
+    return {
+      message:
+        '--delivery exactly-once cannot run with --trigger realtime: Spark Real-Time Mode writes rows one at a time, with no batch id to make a replay idempotent',
+      fix: 'Use a micro-batch trigger (e.g. --trigger 0) for exactly-once, or --delivery at-least-once with --trigger realtime',
+    };
+  }
+  return undefined;
+}
+
+/** Throws a usage error when {@link jobSettingsProblem} finds one. */
+export function assertJobSettings(jobs: Pick<JobSettings, 'sparkRealtime' | 'delivery'>): void {
+  const problem = jobSettingsProblem(jobs);
+  if (problem) throw new UsageError(problem.message, { suggestions: [problem.fix] });
 }

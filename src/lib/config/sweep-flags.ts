@@ -1,6 +1,18 @@
 import { Flags } from '@oclif/core';
 import { durationFlag, orFail } from './flags.js';
-import { parseCountList, parseDurationList, parseTriggerList, type SparkTrigger } from './lists.js';
+import {
+  DELIVERY_GUARANTEES,
+  STATE_BACKENDS,
+  type DeliveryGuarantee,
+  type StateBackend,
+} from './defaults.js';
+import {
+  parseCountList,
+  parseDurationList,
+  parseOptionList,
+  parseTriggerList,
+  type SparkTrigger,
+} from './lists.js';
 
 const triggerList = Flags.custom<SparkTrigger[]>({
   description: 'Spark triggers to sweep: 0 (as fast as possible), intervals, realtime (Real-Time Mode)',
@@ -22,6 +34,13 @@ const countList = (flag: string, description: string) =>
     parse: async (input) => orFail(flag, parseCountList(input)),
   })();
 
+const optionList = <T extends string>(flag: string, options: readonly T[], description: string) =>
+  Flags.custom<T[]>({
+    description,
+    helpValue: '<list>',
+    parse: async (input) => orFail(flag, parseOptionList(input, options)),
+  })();
+
 /** Flags of `sweep`: the settings and rates to cover, and the sustainable-throughput search. */
 export const sweepFlags = {
   trigger: triggerList(),
@@ -31,6 +50,17 @@ export const sweepFlags = {
   ),
   'flink-batch-size': countList('flink-batch-size', "Row counts of Flink's JDBC batches to sweep"),
   'flink-batch-interval': msList('flink-batch-interval', "Longest waits of Flink's JDBC batches to sweep"),
+  delivery: optionList<DeliveryGuarantee>(
+    'delivery',
+    DELIVERY_GUARANTEES,
+    `Delivery guarantees to sweep, every engine at each: ${DELIVERY_GUARANTEES.join(', ')}`,
+  ),
+  'state-backend': optionList<StateBackend>(
+    'state-backend',
+    STATE_BACKENDS,
+    `State backends of Spark's and Flink's gold windows to sweep: ${STATE_BACKENDS.join(', ')}`,
+  ),
+  'checkpoint-interval': msList('checkpoint-interval', 'Flink checkpoint intervals to sweep (at least 10ms)'),
   rate: countList(
     'rate',
     'Offered rates to sweep, events/s: a throughput-latency curve per engine [default: 1000]',

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 import { DEFAULTS } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
+import { partitionsOf, type StackConfig } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
+import type { SenderTarget } from '../producer/senders.js';
 import { statePaths } from '../runtime/state.js';
 
 /**
@@ -43,7 +44,7 @@ export function kafkaAccess(config: StackConfig): KafkaAccess {
       brokers: kafka.bootstrap,
       properties: kafka.properties,
       topic: kafka.topic.name,
-      partitions: kafka.topic.partitions,
+      partitions: partitionsOf(config),
       replicationFactor: kafka.topic.replicationFactor,
       createTopic: kafka.topic.create,
     };
@@ -52,7 +53,7 @@ export function kafkaAccess(config: StackConfig): KafkaAccess {
     brokers: [`${config.host}:${config.ports.kafka}`],
     properties: {},
     topic: DEFAULTS.topic,
-    partitions: DEFAULTS.topicPartitions,
+    partitions: partitionsOf(config),
     replicationFactor: 1,
     createTopic: true,
   };
@@ -138,4 +139,15 @@ export function kafkaPropertiesArg(properties: Record<string, string>): string[]
       .replace(/([=:#!])/g, '\\$1');
   const text = entries.map(([key, value]) => `${escape(key)}=${escape(value)}`).join('\n');
   return ['--kafka-properties', Buffer.from(text, 'utf8').toString('base64')];
+}
+
+/** Where the producer threads send: the brokers, the topic, and the security the cluster needs. */
+export function kafkaTarget(config: StackConfig): SenderTarget {
+  const access = kafkaAccess(config);
+  const security = kafkajsSecurity(access.properties) as SenderTarget['security'];
+  return {
+    brokers: access.brokers,
+    topic: access.topic,
+    ...(security && Object.keys(security).length > 0 ? { security } : {}),
+  };
 }

@@ -129,6 +129,9 @@ function commonArgs(engine: Engine, config: StackConfig, placement: JobPlacement
 /** Arguments specific to one engine, from the job settings. */
 function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement): string[] {
   const jobs = config.jobs;
+  // A stack started before these settings existed has none: the defaults are what it ran.
+  const delivery = ['--delivery', jobs.delivery ?? DEFAULTS.delivery];
+  const stateBackend = ['--state-backend', jobs.stateBackend ?? DEFAULTS.stateBackend];
   switch (engine) {
     case 'spark':
       return [
@@ -144,6 +147,8 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
         // Real-Time Mode cannot aggregate (stateless operators only), so gold is off there.
         '--gold',
         String(jobs.gold && !jobs.sparkRealtime),
+        ...delivery,
+        ...stateBackend,
       ];
     case 'flink':
       return [
@@ -161,9 +166,11 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
         String(placement.flinkUiPort),
         '--gold',
         String(jobs.gold),
+        ...delivery,
+        ...stateBackend,
       ];
     case 'baseline':
-      return ['--batch-size', String(jobs.baselineBatchSize)];
+      return ['--batch-size', String(jobs.baselineBatchSize), ...delivery];
   }
 }
 

@@ -7,7 +7,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkaj
 import { kafkaAccess, kafkajsSecurity } from './access.js';
 import { DEFAULTS } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
-import { InfrastructureError, describe } from '../errors.js';
+import { ConfigError, InfrastructureError, describe } from '../errors.js';
 import { jvmOptions, moduleClasspath, type JavaRuntime } from '../runtime/java.js';
 import type { ProcessSpec } from '../runtime/processes.js';
 import { statePaths } from '../runtime/state.js';
@@ -176,34 +176,28 @@ function unreachableFix(config: StackConfig): string {
 }
 
 /**
- * Creates the benchmark topic when missing, with the broker's append time as each record's timestamp (what
- * `kafka_ts` measures). An existing topic must have at least the partitions asked for; one that is missing
- * where the cluster file says not to create it is an error.
+ * Creates the benchmark topic when missing, with `partitions` partitions and the broker's append time as each
+ * record's timestamp, which is what `kafka_ts` measures. A topic that exists must have exactly that many: with
+ * fewer, the partitions asked for are not there; with more, some would stay empty (an empty partition stalls
+ * the engines' event-time watermarks). Kafka cannot remove partitions and adding some under running jobs
+ * moves no data, so both are errors that name the fix. On a cluster the replication factor is the cluster
+ * file's, and a topic the file says not to create must exist.
  */
 export async function ensureTopic(
   admin: Admin,
-  config: StackConfig,
-  topic: string = kafkaAccess(config).topic,
+  partitions: number,
+  topic: string = DEFAULTS.topic,
+  options: { replicationFactor?: number; create?: boolean } = {},
 ): Promise<void> {
-  const access = { ...kafkaAccess(config), topic };
   const existing = await admin.listTopics();
-  if (existing.includes(access.topic)) {
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [access.topic] })).topics;
-    const partitions = metadata?.partitions.length ?? 0;
-    if (partitions < access.partitions) {
-      throw new InfrastructureError(
-        `The topic ${access.topic} exists with ${partitions} partitions, fewer than the ${access.partitions} asked for`,
-        {
-          suggestions: [
-            `Ask for ${partitions} partitions, add partitions with kafka-topics.sh --alter --partitions ${access.partitions}, or name another topic`,
-          ],
-        },
-      );
-    }
+  if (existing.includes(topic)) {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const has = metadata.topics[0]?.partitions.length ?? 0;
+    if (has !== partitions) throw topicPartitionsDiffer(topic, has, partitions);
     return;
   }
-  if (!access.createTopic) {
-    throw new InfrastructureError(`The topic ${access.topic} does not exist on ${kafkaAddress(config)}`, {
+  if (options.create === false) {
+    throw new InfrastructureError(`The topic ${topic} does not exist`, {
       suggestions: ['Create it, or set kafka.topic.create: true in the cluster file'],
     });
   }
@@ -211,13 +205,26 @@ export async function ensureTopic(
     waitForLeaders: true,
     topics: [
       {
-        topic: access.topic,
-        numPartitions: access.partitions,
-        replicationFactor: access.replicationFactor,
+        topic,
+        numPartitions: partitions,
+        replicationFactor: options.replicationFactor ?? 1,
         configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
       },
     ],
   });
+}
+
+/** The error of a topic whose partitions are not the ones asked for, with the ways out. */
+export function topicPartitionsDiffer(topic: string, has: number, asked: number): ConfigError {
+  return new ConfigError(
+    `The topic ${topic} has ${has} partitions, but ${asked} were asked for (--partitions ${asked})`,
+    {
+      suggestions: [
+        `Use --partitions ${has}`,
+        `or delete the topic with the stack's data: \`crypto-bench down --volumes\`, then \`crypto-bench up --partitions ${asked}\``,
+      ],
+    },
+  );
 }
 
 /** An idempotent producer (acks=all) that sends to explicit partitions. */

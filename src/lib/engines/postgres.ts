@@ -188,7 +188,8 @@ export function initPostgres(stateDir: string, binaries: PostgresBinaries, user:
 
 /**
  * Server settings of every runtime: where it listens, commit timestamps on (the benchmark reads commit times),
- * and room for every job's connections. As `postgres` arguments.
+ * room for every job's connections, and prepared transactions (two-phase commit) for Flink's exactly-once
+ * XA sink, which keeps one per subtask and checkpoint until the checkpoint completes. As `postgres` arguments.
  */
 export function serverSettings(listenAddresses: string, port: number): string[] {
   return [
@@ -200,6 +201,8 @@ export function serverSettings(listenAddresses: string, port: number): string[] 
     'track_commit_timestamp=on',
     '-c',
     'max_connections=100',
+    '-c',
+    'max_prepared_transactions=16',
     '-c',
     'shared_buffers=256MB',
   ];

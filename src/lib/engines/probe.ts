@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Engine } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
+import { partitionsOf, type StackConfig } from '../config/stack-config.js';
 import { JobFailureError } from '../errors.js';
 import { kafkaAccess } from './access.js';
 import { connectProducer } from './kafka.js';
@@ -44,7 +44,7 @@ export async function sendProbe(
   return firstSeq + messages.length;
 }
 
-/** Engines whose table holds a probe row from every partition. */
+/** Engines whose table holds a probe row from every one of the topic's `partitions`. */
 export async function enginesThatSawProbe(
   client: pg.Client,
   runId: string,
@@ -95,7 +95,7 @@ export async function waitUntilConsuming(
         seq = await sendProbe(producer, config, runId, seq);
         lastSent = Date.now();
       }
-      const ready = await enginesThatSawProbe(client, runId, engines, kafkaAccess(config).partitions);
+      const ready = await enginesThatSawProbe(client, runId, engines, partitionsOf(config));
       const waiting = engines.filter((engine) => !ready.includes(engine));
       if (waiting.length === 0) return;
       watch.onOutput?.(`committed: ${ready.join(', ') || 'none yet'}; waiting for ${waiting.join(', ')}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { change, changeFigures, overheadOverFloor, ratio, ratioFigures } from './compare.js';
+import { belowFloor, change, changeFigures, overheadOverFloor, ratio, ratioFigures } from './compare.js';
 
 describe('ratio', () => {
   it('divides one engine figure by another', () => {
@@ -37,6 +37,32 @@ describe('overheadOverFloor', () => {
   it('subtracts the baseline engine from an engine', () => {
     expect(overheadOverFloor(90_000, 12_000)).toBe(78_000);
     expect(overheadOverFloor(90_000, null)).toBeNull();
+  });
+});
+
+describe('belowFloor', () => {
+  const names = ['p50_us', 'p99_us'];
+
+  it("names each engine figure that is lower than the floor engine's", () => {
+    const figures = {
+      spark: { p50_us: 900_000, p99_us: 1_800_000 },
+      flink: { p50_us: 7_000, p99_us: 60_000 },
+      baseline: { p50_us: 11_700, p99_us: 55_700 },
+    };
+    expect(belowFloor(figures, 'baseline', names)).toEqual([
+      { engine: 'flink', figure: 'p50_us', engineValue: 7_000, floorValue: 11_700, overhead: -4_700 },
+    ]);
+  });
+
+  it('finds nothing without the floor engine, or where a figure is missing or equal', () => {
+    expect(belowFloor({ flink: { p50_us: 1 } }, 'baseline', names)).toEqual([]);
+    expect(
+      belowFloor(
+        { flink: { p50_us: null, p99_us: 5 }, baseline: { p50_us: 3, p99_us: 5 } },
+        'baseline',
+        names,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -33,11 +33,58 @@ export function change(before: number | null, after: number | null): Change {
 }
 
 /**
- * What an engine adds over the floor (DESIGN section 4: engine overhead = engine latency − baseline latency),
+ * What an engine adds over the floor (docs/measurement.md#floor-and-engine-overhead: engine overhead = engine latency − baseline latency),
  * in the figure's unit; null when either is missing.
  */
 export function overheadOverFloor(engineValue: number | null, floorValue: number | null): number | null {
   return engineValue === null || floorValue === null ? null : engineValue - floorValue;
+}
+
+/** An engine's figure below the floor's: the floor engine was not the floor in that run. */
+export interface BelowFloor {
+  /** The engine that beat the floor. */
+  engine: string;
+  /** The figure, e.g. `latency_e2e_p50_us`. */
+  figure: string;
+  /** The engine's value. */
+  engineValue: number;
+  /** The floor engine's value. */
+  floorValue: number;
+  /** {@link overheadOverFloor}: engine − floor, negative here. */
+  overhead: number;
+}
+
+/**
+ * Every (engine, figure) whose {@link overheadOverFloor} is negative: a latency an engine reached below the
+ * floor engine's (docs/floor.md). The floor engine itself and missing figures are skipped.
+ */
+export function belowFloor(
+  figuresByEngine: Readonly<Record<string, Figures>>,
+  floorEngine: string,
+  figureNames: readonly string[],
+): BelowFloor[] {
+  const floor = figuresByEngine[floorEngine];
+  if (!floor) return [];
+  return Object.entries(figuresByEngine).flatMap(([engine, figures]) =>
+    engine === floorEngine
+      ? []
+      : figureNames.flatMap((figure) => {
+          const engineValue = figures[figure] ?? null;
+          const floorValue = floor[figure] ?? null;
+          const overhead = overheadOverFloor(engineValue, floorValue);
+          return overhead === null || overhead >= 0
+            ? []
+            : [
+                {
+                  engine,
+                  figure,
+                  engineValue: engineValue as number,
+                  floorValue: floorValue as number,
+                  overhead,
+                },
+              ];
+        }),
+  );
 }
 
 /** {@link ratio} a / b of every figure named in either set (a figure missing on one side gives null). */

@@ -17,7 +17,7 @@ export interface CompletenessCounts {
   deadLetteredRows: number;
 }
 
-/** Completeness of one engine (DESIGN section 4). */
+/** Completeness of one engine (docs/measurement.md#completeness). */
 export interface CompletenessReport {
   /** Events acknowledged by Kafka. */
   producedRows: number;

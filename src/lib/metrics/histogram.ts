@@ -48,7 +48,7 @@ export interface SerializedHistogram {
 /**
  * Records latencies in µs for one (engine, stage) and summarizes them without holding the values.
  *
- * HdrHistogram only takes values ≥ 0, but negative latencies must be kept (DESIGN section 4), so values ≥ 0
+ * HdrHistogram only takes values ≥ 0, but negative latencies must be kept (docs/measurement.md#percentiles-and-negative-latencies), so values ≥ 0
  * go to one histogram and the magnitudes of negative values to a second one; percentiles read both as one
  * ordered sequence (negatives, most negative first, then the rest). Each order statistic is its bucket's
  * midpoint (`medianEquivalentValue`), clamped to the exact [min, max], and percentiles interpolate between

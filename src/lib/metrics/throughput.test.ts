@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessSustainability, perSecondRates, secondIndexOf, throughputEventsPerSec } from './throughput.js';
+import { assessSustainability, secondIndexOf, throughputEventsPerSec } from './throughput.js';
 
 describe('throughputEventsPerSec', () => {
   it('divides the rows committed in the window by its length in seconds', () => {
@@ -20,65 +20,121 @@ describe('secondIndexOf', () => {
   });
 });
 
-describe('perSecondRates', () => {
-  it('fills seconds without rows with zero and scales a partial last second', () => {
-    const rates = perSecondRates(
-      [
-        { secondIndex: 0, count: 10 },
-        { secondIndex: 2, count: 4 },
-        { secondIndex: 2, count: 1 },
-        { secondIndex: 9, count: 99 },
-      ],
-      { startUs: 5_000_000, endUs: 7_500_000 },
+describe('assessSustainability', () => {
+  const limits = { sloP99Us: 1_000_000, maxGrowthFraction: 0.02 };
+  /** Commits per second that make `backlog` out of exactly `rate` offered every second. */
+  const commitsFor = (backlog: number[], start: number, rate: number) =>
+    backlog.map((b, i) => rate - (b - (i === 0 ? start : (backlog[i - 1] as number))));
+
+  it('calls a noisy but flat backlog sustainable (Flink at 16,000/s with p50 47 ms, p99 100 ms)', () => {
+    // about 50 ms of events in flight, ± 20 ms of wobble
+    const backlog = [1100, 500, 900, 700, 1000, 450, 800, 1050, 600, 800, 950, 700, 500, 900, 800];
+    const verdict = assessSustainability(
+      {
+        backlogEvents: backlog,
+        backlogAtStartEvents: 800,
+        committedEvents: commitsFor(backlog, 800, 16_000),
+        p50Us: 47_000,
+        p99Us: 100_000,
+      },
+      limits,
     );
-    expect(rates).toEqual([
-      { secondIndex: 0, startUs: 5_000_000, count: 10, rateEventsPerSec: 10 },
-      { secondIndex: 1, startUs: 6_000_000, count: 0, rateEventsPerSec: 0 },
-      { secondIndex: 2, startUs: 7_000_000, count: 5, rateEventsPerSec: 10 },
+    expect(verdict).toMatchObject({ sustainable: true, nearBoundary: false, reasons: [], windowSeconds: 15 });
+    expect(verdict.offeredRateEventsPerSec).toBe(16_000);
+    expect(verdict.committedRateEventsPerSec).toBe(16_000);
+    expect(Math.abs(verdict.backlogGrowthFraction ?? 1)).toBeLessThan(0.001);
+  });
+
+  it("calls a batching engine's sawtooth sustainable: its growth stays within the wobble", () => {
+    // a 5 s trigger at 1000/s: the backlog climbs to 4000 and drops to 0 at every commit
+    const backlog = [1000, 2000, 3000, 4000, 0, 1000, 2000, 3000, 4000, 0, 1000, 2000, 3000, 4000, 0];
+    const verdict = assessSustainability(
+      {
+        backlogEvents: backlog,
+        backlogAtStartEvents: 0,
+        committedEvents: [0, 0, 0, 0, 5000, 0, 0, 0, 0, 5000, 0, 0, 0, 0, 5000],
+        p50Us: 2_500_000,
+        p99Us: 4_900_000,
+      },
+      { ...limits, sloP99Us: 10_000_000 },
+    );
+    expect(verdict.sustainable).toBe(true);
+    expect(verdict.offeredRateEventsPerSec).toBe(1000);
+  });
+
+  it('calls a growing backlog unsustainable, with the figures that show it', () => {
+    // offered 1000/s, committed 800/s: the backlog grows 200 events every second
+    const backlog = [200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000];
+    const verdict = assessSustainability(
+      {
+        backlogEvents: backlog,
+        backlogAtStartEvents: 0,
+        committedEvents: Array<number>(10).fill(800),
+        p50Us: 300_000,
+        p99Us: 600_000,
+      },
+      limits,
+    );
+    expect(verdict).toMatchObject({
+      sustainable: false,
+      offeredRateEventsPerSec: 1000,
+      committedRateEventsPerSec: 800,
+      backlogSpreadEvents: 0,
+    });
+    expect(verdict.backlogSlopeEventsPerSec).toBeCloseTo(200, 9);
+    expect(verdict.backlogGrowthFraction).toBeCloseTo(0.2, 9);
+    expect(verdict.reasons).toEqual([
+      'committed 800/s of 1000/s offered, 20% short (more than the 11% an engine within the SLO may have in flight over 10 s)',
+      'the backlog grows 200 events/s, 20% of the offered rate (more than 2.0%), and by 2000 events over the window, beyond its 0-event wobble',
     ]);
   });
 
-  it('gives an empty series for an empty span', () => {
-    expect(perSecondRates([{ secondIndex: 0, count: 3 }], { startUs: 1, endUs: 1 })).toEqual([]);
-  });
-});
-
-describe('assessSustainability', () => {
-  const limits = { p99BoundUs: 1_000_000, maxRiseFraction: 0.5 };
-
-  it('accepts a flat or slightly rising latency under the p99 bound', () => {
-    // slope 10 µs/s over 4 s = 40 µs on a mean of 120 µs → 1/3
-    const verdict = assessSustainability([100, 110, 120, 130, 140], 500, limits);
-    expect(verdict.sustainable).toBe(true);
-    expect(verdict.slopeUsPerSec).toBeCloseTo(10, 10);
-    expect(verdict.riseFraction).toBeCloseTo(1 / 3, 10);
-    expect(verdict.reasons).toEqual([]);
-  });
-
-  it('rejects a latency that keeps rising', () => {
-    // slope 100 µs/s over 4 s = 400 µs on a mean of 300 µs → 4/3
-    const verdict = assessSustainability([100, 200, 300, 400, 500], 600, limits);
+  it('calls a flat backlog with a p99 above the SLO unsustainable', () => {
+    const verdict = assessSustainability(
+      {
+        backlogEvents: [5, 5, 5],
+        backlogAtStartEvents: 5,
+        committedEvents: [10, 10, 10],
+        p50Us: 1,
+        p99Us: 1_500_000,
+      },
+      limits,
+    );
     expect(verdict.sustainable).toBe(false);
-    expect(verdict.riseFraction).toBeCloseTo(4 / 3, 10);
-    expect(verdict.reasons.join()).toMatch(/keeps rising: the p50 trend rose 133%/);
+    expect(verdict.reasons).toEqual(['p99 1500.0 ms is above the SLO of 1000 ms']);
   });
 
-  it('skips seconds without commits but keeps their place in time', () => {
-    // points (0,100) (2,300) (4,500): slope 100 µs/s
-    const verdict = assessSustainability([100, null, 300, null, 500], 600, limits);
-    expect(verdict.slopeUsPerSec).toBeCloseTo(100, 10);
-    expect(verdict.sustainable).toBe(false);
+  it('marks a verdict near the boundary, so that the point is repeated', () => {
+    const steady = {
+      backlogEvents: [5, 5, 5],
+      backlogAtStartEvents: 5,
+      committedEvents: [10, 10, 10],
+      p50Us: 1,
+    };
+    expect(assessSustainability({ ...steady, p99Us: 900_000 }, limits)).toMatchObject({
+      sustainable: true,
+      nearBoundary: true,
+    });
+    expect(assessSustainability({ ...steady, p99Us: 500_000 }, limits).nearBoundary).toBe(false);
   });
 
-  it('rejects a p99 above the bound even when latency is flat', () => {
-    const verdict = assessSustainability([2e6, 2e6, 2e6], 3e6, limits);
-    expect(verdict.sustainable).toBe(false);
-    expect(verdict.reasons).toEqual(['p99 3000000 µs is above the bound of 1000000 µs']);
-  });
-
-  it('cannot say with fewer than three seconds of data or nothing committed', () => {
-    expect(assessSustainability([100, 100], 100, limits).sustainable).toBeNull();
-    expect(assessSustainability([], null, limits)).toMatchObject({ sustainable: null, slopeUsPerSec: null });
-    expect(assessSustainability([100], 5e6, limits).sustainable).toBe(false);
+  it('cannot say with fewer than three seconds or nothing committed', () => {
+    const short = assessSustainability(
+      { backlogEvents: [0, 0], backlogAtStartEvents: 0, committedEvents: [5, 5], p50Us: 1, p99Us: 1 },
+      limits,
+    );
+    expect(short.sustainable).toBeNull();
+    expect(short.reasons[0]).toMatch(/only 2 whole second/);
+    const none = assessSustainability(
+      {
+        backlogEvents: [0, 0, 0],
+        backlogAtStartEvents: 0,
+        committedEvents: [0, 0, 0],
+        p50Us: null,
+        p99Us: null,
+      },
+      limits,
+    );
+    expect(none).toMatchObject({ sustainable: null, nearBoundary: false });
   });
 });

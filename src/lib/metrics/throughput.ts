@@ -58,73 +58,163 @@ export function perSecondRates(counts: readonly SecondCount[], span: WindowUs): 
   });
 }
 
-/** Limits for {@link assessSustainability}. */
-export interface SustainabilityLimits {
-  /** Highest acceptable window p99, µs. */
-  p99BoundUs: number;
-  /** Highest acceptable rise of the p50 trend over the window, as a fraction of the mean p50 (0.5 = 50%). */
-  maxRiseFraction: number;
+/**
+ * Backlog growth above which an engine falls behind, as a fraction of the offered rate: 2% of the rate per
+ * second is latency rising by 20 ms every second, past a 1 s SLO within a minute. Below it, a 20 s point cannot
+ * tell a drift from the wobble of the events in flight.
+ */
+export const MAX_BACKLOG_GROWTH_FRACTION = 0.02;
+/** Counting slack on the committed rate (rows counted in whole seconds at both ends of the window). */
+export const COMMITTED_RATE_SLACK = 0.01;
+/** A figure within this share of its threshold makes a verdict near the boundary (confirmed by a repeat). */
+export const NEAR_BOUNDARY_SHARE = 0.2;
+
+/** What the sustainability verdict reads of one engine over the window's whole seconds. */
+export interface SustainabilityInput {
+  /** Backlog (produced − committed, cumulative) at the end of each second of the window, events. */
+  backlogEvents: readonly number[];
+  /** Backlog at the start of the window (the end of the second before it), events. */
+  backlogAtStartEvents: number;
+  /** Rows committed in each second of the window. */
+  committedEvents: readonly number[];
+  /** Window p50 and p99 of end-to-end latency, µs. */
+  p50Us: number | null;
+  p99Us: number | null;
 }
 
-/** Whether an engine kept up with the offered rate, and why not. */
-export interface SustainabilityVerdict {
+/** Limits of {@link assessSustainability}. */
+export interface SustainabilityLimits {
+  /** Highest acceptable window p99, µs (the SLO). */
+  sloP99Us: number;
+  /** Highest backlog growth as a fraction of the offered rate; {@link MAX_BACKLOG_GROWTH_FRACTION}. */
+  maxGrowthFraction: number;
+}
+
+/** The figures a sustainability verdict is made of; null = not enough data. */
+export interface SustainabilityFigures {
+  /** Whole seconds of window judged. */
+  windowSeconds: number;
+  /** Events produced per second in the window (committed + backlog growth), events/s. */
+  offeredRateEventsPerSec: number | null;
+  /** Rows committed per second in the window, events/s. */
+  committedRateEventsPerSec: number | null;
+  /** Least-squares slope of the backlog over the window, events/s. */
+  backlogSlopeEventsPerSec: number | null;
+  /** That slope over the offered rate (0.05 = the backlog grows by 5% of the rate every second). */
+  backlogGrowthFraction: number | null;
+  /** Range of the backlog around its fitted line (the wobble of events in flight), events. */
+  backlogSpreadEvents: number | null;
+  /** Window p50 and p99, µs. */
+  p50Us: number | null;
+  p99Us: number | null;
+}
+
+/** Whether an engine kept up with the offered rate, the figures, and why not. */
+export interface SustainabilityVerdict extends SustainabilityFigures {
   /** true: kept up; false: did not; null: too little data to say. */
   sustainable: boolean | null;
-  /** Least-squares slope of per-second p50 against time, µs per second; null with fewer than 3 points. */
-  slopeUsPerSec: number | null;
-  /** slope · span / mean p50: how much the trend rose across the window relative to its level. */
-  riseFraction: number | null;
-  /** The window p99 that was checked, µs. */
-  p99Us: number | null;
+  /** Some figure lies within {@link NEAR_BOUNDARY_SHARE} of its threshold: worth confirming by a repeat. */
+  nearBoundary: boolean;
   /** Why the verdict is not `true`; empty when sustainable. */
   reasons: string[];
 }
 
 /**
- * Sustainable throughput check (DESIGN section 4: latency does not keep rising, p99 under a bound).
- * `p50PerSecondUs[i]` is the median latency of the rows committed in second i of the window; `p99Us` is the
- * window's p99. Fits p50(t) = a + m·t by least squares over the seconds that have a p50 (null = nothing committed that
- * second, skipped: a 30 s Spark trigger commits rarely), then
- *   riseFraction = m · (t_last − t_first) / mean(p50)
- * and the rate is sustainable when riseFraction ≤ maxRiseFraction and p99 ≤ p99BoundUs. An engine that
- * falls behind builds a backlog that grows linearly, so its p50 trend rises by a large multiple of its level.
+ * Sustainable throughput (docs/measurement.md#throughput-and-sustainable-throughput): the engine keeps up. Over the window's W whole seconds, with
+ * backlog B (events produced but not yet committed, as Theodolite's consumer lag):
+ *   offered = (Σ committed + B_end − B_start) / W;  committed = Σ committed / W
+ *   1. committed ≥ offered · (1 − τ), τ = 1% + SLO / W: an engine within the SLO holds at most about
+ *      SLO · rate events in flight at the window's end, which the window's commits miss;
+ *   2. the backlog does not grow: with m the least-squares slope of B over the seconds and R the range of B
+ *      around that line, it grows when m / offered > maxGrowthFraction AND m · W > R, i.e. the window's growth
+ *      exceeds the wobble of the events in flight (a batching engine's sawtooth cannot trip it);
+ *   3. p99 ≤ SLO.
+ * Fewer than 3 seconds, or nothing offered: no verdict.
  */
 export function assessSustainability(
-  p50PerSecondUs: readonly (number | null)[],
-  p99Us: number | null,
+  input: SustainabilityInput,
   limits: SustainabilityLimits,
 ): SustainabilityVerdict {
-  const points = p50PerSecondUs.flatMap((p50, second) => (p50 === null ? [] : [[second, p50]]));
-  const reasons: string[] = [];
-  let slopeUsPerSec: number | null = null;
-  let riseFraction: number | null = null;
-  if (points.length < 3) {
-    reasons.push(`only ${points.length} second(s) had committed rows; at least 3 are needed to see a trend`);
+  const seconds = input.backlogEvents.length;
+  const figures: SustainabilityFigures = {
+    windowSeconds: seconds,
+    offeredRateEventsPerSec: null,
+    committedRateEventsPerSec: null,
+    backlogSlopeEventsPerSec: null,
+    backlogGrowthFraction: null,
+    backlogSpreadEvents: null,
+    p50Us: input.p50Us,
+    p99Us: input.p99Us,
+  };
+  // Why it did not keep up, and why it cannot be told.
+  const failures: string[] = [];
+  const unknowns: string[] = [];
+  const near: number[] = [];
+  let judged = false;
+  if (seconds < 3 || input.committedEvents.length !== seconds) {
+    unknowns.push(`only ${seconds} whole second(s) in the window; at least 3 are needed to see a trend`);
   } else {
-    slopeUsPerSec = linearRegression(points).m;
-    const meanP50 = points.reduce((sum, [, p50]) => sum + (p50 as number), 0) / points.length;
-    const spanSeconds = (points[points.length - 1]?.[0] as number) - (points[0]?.[0] as number);
-    if (meanP50 > 0) riseFraction = (slopeUsPerSec * spanSeconds) / meanP50;
-    else reasons.push(`the mean p50 is ${meanP50} µs, so its rise cannot be judged`);
-    if (riseFraction !== null && riseFraction > limits.maxRiseFraction) {
-      reasons.push(
-        `latency keeps rising: the p50 trend rose ${pct(riseFraction)} over the window ` +
-          `(${slopeUsPerSec.toFixed(0)} µs/s), more than the ${pct(limits.maxRiseFraction)} allowed`,
-      );
+    const committed = input.committedEvents.reduce((sum, n) => sum + n, 0);
+    const grown = (input.backlogEvents[seconds - 1] as number) - input.backlogAtStartEvents;
+    const offeredRate = (committed + grown) / seconds;
+    const committedRate = committed / seconds;
+    const { slope, spread } = lineFit(input.backlogEvents);
+    figures.offeredRateEventsPerSec = offeredRate;
+    figures.committedRateEventsPerSec = committedRate;
+    figures.backlogSlopeEventsPerSec = slope;
+    figures.backlogSpreadEvents = spread;
+    if (offeredRate <= 0) {
+      unknowns.push('nothing was offered in the window');
+    } else {
+      judged = true;
+      const growth = slope / offeredRate;
+      figures.backlogGrowthFraction = growth;
+      const tolerance = COMMITTED_RATE_SLACK + limits.sloP99Us / 1e6 / seconds;
+      const shortfall = 1 - committedRate / offeredRate;
+      near.push(shortfall / tolerance);
+      if (shortfall > tolerance) {
+        failures.push(
+          `committed ${committedRate.toFixed(0)}/s of ${offeredRate.toFixed(0)}/s offered, ${pct(shortfall)} short ` +
+            `(more than the ${pct(tolerance)} an engine within the SLO may have in flight over ${seconds} s)`,
+        );
+      }
+      const beyondWobble = spread > 0 ? (slope * seconds) / spread : Infinity;
+      near.push(Math.min(growth / limits.maxGrowthFraction, beyondWobble));
+      if (growth > limits.maxGrowthFraction && beyondWobble > 1) {
+        failures.push(
+          `the backlog grows ${slope.toFixed(0)} events/s, ${pct(growth)} of the offered rate (more than ` +
+            `${pct(limits.maxGrowthFraction)}), and by ${(slope * seconds).toFixed(0)} events over the window, ` +
+            `beyond its ${spread.toFixed(0)}-event wobble`,
+        );
+      }
     }
   }
-  if (p99Us === null) reasons.push('no p99: nothing was committed in the window');
-  else if (p99Us > limits.p99BoundUs) {
-    reasons.push(`p99 ${p99Us} µs is above the bound of ${limits.p99BoundUs} µs`);
+  if (input.p99Us === null) unknowns.push('no p99: nothing was committed in the window');
+  else {
+    near.push(input.p99Us / limits.sloP99Us);
+    if (input.p99Us > limits.sloP99Us)
+      failures.push(
+        `p99 ${(input.p99Us / 1000).toFixed(1)} ms is above the SLO of ${limits.sloP99Us / 1000} ms`,
+      );
   }
-  const rising = riseFraction !== null && riseFraction > limits.maxRiseFraction;
-  const tooSlow = p99Us !== null && p99Us > limits.p99BoundUs;
-  let sustainable: boolean | null = true;
-  if (rising || tooSlow) sustainable = false;
-  else if (riseFraction === null || p99Us === null) sustainable = null;
-  return { sustainable, slopeUsPerSec, riseFraction, p99Us, reasons };
+  const sustainable = failures.length > 0 ? false : judged && input.p99Us !== null ? true : null;
+  const low = 1 - NEAR_BOUNDARY_SHARE;
+  return {
+    ...figures,
+    sustainable,
+    nearBoundary: sustainable !== null && near.some((r) => r >= low && r <= 1 / low),
+    reasons: [...failures, ...unknowns],
+  };
+}
+
+/** Least-squares slope of y against its index, and the range of the residuals around the line. */
+function lineFit(y: readonly number[]): { slope: number; spread: number } {
+  const points = y.map((value, i): [number, number] => [i, value]);
+  const { m, b } = linearRegression(points);
+  const residuals = points.map(([x, value]) => value - (m * x + b));
+  return { slope: m, spread: Math.max(...residuals) - Math.min(...residuals) };
 }
 
 function pct(fraction: number): string {
-  return `${(fraction * 100).toFixed(0)}%`;
+  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
 }

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultWarmupMs, inWindow, steadyStateWindow, windowSeconds } from './window.js';
-
-describe('defaultWarmupMs', () => {
-  it('excludes 20% of a short run', () => {
-    expect(defaultWarmupMs(120_000)).toBe(24_000);
-  });
-
-  it('excludes at most 60 s of a long run', () => {
-    expect(defaultWarmupMs(300_000)).toBe(60_000);
-    expect(defaultWarmupMs(3_600_000)).toBe(60_000);
-  });
-});
+import { inWindow, steadyStateWindow, windowSeconds } from './window.js';
 
 describe('steadyStateWindow', () => {
-  it('starts after the default warm-up and ends with the run', () => {
-    expect(steadyStateWindow({ startUs: 1_000_000, endUs: 121_000_000 })).toEqual({
+  it('starts after the warm-up and ends with the run', () => {
+    expect(steadyStateWindow({ startUs: 1_000_000, endUs: 121_000_000, warmupMs: 24_000 })).toEqual({
       startUs: 25_000_000,
       endUs: 121_000_000,
       warmupMs: 24_000,
@@ -30,7 +19,7 @@ describe('steadyStateWindow', () => {
     expect(() => steadyStateWindow({ startUs: 0, endUs: 10_000_000, warmupMs: 10_000 })).toThrow(
       /leaves nothing/,
     );
-    expect(() => steadyStateWindow({ startUs: 5, endUs: 5 })).toThrow(/must end after/);
+    expect(() => steadyStateWindow({ startUs: 5, endUs: 5, warmupMs: 0 })).toThrow(/must end after/);
   });
 });
 

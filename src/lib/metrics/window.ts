@@ -14,35 +14,23 @@ export interface SteadyStateWindow extends WindowUs {
   warmupMs: number;
 }
 
-/** Share of the run excluded as warm-up by default (DESIGN section 4). */
-export const DEFAULT_WARMUP_FRACTION = 0.2;
-/** Longest default warm-up (DESIGN section 4). */
-export const MAX_DEFAULT_WARMUP_MS = 60_000;
-
-/** Default warm-up of a run: `min(0.2 · durationMs, 60 000)` ms. */
-export function defaultWarmupMs(durationMs: number): number {
-  return Math.min(DEFAULT_WARMUP_FRACTION * durationMs, MAX_DEFAULT_WARMUP_MS);
-}
-
 /**
- * The steady-state window over which every figure is computed: [runStart + warm-up, runEnd), with
- * warm-up = `warmupMs` when given, else {@link defaultWarmupMs} of the run's duration.
+ * The steady-state window over which every figure is computed: [runStart + warm-up, runEnd). The warm-up
+ * is `--warmup` when given, else where steady-state detection put the start (see `steady-state.ts`).
  * Throws a UsageError when the warm-up would leave nothing to measure.
  */
 export function steadyStateWindow(run: {
   startUs: number;
   endUs: number;
-  warmupMs?: number;
+  warmupMs: number;
 }): SteadyStateWindow {
   const durationMs = (run.endUs - run.startUs) / 1000;
   if (!(durationMs > 0))
     throw new RangeError(`A run must end after it starts (${run.startUs}..${run.endUs} µs)`);
-  const warmupMs = run.warmupMs ?? defaultWarmupMs(durationMs);
+  const { warmupMs } = run;
   if (warmupMs < 0 || warmupMs >= durationMs) {
     throw new UsageError(`A warm-up of ${warmupMs} ms leaves nothing of a ${durationMs} ms run to measure`, {
-      suggestions: [
-        'Pass a --warmup shorter than --duration, or leave it out for the default (20%, at most 60s)',
-      ],
+      suggestions: ['Pass a --warmup shorter than --duration, or leave it out to detect the steady state'],
     });
   }
   return { startUs: run.startUs + Math.round(warmupMs * 1000), endUs: run.endUs, warmupMs };

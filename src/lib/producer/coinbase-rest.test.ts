@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoinbaseStandin, drive } from '../../../test/support/coinbase-standin.js';
+import { closedPort, CoinbaseStandin, drive } from '../../../test/support/coinbase-standin.js';
 import { nowUs } from './clock.js';
 import { CoinbaseRestSource, parseRetryAfterMs, type CoinbaseRestOptions } from './coinbase-rest.js';
 
@@ -24,6 +24,14 @@ function source(options: Partial<CoinbaseRestOptions> = {}): CoinbaseRestSource 
 }
 
 describe('CoinbaseRestSource against the stand-in', () => {
+  it('names the endpoint and the error when nothing listens there', async () => {
+    const baseUrl = `http://127.0.0.1:${await closedPort()}`;
+    const { ticks, stats } = await drive(source({ baseUrl }), (_t, s) => s.retries >= 2);
+    expect(ticks).toEqual([]);
+    expect(stats.errors.at(-1)).toContain(`BTC-USD: ${baseUrl}/products/BTC-USD/ticker: `);
+    expect(stats.errors.at(-1)).toMatch(/ECONNREFUSED|refused/);
+  });
+
   it('polls the Exchange ticker of every pair and keeps the trade time to the microsecond', async () => {
     const startedUs = nowUs();
     const { ticks, stats, reached } = await drive(

@@ -145,7 +145,7 @@ export class CoinbaseRestSource implements TickSource {
         this.counters.timeouts += 1;
         return { kind: 'retry', reason: `${pair}: no answer within ${timeoutMs}ms` };
       }
-      return { kind: 'retry', reason: `${pair}: ${describeFetchError(error)}` };
+      return { kind: 'retry', reason: `${pair}: ${url}: ${describeFetchError(error)}` };
     }
     return this.interpret(pair, intendedAtUs, response, body);
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoinbaseStandin, drive } from '../../../test/support/coinbase-standin.js';
+import { closedPort, CoinbaseStandin, drive } from '../../../test/support/coinbase-standin.js';
 import { nowUs } from './clock.js';
 import { CoinbaseWsSource, type CoinbaseWsOptions } from './coinbase-ws.js';
 
@@ -23,6 +23,13 @@ function source(options: Partial<CoinbaseWsOptions> = {}): CoinbaseWsSource {
 }
 
 describe('CoinbaseWsSource against the stand-in', () => {
+  it('names the endpoint and the error when nothing listens there, and keeps retrying', async () => {
+    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const { ticks, stats } = await drive(source({ baseUrl: url }), (_t, s) => s.reconnects >= 2);
+    expect(ticks).toEqual([]);
+    expect(stats.errors.at(-1)).toMatch(new RegExp(`^WebSocket ${url}: .*ECONNREFUSED`));
+  });
+
   it('subscribes to the ticker and heartbeat channels of its pairs', async () => {
     await drive(source(), (ticks) => ticks.length >= 2);
     expect(standin.subscribeLog[0]).toEqual({

@@ -116,7 +116,9 @@ export class CoinbaseWsSource implements TickSource {
         socket.close(1000);
       }
     });
-    socket.on('error', (error) => noteError(this.counters, `WebSocket: ${error.message}`));
+    socket.on('error', (error) =>
+      noteError(this.counters, `WebSocket ${this.options.baseUrl ?? COINBASE_WS_URL}: ${error.message}`),
+    );
     return new Promise((resolve) => {
       socket.on('close', () => {
         clearInterval(staleCheck);

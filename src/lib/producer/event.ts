@@ -1,7 +1,7 @@
-/** Version of the event contract (DESIGN section 2) this tool writes. */
+/** Version of the event contract (docs/architecture.md#event-contract) this tool writes. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-/** One tick as it travels through Kafka: the event contract of DESIGN section 2. */
+/** One tick as it travels through Kafka: the event contract of docs/architecture.md#event-contract. */
 export interface TickEvent {
   /** Schema version. */
   v: typeof EVENT_SCHEMA_VERSION;

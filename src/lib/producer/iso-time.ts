@@ -27,11 +27,3 @@ function zoneOffsetMinutes(zone: string): number {
   const sign = zone.startsWith('-') ? -1 : 1;
   return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
 }
-
-/** Formats epoch microseconds as Coinbase does: `2024-05-01T12:34:56.123456Z`. */
-export function formatIsoTimeUs(timeUs: number): string {
-  const wholeMs = Math.floor(timeUs / 1000);
-  const fractionUs = Math.floor(timeUs - Math.floor(timeUs / 1_000_000) * 1_000_000);
-  const seconds = new Date(wholeMs).toISOString().slice(0, 19);
-  return `${seconds}.${String(fractionUs).padStart(6, '0')}Z`;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../config/defaults.js';
-import { parsePairs, validatePairs } from './pairs.js';
+import { checkSymbolsFillPartitions, parsePairs, symbolList, validatePairs } from './pairs.js';
 
 describe('parsePairs', () => {
   it('accepts the default pairs in their order', () => {
@@ -24,5 +24,37 @@ describe('parsePairs', () => {
   it('rejects an empty item and an empty list', () => {
     expect(parsePairs('BTC-USD,,ETH-USD')).toMatch(/empty item/);
     expect(validatePairs([])).toMatch(/no pairs given/);
+  });
+});
+
+describe('symbolList', () => {
+  it('takes the five real pairs first, then generates pairs named after their place', () => {
+    expect(symbolList(8, DEFAULTS.pairs)).toEqual([...DEFAULTS.pairs, 'SYM06-USD', 'SYM07-USD', 'SYM08-USD']);
+    expect(symbolList(120, DEFAULTS.pairs).at(-1)).toBe('SYM120-USD');
+  });
+
+  it('keeps the first pairs when asked for fewer, and follows pairs of the user', () => {
+    expect(symbolList(2, DEFAULTS.pairs)).toEqual(['BTC-USD', 'ETH-USD']);
+    expect(symbolList(3, ['ETH-EUR'])).toEqual(['ETH-EUR', 'SYM02-USD', 'SYM03-USD']);
+  });
+
+  it('generates only valid, distinct pairs', () => {
+    const symbols = symbolList(1_000, DEFAULTS.pairs);
+    expect(new Set(symbols).size).toBe(1_000);
+    expect(validatePairs(symbols)).toEqual(symbols);
+  });
+
+  it('refuses no symbols', () => {
+    expect(() => symbolList(0, DEFAULTS.pairs)).toThrow(/between 1 and/);
+  });
+});
+
+describe('checkSymbolsFillPartitions', () => {
+  it('accepts at least as many symbols as partitions and names the fix otherwise', () => {
+    expect(checkSymbolsFillPartitions(5, 3)).toBeUndefined();
+    expect(checkSymbolsFillPartitions(6, 6)).toBeUndefined();
+    expect(checkSymbolsFillPartitions(5, 8)).toMatch(
+      /leave 3 of the 8 partitions empty.*--symbols 8 or more/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../config/defaults.js';
+import { symbolList } from './pairs.js';
 import { SymbolPartitioner } from './partitioner.js';
 
 describe('SymbolPartitioner', () => {
@@ -37,5 +38,25 @@ describe('SymbolPartitioner', () => {
 
   it('refuses a topic without partitions', () => {
     expect(() => new SymbolPartitioner(['BTC-USD'], 0)).toThrow(/at least 1 partition/);
+  });
+
+  it('keeps each symbol on one partition when there are more partitions than pairs, leaving the rest empty', () => {
+    const partitioner = new SymbolPartitioner(DEFAULTS.pairs, 8);
+    expect(DEFAULTS.pairs.map((pair) => partitioner.partitionOf(pair))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('fills every partition evenly with generated symbols, each symbol always on the same one', () => {
+    const symbols = symbolList(24, DEFAULTS.pairs);
+    const partitioner = new SymbolPartitioner(symbols, 8);
+    const perPartition = new Map<number, string[]>();
+    for (const symbol of symbols) {
+      const partition = partitioner.partitionOf(symbol);
+      perPartition.set(partition, [...(perPartition.get(partition) ?? []), symbol]);
+    }
+    expect([...perPartition.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...perPartition.values()].every((group) => group.length === 3)).toBe(true);
+    expect(partitioner.partitionOf('SYM06-USD')).toBe(5);
+    expect(partitioner.partitionOf('SYM06-USD')).toBe(5);
+    expect(partitioner.slotOf('SYM06-USD')).toBe(5);
   });
 });

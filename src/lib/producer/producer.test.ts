@@ -1,18 +1,18 @@
-import type { Message, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../config/defaults.js';
 import { nowUs } from './clock.js';
 import type { TickEvent } from './event.js';
 import { produce, type ProducerProgress } from './producer.js';
+import type { EventSender, OutgoingEvent } from './senders.js';
 import { emptyStats, type Tick, type TickSource } from './source.js';
 import { SyntheticSource } from './synthetic.js';
 
 /**
- * Stands in for kafkajs' `send` in unit tests only (the producer's figures against a real broker come from
- * test/bench/producer-bench.ts): records every call, acknowledges after `delayMs`, or fails the calls chosen.
+ * Stands in for a Kafka client's `send` in unit tests only (the producer's figures against a real broker come
+ * from test/bench/producer-bench.ts): records every batch, acknowledges after `delayMs`, or fails the calls chosen.
  */
-class RecordingSend {
-  readonly records: ProducerRecord[] = [];
+class RecordingSend implements Pick<EventSender, 'send'> {
+  readonly records: { messages: OutgoingEvent[] }[] = [];
   inFlight = 0;
   maxInFlight = 0;
   constructor(
@@ -20,20 +20,17 @@ class RecordingSend {
     private readonly fails: (call: number) => boolean = () => false,
   ) {}
 
-  readonly send = async (record: ProducerRecord): Promise<RecordMetadata[]> => {
-    const call = this.records.push(record) - 1;
+  readonly send = async (messages: OutgoingEvent[]): Promise<void> => {
+    const call = this.records.push({ messages }) - 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.inFlight -= 1;
     if (this.fails(call)) throw new Error('KafkaJSNumberOfRetriesExceeded: broker gone');
-    return [];
   };
 
   events(): TickEvent[] {
-    return this.records.flatMap((record) =>
-      record.messages.map((message: Message) => JSON.parse(String(message.value))),
-    );
+    return this.records.flatMap((record) => record.messages.map((message) => JSON.parse(message.value)));
   }
 }
 
@@ -52,17 +49,16 @@ function fixedSource(ticks: Tick[], openLoop = true): TickSource {
 const synthetic = (count: number, rateEventsPerSec = 100_000) =>
   new SyntheticSource({ pairs: DEFAULTS.pairs, rateEventsPerSec, seed: 3, count });
 
-const base = { topic: DEFAULTS.topic, runId: 'run-1', partitions: DEFAULTS.topicPartitions };
+const base = { runId: 'run-1', partitions: DEFAULTS.topicPartitions };
 
 describe('produce', () => {
-  it('writes the event contract with a run-wide seq from 0, acks=all, and one fixed partition per pair', async () => {
+  it('writes the event contract with a run-wide seq from 0 and one fixed partition per pair', async () => {
     const kafka = new RecordingSend();
     const before = nowUs();
-    const report = await produce({ ...base, producer: kafka, source: synthetic(1_000) });
+    const report = await produce({ ...base, sender: kafka, source: synthetic(1_000) });
     const events = kafka.events();
     expect(report).toMatchObject({ sent: 1_000, failed: 0, interrupted: false });
     expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
-    expect(kafka.records.every((record) => record.acks === -1 && record.topic === DEFAULTS.topic)).toBe(true);
     const event = events[0] as TickEvent;
     expect(Object.keys(event)).toEqual([
       'v',
@@ -92,7 +88,7 @@ describe('produce', () => {
   it('records the schedule lag of every event and reports the offered and achieved rates', async () => {
     const report = await produce({
       ...base,
-      producer: new RecordingSend(),
+      sender: new RecordingSend(),
       source: synthetic(2_000, 20_000),
     });
     expect(report.scheduleLagUs.count).toBe(2_000);
@@ -106,7 +102,7 @@ describe('produce', () => {
     const kafka = new RecordingSend(5);
     await produce({
       ...base,
-      producer: kafka,
+      sender: kafka,
       source: synthetic(20_000, 1e6),
       maxBatchEvents: 500,
       maxInFlightSends: 3,
@@ -120,7 +116,7 @@ describe('produce', () => {
     const kafka = new RecordingSend(0, (call) => call === 1);
     const report = await produce({
       ...base,
-      producer: kafka,
+      sender: kafka,
       source: synthetic(3_000, 1e6),
       maxBatchEvents: 1_000,
       maxInFlightSends: 1,
@@ -139,13 +135,13 @@ describe('produce', () => {
       eventTimeUs: startUs,
       intendedAtUs: startUs + i,
     }));
-    const report = await produce({ ...base, producer: new RecordingSend(), source: fixedSource(late) });
+    const report = await produce({ ...base, sender: new RecordingSend(), source: fixedSource(late) });
     expect(report.behindSchedule).toBe(true);
-    const live = await produce({ ...base, producer: new RecordingSend(), source: fixedSource(late, false) });
+    const live = await produce({ ...base, sender: new RecordingSend(), source: fixedSource(late, false) });
     expect(live.behindSchedule).toBe(false);
     const lenient = await produce({
       ...base,
-      producer: new RecordingSend(),
+      sender: new RecordingSend(),
       source: fixedSource(late),
       behindScheduleBoundUs: 5_000_000,
     });
@@ -158,7 +154,7 @@ describe('produce', () => {
     setTimeout(() => controller.abort(), 150);
     const report = await produce({
       ...base,
-      producer: kafka,
+      sender: kafka,
       source: synthetic(1e9, 10_000),
       signal: controller.signal,
     });
@@ -172,7 +168,7 @@ describe('produce', () => {
     const progress: ProducerProgress[] = [];
     await produce({
       ...base,
-      producer: new RecordingSend(),
+      sender: new RecordingSend(),
       source: synthetic(2_300, 1_000),
       onProgress: (p) => progress.push(p),
     });
@@ -181,5 +177,31 @@ describe('produce', () => {
     expect(progress[0]?.currentRateEventsPerSec).toBeGreaterThan(800);
     expect(progress[1]?.sent).toBeGreaterThan(progress[0]?.sent ?? 0);
     expect(progress[1]?.elapsedMs).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('splits a source over producers by symbol: together they send exactly the events one producer sends', async () => {
+    const startUs = nowUs();
+    const source = () =>
+      new SyntheticSource({ pairs: DEFAULTS.pairs, rateEventsPerSec: 1e6, seed: 7, count: 5_000, startUs });
+    const strip = (events: TickEvent[]) =>
+      events.map(({ produced_at: _produced, ...rest }) => rest).sort((a, b) => a.seq - b.seq);
+    const alone = new RecordingSend();
+    await produce({ ...base, sender: alone, source: source() });
+    const shares = [new RecordingSend(), new RecordingSend()];
+    await Promise.all(
+      shares.map((sender, index) => produce({ ...base, sender, source: source(), share: { index, of: 2 } })),
+    );
+    expect(strip(shares.flatMap((share) => share.events()))).toEqual(strip(alone.events()));
+    const symbolsOf = (send: RecordingSend) => new Set(send.events().map((event) => event.symbol));
+    expect([...symbolsOf(shares[0] as RecordingSend)]).toEqual(['BTC-USD', 'SOL-USD', 'DOGE-USD']);
+    expect([...symbolsOf(shares[1] as RecordingSend)]).toEqual(['ETH-USD', 'ADA-USD']);
+    const partitionOf = (send: RecordingSend) =>
+      new Map(send.records.flatMap((r) => r.messages.map((m) => [m.key, m.partition] as const)));
+    expect(partitionOf(shares[1] as RecordingSend)).toEqual(
+      new Map([
+        ['ETH-USD', 1],
+        ['ADA-USD', 0],
+      ]),
+    );
   });
 });

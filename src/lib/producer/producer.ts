@@ -1,30 +1,41 @@
-import type { Message, Producer } from 'kafkajs';
 import { describe } from '../errors.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
 import { nowUs } from './clock.js';
 import { EVENT_SCHEMA_VERSION, eventJson } from './event.js';
 import { SymbolPartitioner } from './partitioner.js';
+import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
+
+/**
+ * Sends awaiting their acknowledgement at once, unless the options say otherwise: one, because with either
+ * client two sends in flight to one partition can land out of order or be lost (see `EventSender`).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_SENDS = 1;
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
-  /** A connected kafkajs producer (idempotent, from `connectProducer`); only `send` is used. */
-  producer: Pick<Producer, 'send'>;
-  /** Topic to write to. */
-  topic: string;
+  /** A connected idempotent producer (from `connectSender`), writing to the run's topic. */
+  sender: Pick<EventSender, 'send'>;
   /** Id of the benchmark run, written into every event. */
   runId: string;
   /** Where ticks come from. */
   source: TickSource;
   /** Partitions of the topic; each pair gets a fixed one (see {@link SymbolPartitioner}). */
   partitions: number;
+  /**
+   * This producer's share when several send one source (`--producers`): it sends the symbols whose slot `s`
+   * (their place in the source's pair list) has `s mod of = index`, and skips the rest. Every producer reads the
+   * whole deterministic source, so each event keeps its `seq` (its place in the source's stream) and each
+   * symbol is sent by one producer, in order. Default: everything.
+   */
+  share?: { index: number; of: number };
   /** Ctrl-C: stop taking ticks, flush what was handed to Kafka, report `interrupted`. */
   signal?: AbortSignal;
   /** Called about once a second. */
   onProgress?: (progress: ProducerProgress) => void;
   /** Most events in one `send`. Default 500 (kafkajs groups a send's messages per partition in quadratic time). */
   maxBatchEvents?: number;
-  /** Most `send` calls awaiting their acknowledgement at once. Default 2. */
+  /** Most `send` calls awaiting their acknowledgement at once. Default {@link DEFAULT_MAX_IN_FLIGHT_SENDS}. */
   maxInFlightSends?: number;
   /** p99 schedule lag above which an open-loop run is behind schedule. Default 50 ms. */
   behindScheduleBoundUs?: number;
@@ -34,7 +45,7 @@ export interface ProduceOptions {
 export interface ProducerProgress {
   /** Events acknowledged by Kafka. */
   sent: number;
-  /** Events whose send failed after kafkajs' retries. */
+  /** Events whose send failed after the client's retries. */
   failed: number;
   /** Time since the run started. */
   elapsedMs: number;
@@ -46,14 +57,18 @@ export interface ProducerProgress {
 
 /** Outcome of a producer run. */
 export interface ProducerReport {
-  /** Events acknowledged by Kafka (acks=all); their seq numbers are 0..sent+failed−1 minus the failed ones. */
+  /** Events acknowledged by Kafka (acks=all). With one producer their seq numbers are 0..sent+failed−1 minus the failed ones. */
   sent: number;
-  /** Events whose send failed after kafkajs' retries; never silently dropped. */
+  /** Events whose send failed after the client's retries; never silently dropped. */
   failed: number;
   /** `produced_at` of the first event, epoch µs; 0 when nothing was produced. */
   firstProducedAtUs: number;
   /** `produced_at` of the last event, epoch µs; 0 when nothing was produced. */
   lastProducedAtUs: number;
+  /** Earliest `intended_at` handed to Kafka, epoch µs; Infinity when nothing was. */
+  firstIntendedAtUs: number;
+  /** Latest `intended_at` handed to Kafka, epoch µs; −Infinity when nothing was. */
+  lastIntendedAtUs: number;
   /** Schedule lag of every event handed to Kafka, µs (negative values, clock rounding only, are kept). */
   scheduleLagUs: LatencyRecorder;
   /** Events per second the schedule asked for: events over the span of their intended times. */
@@ -68,16 +83,19 @@ export interface ProducerReport {
   sendErrors: string[];
   /** Stopped by `signal`. */
   interrupted: boolean;
+  /** Why producing stopped early when a producer thread died (see `produceInThreads`); absent otherwise. */
+  failure?: string;
 }
 
 /**
- * Sends a source's ticks to Kafka as events of the contract (DESIGN section 2), with `acks=all`, fixed
- * partitions per symbol and a run-wide `seq` from 0.
+ * Sends a source's ticks (or this producer's share of them) to Kafka as events of the contract (DESIGN
+ * section 2), with `acks=all`, fixed partitions per symbol and a run-wide `seq` from 0: the tick's place in the
+ * source's stream.
  *
  * Ticks wait in a queue while `maxInFlightSends` sends are unacknowledged, and the next send takes everything
  * queued (up to `maxBatchEvents`), so batches grow with the load, as a Kafka producer's accumulator does.
  * `produced_at` is stamped on each event as its record is built, immediately before the batch is handed to
- * kafkajs. When the queue is full the source is not read; an open-loop source then falls behind its schedule,
+ * the client. When the queue is full the source is not read; an open-loop source then falls behind its schedule,
  * and the schedule lag recorded for every event shows it. On abort, ticks not yet handed to Kafka are dropped
  * (they have no seq yet, so no gap appears) and sends in flight are awaited and counted.
  */
@@ -102,10 +120,11 @@ class ProducerRun {
   private readonly maxInFlight: number;
   private readonly startedAtMs = Date.now();
   private queue: Tick[] = [];
+  private queueSeq: number[] = [];
   private queueHead = 0;
+  private nextIndex = 0;
   private inFlight = 0;
   private wake: (() => void) | undefined;
-  private seq = 0;
   private sent = 0;
   private failed = 0;
   private firstIntendedAtUs = Infinity;
@@ -118,18 +137,19 @@ class ProducerRun {
   constructor(private readonly options: ProduceOptions) {
     this.partitioner = new SymbolPartitioner(options.source.pairs, options.partitions);
     this.maxBatch = Math.max(1, options.maxBatchEvents ?? 500);
-    this.maxInFlight = Math.max(1, options.maxInFlightSends ?? 2);
+    this.maxInFlight = Math.max(1, options.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS);
   }
 
   /** Reads the source into the queue, sending as slots free up; waits while the queue is full. */
   async pump(signal: AbortSignal): Promise<void> {
     const highWater = 2 * this.maxBatch;
+    const share = this.options.share ?? { index: 0, of: 1 };
     for await (const batch of this.options.source.ticks(signal)) {
-      if (this.queueHead === this.queue.length) {
-        this.queue = batch;
-        this.queueHead = 0;
-      } else {
-        for (const tick of batch) this.queue.push(tick);
+      for (const tick of batch) {
+        const index = this.nextIndex++;
+        if (share.of > 1 && this.partitioner.slotOf(tick.symbol) % share.of !== share.index) continue;
+        this.queue.push(tick);
+        this.queueSeq.push(index);
       }
       this.kick();
       while (this.pending() >= highWater && !signal.aborted) await this.sendSettled();
@@ -140,6 +160,7 @@ class ProducerRun {
   async drain(aborted: boolean): Promise<void> {
     if (aborted) {
       this.queue = [];
+      this.queueSeq = [];
       this.queueHead = 0;
     }
     while (this.pending() > 0 || this.inFlight > 0) {
@@ -173,6 +194,8 @@ class ProducerRun {
       failed: this.failed,
       firstProducedAtUs: this.firstProducedAtUs,
       lastProducedAtUs: this.lastProducedAtUs,
+      firstIntendedAtUs: this.firstIntendedAtUs,
+      lastIntendedAtUs: this.lastIntendedAtUs,
       scheduleLagUs: this.lag,
       offeredRateEventsPerSec: handed > 1 && intendedSpanSec > 0 ? (handed - 1) / intendedSpanSec : 0,
       achievedRateEventsPerSec: this.sent > 1 && producedSpanSec > 0 ? (this.sent - 1) / producedSpanSec : 0,
@@ -190,29 +213,33 @@ class ProducerRun {
   /** Starts sends while there are free slots and queued ticks. */
   private kick(): void {
     while (this.inFlight < this.maxInFlight && this.pending() > 0) {
-      const end = Math.min(this.queue.length, this.queueHead + this.maxBatch);
-      const ticks = this.queue.slice(this.queueHead, end);
+      const start = this.queueHead;
+      const end = Math.min(this.queue.length, start + this.maxBatch);
+      const events = new Array<OutgoingEvent>(end - start);
+      for (let i = start; i < end; i++) {
+        events[i - start] = this.toEvent(this.queue[i] as Tick, this.queueSeq[i] as number);
+      }
       this.queueHead = end;
       if (this.queueHead === this.queue.length || this.queueHead >= 4 * this.maxBatch) {
         this.queue = this.queue.slice(this.queueHead);
+        this.queueSeq = this.queueSeq.slice(this.queueHead);
         this.queueHead = 0;
       }
-      this.send(ticks);
+      this.send(events);
     }
   }
 
-  private send(ticks: Tick[]): void {
-    const messages = ticks.map((tick) => this.toMessage(tick));
+  private send(events: OutgoingEvent[]): void {
     this.inFlight += 1;
-    this.options.producer
-      .send({ topic: this.options.topic, acks: -1, messages })
+    this.options.sender
+      .send(events)
       .then(
         () => {
-          this.sent += ticks.length;
+          this.sent += events.length;
         },
         (error: unknown) => {
-          this.failed += ticks.length;
-          this.sendErrors.push(`${ticks.length} events not sent: ${describe(error)}`);
+          this.failed += events.length;
+          this.sendErrors.push(`${events.length} events not sent: ${describe(error)}`);
           if (this.sendErrors.length > 10) this.sendErrors.shift();
         },
       )
@@ -225,7 +252,7 @@ class ProducerRun {
       });
   }
 
-  private toMessage(tick: Tick): Message {
+  private toEvent(tick: Tick, seq: number): OutgoingEvent {
     const producedAtUs = nowUs();
     if (this.firstProducedAtUs === 0) this.firstProducedAtUs = producedAtUs;
     this.lastProducedAtUs = producedAtUs;
@@ -235,7 +262,7 @@ class ProducerRun {
     const value = eventJson({
       v: EVENT_SCHEMA_VERSION,
       run_id: this.options.runId,
-      seq: this.seq++,
+      seq,
       symbol: tick.symbol,
       price: tick.price,
       size: tick.size,

@@ -11,7 +11,7 @@ export interface ReplayOptions {
   file: string;
   /** Pace: 1 = the recorded gaps, N = N times faster, `Infinity` = as fast as possible. */
   speed: number;
-  /** Largest batch yielded at once. Default 10,000. */
+  /** Largest batch yielded at once. Default 10,000 at a finite speed, 1,000 at `max`. */
   maxBatchEvents?: number;
 }
 
@@ -30,6 +30,9 @@ export function parseSpeed(text: string): number | string {
   }
   return speed;
 }
+
+/** Ticks read at once at `--speed max`: about two of the producer's sends. */
+const MAX_SPEED_BATCH_EVENTS = 1000;
 
 /**
  * Reads and checks a whole recorded file, then returns a source that replays it.
@@ -114,8 +117,10 @@ export class ReplaySource implements TickSource {
 
   /** Batches of ticks at the asked pace until the file ends or `signal` is aborted. */
   async *ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
-    const maxBatch = this.options.maxBatchEvents ?? 10_000;
     if (this.options.speed === Number.POSITIVE_INFINITY) {
+      // Small batches: the producer reads the next one only when its queue has room, so a tick's stamp (the
+      // moment its batch is read) stays within a few sends of the moment it is sent.
+      const maxBatch = this.options.maxBatchEvents ?? MAX_SPEED_BATCH_EVENTS;
       for (let index = 0; index < this.recorded.length && !signal.aborted; index += maxBatch) {
         const atUs = nowUs();
         yield this.recorded.slice(index, index + maxBatch).map((tick) => retime(tick, atUs));
@@ -123,7 +128,7 @@ export class ReplaySource implements TickSource {
       }
       return;
     }
-    yield* this.paced(signal, maxBatch);
+    yield* this.paced(signal, this.options.maxBatchEvents ?? 10_000);
   }
 
   private async *paced(signal: AbortSignal, maxBatch: number): AsyncGenerator<Tick[]> {

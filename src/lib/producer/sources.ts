@@ -1,29 +1,18 @@
-import { CoinbaseRestSource } from './coinbase-rest.js';
-import { CoinbaseWsSource } from './coinbase-ws.js';
-import { openReplay } from './replay.js';
-import type { BurstSpec } from './schedule.js';
+import { CoinbaseRestSource, type CoinbaseRestOptions } from './coinbase-rest.js';
+import { CoinbaseWsSource, type CoinbaseWsOptions } from './coinbase-ws.js';
+import { openReplay, type ReplayOptions } from './replay.js';
 import type { TickSource } from './source.js';
-import { SyntheticSource } from './synthetic.js';
+import { SyntheticSource, type SyntheticOptions } from './synthetic.js';
 
 /** Every `--source` crypto-bench knows. */
 export const SOURCE_KINDS = ['synthetic', 'coinbase-rest', 'coinbase-ws', 'replay'] as const;
-/** One of {@link SOURCE_KINDS}. */
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Everything needed to build one source; the fields follow each source's options. */
 export type SourceConfig =
-  | {
-      kind: 'synthetic';
-      pairs: readonly string[];
-      rateEventsPerSec: number;
-      seed: number;
-      burst?: BurstSpec;
-      durationMs?: number;
-      count?: number;
-    }
-  | { kind: 'coinbase-rest'; pairs: readonly string[]; intervalMs?: number; baseUrl?: string }
-  | { kind: 'coinbase-ws'; pairs: readonly string[]; baseUrl?: string }
-  | { kind: 'replay'; file: string; speed: number };
+  | ({ kind: 'synthetic' } & SyntheticOptions)
+  | ({ kind: 'coinbase-rest' } & CoinbaseRestOptions)
+  | ({ kind: 'coinbase-ws' } & CoinbaseWsOptions)
+  | ({ kind: 'replay' } & ReplayOptions);
 
 /**
  * Builds the source a run or a recording asked for. Fails before anything is sent: a bad rate, or a replay file
@@ -40,4 +29,14 @@ export async function createSource(config: SourceConfig): Promise<TickSource> {
     case 'replay':
       return openReplay(config);
   }
+}
+
+/**
+ * Whether a source keeps a schedule (open loop), so schedule lag judges the run: the same answer as the source's
+ * own `openLoop`, for the main thread, which does not build the source (the producer threads do).
+ */
+export function openLoopOf(config: SourceConfig): boolean {
+  if (config.kind === 'synthetic') return true;
+  if (config.kind === 'replay') return config.speed !== Number.POSITIVE_INFINITY;
+  return false;
 }

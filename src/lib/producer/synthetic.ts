@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { nowUs } from './clock.js';
+import { EventTimeShaper, type EventTimeOptions } from './event-time.js';
 import { mulberry32, standardNormal } from './prng.js';
 import { OpenLoopSchedule, type BurstSpec } from './schedule.js';
 import { copyStats, emptyStats, type SourceStats, type Tick, type TickSource } from './source.js';
@@ -39,6 +40,8 @@ export interface SyntheticOptions {
   startUs?: number;
   /** Largest batch yielded at once, when the consumer is behind schedule. Default 10,000. */
   maxBatchEvents?: number;
+  /** Late and out-of-order events, and where event time starts (`--disorder`, `--late`, `--event-time-start`). */
+  eventTime?: EventTimeOptions;
 }
 
 /**
@@ -109,29 +112,36 @@ export class SyntheticSource implements TickSource {
     this.schedule = new OpenLoopSchedule(options.rateEventsPerSec, options.burst);
   }
 
-  /** Batches of due ticks until the duration or count is reached or `signal` is aborted. */
+  /**
+   * Batches of due ticks until the duration or count is reached or `signal` is aborted. Late events (`--late`)
+   * are sent when they are due, among the others; those due after the end of the run are never sent.
+   */
   async *ticks(signal: AbortSignal): AsyncGenerator<Tick[]> {
     const generator = new TickGenerator(this.pairs, this.options.seed);
     const startUs = this.options.startUs ?? nowUs();
+    const shaper = new EventTimeShaper(this.options.eventTime ?? {}, this.options.seed, startUs);
     const limitUs = this.options.durationMs === undefined ? Infinity : this.options.durationMs * 1000;
     const limitCount = this.options.count ?? Infinity;
     const maxBatch = this.options.maxBatchEvents ?? 10_000;
     let index = 0;
     let offsetUs = this.schedule.offsetUs(0);
-    while (!signal.aborted && index < limitCount && offsetUs < limitUs) {
+    const scheduled = () => index < limitCount && offsetUs < limitUs;
+    while (!signal.aborted && (scheduled() || shaper.nextDueUs() - startUs < limitUs)) {
       const elapsedUs = nowUs() - startUs;
-      if (offsetUs > elapsedUs) {
-        await sleepMs((offsetUs - elapsedUs) / 1000, signal);
+      const nextUs = Math.min(scheduled() ? offsetUs : Infinity, shaper.nextDueUs() - startUs);
+      if (nextUs > elapsedUs) {
+        await sleepMs((nextUs - elapsedUs) / 1000, signal);
         continue;
       }
-      const batch: Tick[] = [];
-      while (offsetUs <= elapsedUs && batch.length < maxBatch && index < limitCount && offsetUs < limitUs) {
-        batch.push(generator.next(Math.round(startUs + offsetUs)));
+      const batch: Tick[] = shaper.release(startUs + elapsedUs);
+      while (offsetUs <= elapsedUs && batch.length < maxBatch && scheduled()) {
+        const tick = shaper.shape(generator.next(Math.round(startUs + offsetUs)));
+        if (tick) batch.push(tick);
         index += 1;
         offsetUs = this.schedule.offsetUs(index);
       }
-      yield batch;
-      if (batch.length === maxBatch) await yieldToEventLoop();
+      if (batch.length > 0) yield batch;
+      if (batch.length >= maxBatch) await yieldToEventLoop();
     }
   }
 

@@ -94,3 +94,32 @@ describe('lineChart', () => {
     expect(svg).toContain('>warm-up</text>');
   });
 });
+
+describe('lineChart on a log y axis with events', () => {
+  it('spreads milliseconds and seconds over decades, leaves out values at or below 0, and marks events', () => {
+    const svg = lineChart({
+      title: 'p99',
+      xLabel: 's',
+      yLabel: 'ms',
+      yLog: true,
+      events: [{ x: 2, label: 'flink:kill@2s' }],
+      series: [
+        {
+          name: 'flink',
+          color: '#b0307a',
+          points: [
+            [0, 10],
+            [1, 0],
+            [2, 100],
+            [3, 10_000],
+          ],
+        },
+      ],
+    });
+    expect(svg).toContain('>10,000<');
+    expect(svg).toContain('>100<');
+    expect(svg).toContain('1 point at or below 0 not shown on the log axis');
+    expect(svg).toContain('class="event"');
+    expect(svg).toContain('>flink:kill@2s</text>');
+  });
+});

@@ -37,6 +37,10 @@ export interface ChartSpec {
   yRange?: readonly [number, number];
   /** An x range to shade grey with a label, e.g. the warm-up excluded from the figures. */
   shade?: { from: number; to: number; label: string };
+  /** Logarithmic y axis (values ≤ 0 are left out and counted in the caption), e.g. latencies of ms and s. */
+  yLog?: boolean;
+  /** Vertical lines at these x values with a label, e.g. the faults injected during a run. */
+  events?: readonly { x: number; label: string }[];
 }
 
 const WIDTH = 720;
@@ -90,7 +94,7 @@ export function lineChart(spec: ChartSpec): string {
   const series = spec.series.map((s) => ({
     ...s,
     points: s.points.filter(([x, y]) => {
-      const keep = Number.isFinite(x) && (!spec.xLog || x > 0);
+      const keep = Number.isFinite(x) && (!spec.xLog || x > 0) && (!spec.yLog || y === null || y > 0);
       if (!keep && y !== null) hidden++;
       return keep;
     }),
@@ -103,7 +107,9 @@ export function lineChart(spec: ChartSpec): string {
   const xs = drawn.map(([x]) => x);
   const ys = drawn.map(([, y]) => y);
   const [xMin, xMax] = widen(Math.min(...xs), Math.max(...xs));
-  const [yMin, yMax] = spec.yRange ?? widen(Math.min(0, ...ys), Math.max(...ys));
+  const [yMin, yMax] =
+    spec.yRange ??
+    (spec.yLog ? widen(Math.min(...ys), Math.max(...ys)) : widen(Math.min(0, ...ys), Math.max(...ys)));
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) =>
@@ -111,9 +117,15 @@ export function lineChart(spec: ChartSpec): string {
     (spec.xLog
       ? ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * plotW
       : ((x - xMin) / (xMax - xMin)) * plotW);
-  const sy = (y: number) => MARGIN.top + plotH - ((y - yMin) / (yMax - yMin)) * plotH;
+  const sy = (y: number) =>
+    MARGIN.top +
+    plotH -
+    (spec.yLog
+      ? (Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))
+      : (y - yMin) / (yMax - yMin)) *
+      plotH;
   const xTicks = spec.xLog ? logTicks(xMin, xMax) : linearTicks(xMin, xMax);
-  const yTicks = linearTicks(yMin, yMax);
+  const yTicks = spec.yLog ? logTicks(yMin, yMax) : linearTicks(yMin, yMax);
   const parts: string[] = [title];
   if (spec.shade && spec.shade.to > spec.shade.from) {
     const from = sx(Math.max(spec.shade.from, xMin));
@@ -124,6 +136,14 @@ export function lineChart(spec: ChartSpec): string {
         `<text x="${f(from + 4)}" y="${MARGIN.top + 12}" class="note">${escapeXml(spec.shade.label)}</text>`,
       );
     }
+  }
+  for (const event of spec.events ?? []) {
+    if (event.x < xMin || event.x > xMax) continue;
+    const x = f(sx(event.x));
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" class="event"/>`,
+      `<text x="${x}" y="${MARGIN.top - 4}" text-anchor="middle" class="note">${escapeXml(event.label)}</text>`,
+    );
   }
   for (const t of yTicks) {
     parts.push(

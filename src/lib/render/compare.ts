@@ -1,10 +1,12 @@
 import type { Engine } from '../config/defaults.js';
-import { change, ratio } from '../metrics/compare.js';
+import { belowFloor, change, overheadOverFloor, ratio } from '../metrics/compare.js';
 import { summarizeFigureRepeats, type RepeatSummary } from '../metrics/repeats.js';
 import { ENGINE_METRICS, engineFigures, type MetricDefinition, type MetricUnit } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
 import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 import { describeStats } from './source-stats.js';
+import { survivorshipNote } from '../metrics/incomplete.js';
+import { faultLines, RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /** Text formats of a table. */
 export type TableFormat = 'table' | 'markdown';
@@ -29,6 +31,7 @@ export const HEADLINE_METRICS = [
   'produced_rows',
   'committed_distinct_rows',
   'missing_rows',
+  'duplicate_deliveries_rows',
   'dead_lettered_rows',
   'cpu_seconds',
   'mean_cores',
@@ -82,12 +85,42 @@ export function renderEngineTable(
   metricNames: string[] = HEADLINE_METRICS,
   format: TableFormat = 'table',
 ): string {
-  const { head, rows } = engineTable(runs, metricNames);
-  return format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+  const { head, rows, notes } = engineTable(runs, metricNames);
+  const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
+  return [table, ...notes].join('\n');
 }
 
-/** The engine table as a header and rows (see {@link renderEngineTable}). */
-export function engineTable(runs: RunRecord[], metricNames: string[]): { head: string[]; rows: string[][] } {
+/** Mark of a latency figure computed only over the rows that arrived (survivorship), explained under the table. */
+export const SURVIVORSHIP_MARK = '*';
+
+/**
+ * Engines that are incomplete in any of these runs, each with the note shown under a table: why, and what its
+ * latency figures cover (e.g. "over 12,159 of 30,000 events").
+ */
+export function incompleteEngineNotes(runs: RunRecord[]): Map<Engine, string> {
+  const notes = new Map<Engine, string>();
+  for (const engine of runs[0]?.config.engines ?? []) {
+    const hit = runs.filter((run) => (run.engines[engine]?.incompleteReasons?.length ?? 0) > 0);
+    if (hit.length === 0) continue;
+    const parts = hit.map((run) => {
+      const result = run.engines[engine] as EngineResult;
+      const over = survivorshipNote(result.completeness, result.incompleteReasons);
+      const where = runs.length > 1 ? `in ${run.runId}: ` : '';
+      return `${where}${(result.incompleteReasons ?? []).join('; ')}${over ? `; latency ${over}` : ''}`;
+    });
+    notes.set(
+      engine,
+      `${SURVIVORSHIP_MARK} ${engine} INCOMPLETE — ${parts.join(' | ')}. Its latency figures are computed over the rows that arrived only, not as a normal result.`,
+    );
+  }
+  return notes;
+}
+
+/** The engine table as a header, rows and notes under it (see {@link renderEngineTable}). */
+export function engineTable(
+  runs: RunRecord[],
+  metricNames: string[],
+): { head: string[]; rows: string[][]; notes: string[] } {
   const engines = runs[0]?.config.engines ?? [];
   const perEngine = new Map<Engine, Record<string, RepeatSummary>>();
   for (const engine of engines) {
@@ -101,10 +134,24 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
     .map((name) => ENGINE_METRICS.find((m) => m.name === name))
     .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
   const pairs = ratioPairs(engines);
-  const head = ['figure', ...engines, ...pairs.map(([a, b]) => `${a} / ${b}`)];
+  const incomplete = incompleteEngineNotes(runs);
+  const mark = (engine: Engine) => (incomplete.has(engine) ? ` ${SURVIVORSHIP_MARK}` : '');
+  const head = [
+    'figure',
+    ...engines.map((engine) => (incomplete.has(engine) ? `${engine} (incomplete)` : engine)),
+    ...pairs.map(([a, b]) => `${a} / ${b}`),
+  ];
+  const overheadRows = floorRows(engines, perEngine, metricNames).map((row) => [
+    ...row,
+    ...pairs.map(() => ''),
+  ]);
   const rows = metrics.map((metric) => [
     metric.label,
-    ...engines.map((engine) => formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit)),
+    ...engines.map(
+      (engine) =>
+        formatRepeat(perEngine.get(engine)?.[metric.name], metric.unit) +
+        (metric.name.startsWith('latency_') ? mark(engine) : ''),
+    ),
     ...pairs.map(([a, b]) =>
       formatRatio(
         ratio(
@@ -114,7 +161,73 @@ export function engineTable(runs: RunRecord[], metricNames: string[]): { head: s
       ),
     ),
   ]);
-  return { head, rows };
+  return { head, rows: [...rows, ...overheadRows], notes: [...incomplete.values()] };
+}
+
+/**
+ * What a repeat series' medians leave out: "1 of 3 runs incomplete, not in the medians: RUN (flink lost events
+ * …)"; null when every run is complete.
+ */
+export function seriesNote(runs: RunRecord[]): string | null {
+  if (runs.length < 2) return null;
+  const bad = runs.filter((run) => run.status !== 'complete');
+  if (bad.length === 0) return null;
+  const complete = runs.length - bad.length;
+  const which = bad.map((run) => `${run.runId} ${run.status}: ${run.statusReasons.join('; ')}`).join(' | ');
+  return complete > 0
+    ? `${bad.length} of ${runs.length} runs not complete, left out of the medians: ${which}`
+    : `No run of the ${runs.length} is complete: the medians below cover incomplete runs (${which})`;
+}
+
+/** The engine that is the floor: what Kafka + PostgreSQL alone cost (docs/floor.md). */
+export const FLOOR_ENGINE: Engine = 'baseline';
+
+/** The latency figures checked against the floor. */
+const FLOOR_FIGURES = ['latency_e2e_p50_us', 'latency_e2e_p99_us'];
+
+/**
+ * Rows "end-to-end p50 over floor" (and p99): each engine's median minus the floor engine's, marked when
+ * it is below the floor. Only when the floor and another engine ran and the figure is among those shown.
+ */
+function floorRows(
+  engines: Engine[],
+  perEngine: Map<Engine, Record<string, RepeatSummary>>,
+  metricNames: string[],
+): string[][] {
+  if (!engines.includes(FLOOR_ENGINE) || engines.length < 2) return [];
+  const median = (engine: Engine, name: string) => perEngine.get(engine)?.[name]?.median ?? null;
+  return FLOOR_FIGURES.filter((name) => metricNames.includes(name)).map((name) => {
+    const label = ENGINE_METRICS.find((m) => m.name === name)?.label ?? name;
+    return [
+      `${label} over floor`,
+      ...engines.map((engine) => {
+        if (engine === FLOOR_ENGINE) return 'floor';
+        const overhead = overheadOverFloor(median(engine, name), median(FLOOR_ENGINE, name));
+        if (overhead === null) return '-';
+        const shown = `${overhead > 0 ? '+' : ''}${formatValue(overhead, 'us')}`;
+        return overhead < 0 ? `${shown} (below the floor)` : shown;
+      }),
+    ];
+  });
+}
+
+/**
+ * One line per engine latency below the floor engine's in this run: the floor was not the floor, which
+ * the run must say rather than report a negative engine overhead silently.
+ */
+export function floorNotes(run: RunRecord): string[] {
+  const figures = Object.fromEntries(
+    Object.entries(run.engines)
+      .filter((entry): entry is [string, EngineResult] => Boolean(entry[1]))
+      .map(([engine, result]) => [engine, engineFigures(result)]),
+  );
+  return belowFloor(figures, FLOOR_ENGINE, FLOOR_FIGURES).map((below) => {
+    const label = ENGINE_METRICS.find((m) => m.name === below.figure)?.label ?? below.figure;
+    return (
+      `floor: ${below.engine}'s ${label} (${formatValue(below.engineValue, 'us')}) is below the ${FLOOR_ENGINE}'s ` +
+      `(${formatValue(below.floorValue, 'us')}): the ${FLOOR_ENGINE} was not the floor in this run (docs/floor.md)`
+    );
+  });
 }
 
 /** The heading lines of a run: id, source, load, status and why. */
@@ -126,6 +239,8 @@ export function renderRunHeading(run: RunRecord): string {
     `Run ${run.runId}: ${load} for ${c.durationMs / 1000}s, engines ${mode}, warm-up ${c.warmupMs / 1000}s — ${run.status.toUpperCase()}`,
   ];
   for (const reason of run.statusReasons) lines.push(`  ! ${reason}`);
+  const steady = describeSteadyState(run);
+  if (steady) lines.push(`  ${steady}`);
   const p = run.producer;
   if (p) {
     lines.push(
@@ -138,7 +253,26 @@ export function renderRunHeading(run: RunRecord): string {
   for (const [engine, result] of Object.entries(run.engines)) {
     for (const problem of result?.problems ?? []) lines.push(`  ${engine}: ${problem}`);
   }
+  lines.push(...faultLines(run));
+  for (const note of floorNotes(run)) lines.push(`  ${note}`);
   return lines.join('\n');
+}
+
+/**
+ * Where the steady state began and why, in one line: "steady state from 15 s: MSER-5 per engine (spark 15 s,
+ * flink 5 s, baseline 0 s), the latest for all"; undefined for a record without it (older files, unfinished runs).
+ */
+export function describeSteadyState(run: RunRecord): string | undefined {
+  const steady = run.steadyState;
+  if (!steady) return undefined;
+  const perEngine = Object.entries(steady.engines)
+    .map(
+      ([engine, e]) => `${engine} ${e?.found ? `${(e.detectedStartOffsetMs / 1000).toFixed(0)} s` : 'none'}`,
+    )
+    .join(', ');
+  const from = `steady state from ${(steady.steadyStateStartOffsetMs / 1000).toFixed(0)} s`;
+  if (steady.chosenBy === 'warmup-flag') return `${from}: set by --warmup (MSER-5 per engine: ${perEngine})`;
+  return `${from}: MSER-5 per engine (${perEngine}), the latest for all`;
 }
 
 /**
@@ -168,7 +302,19 @@ export function renderChangeTables(runs: RunRecord[], metricNames: string[], for
       return [metric.label, ...values.map((v) => formatValue(v, metric.unit)), changeCell];
     });
     const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
-    return `${format === 'markdown' ? '### ' : ''}${engine}\n${table}`;
+    const notes = runs.flatMap(
+      (run) => incompleteEngineNotes([run]).get(engine)?.replace(' — ', ` in ${run.runId} — `) ?? [],
+    );
+    return [`${format === 'markdown' ? '### ' : ''}${engine}`, table, ...notes].join('\n');
   });
   return tables.join('\n\n');
+}
+
+/** The recovery table of runs with faults (median over the runs per fault and engine); empty string when none. */
+export function renderRecoveryTable(runs: RunRecord[], format: TableFormat = 'table'): string {
+  const rows = recoveryRows(runs);
+  if (rows.length === 0) return '';
+  const table =
+    format === 'markdown' ? renderMarkdownTable(RECOVERY_HEAD, rows) : renderTable(RECOVERY_HEAD, rows);
+  return `Recovery per fault (downtime: fault to the first commit of an event produced after it; recovery: until p99 is within 2x its pre-fault level and the backlog is drained)\n${table}`;
 }

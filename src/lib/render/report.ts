@@ -4,7 +4,9 @@ import type { RunRecord } from '../results/record.js';
 import type { SweepRecord } from '../results/sweep-record.js';
 import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
-import { maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { goldTable } from './gold.js';
+import { maxRateStepsTable, maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /**
  * The HTML report of runs and sweeps: one self-contained page (inline CSS and SVG, no script, nothing
@@ -28,7 +30,7 @@ td:first-child,th:first-child{text-align:left}th{background:#f6f6f6}
 pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:12px}
 .chart{width:100%;max-width:720px;display:block;margin:1em 0;font-size:11px}
 .chart .title{font-size:13px;font-weight:600}.chart .grid{stroke:#eee}.chart .frame{fill:none;stroke:#999}
-.chart .line{fill:none;stroke-width:1.6}.chart .note{fill:#a33}.chart .shade{fill:#f0f0f0}`;
+.chart .line{fill:none;stroke-width:1.6}.chart .event{stroke:#a33;stroke-dasharray:3 3}.chart .note{fill:#a33}.chart .shade{fill:#f0f0f0}`;
 
 /** The page around sections. */
 function page(title: string, sections: string[]): string {
@@ -94,6 +96,7 @@ function timeChart(
   read: (second: RunRecord['timeseries'][number], engine: Engine) => number | null,
   format: (value: number) => string,
   offered = false,
+  yLog = false,
 ): string {
   const series: Series[] = run.config.engines.map((engine) => ({
     name: engine,
@@ -112,8 +115,10 @@ function timeChart(
   return lineChart({
     title,
     xLabel: 'seconds since the run started',
-    yLabel,
+    yLabel: yLog ? `${yLabel} (log scale)` : yLabel,
     series,
+    yLog,
+    events: faultEvents(run),
     formatX: seconds,
     formatY: format,
     shade:
@@ -121,6 +126,20 @@ function timeChart(
         ? { from: 0, to: window.from, label: 'warm-up (not in the figures)' }
         : undefined,
   });
+}
+
+/** Each injected fault (and each restart) as a vertical line at its second since the run started. */
+function faultEvents(run: RunRecord): { x: number; label: string }[] {
+  const start = run.timeseries[0]?.startUs;
+  if (start === undefined) return [];
+  const faults = (run.faults ?? [])
+    .filter((fault) => fault.injectedAtUs !== null)
+    .map((fault) => ({ x: ((fault.injectedAtUs as number) - start) / 1e6, label: fault.text }));
+  const restarts = (run.restarts ?? []).map((r) => ({
+    x: (r.atUs - start) / 1e6,
+    label: `${r.service} restarted`,
+  }));
+  return [...faults, ...restarts];
 }
 
 /** The steady-state window in seconds since the run started; undefined when none was measured. */
@@ -136,10 +155,11 @@ function windowSeconds(run: RunRecord): { from: number; to: number } | undefined
 /** One run: heading and status, the figures table, and its charts. */
 function runSection(run: RunRecord, withCdf: boolean): string {
   const bad = run.status !== 'complete';
-  const { head, rows } = engineTable([run], HEADLINE_METRICS);
+  const { head, rows, notes } = engineTable([run], HEADLINE_METRICS);
+  const gold = goldTable(run);
   const steady = windowSeconds(run);
   const window = steady
-    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run; the warm-up before it is excluded from every figure.`
+    ? `Steady-state window: seconds ${steady.from}–${steady.to} of the run (${run.steadyState?.chosenBy === 'warmup-flag' ? 'set by --warmup' : run.steadyState ? 'detected by MSER-5' : 'fixed warm-up'}); the warm-up before it is excluded from every figure.`
     : 'No steady-state window was measured.';
   const env = run.environment;
   const versions = Object.entries(env.softwareVersions)
@@ -148,11 +168,39 @@ function runSection(run: RunRecord, withCdf: boolean): string {
   return [
     `<h2 id="${escapeXml(run.runId)}">Run ${escapeXml(run.runId)}</h2>`,
     `<pre class="status${bad ? ' bad' : ''}">${escapeXml(renderRunHeading(run))}</pre>`,
-    `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.</p>`,
+    `<p>${escapeXml(window)} Runtime ${escapeXml(run.config.runtime)}; ${env.cpuCount} CPUs; ${escapeXml(versions)}.${
+      env.airflow
+        ? escapeXml(
+            ` Airflow ${env.airflow.version} was running next to the stack (DAGs scheduled: ${env.airflow.scheduledDags.join(', ') || 'none'}).`,
+          )
+        : ''
+    }</p>`,
     htmlTable(head, rows),
+    gold ? htmlTable(gold.head, gold.rows) : '',
+    ...notes.map((n) => `<p class="status bad">${escapeXml(n)}</p>`),
+    recoveryRows([run]).length > 0
+      ? `<h3>Recovery per fault</h3>${htmlTable(RECOVERY_HEAD, recoveryRows([run]))}`
+      : '',
     withCdf ? cdfChart([run]) : '',
-    timeChart(run, 'End-to-end latency p50 per second', 'ms', (s, e) => toMs(s.engines[e]?.p50Us), count),
-    timeChart(run, 'End-to-end latency p99 per second', 'ms', (s, e) => toMs(s.engines[e]?.p99Us), count),
+    // Log scale: Spark's seconds and Flink's and the baseline's milliseconds are all readable on one axis.
+    timeChart(
+      run,
+      'End-to-end latency p50 per second',
+      'ms',
+      (s, e) => toMs(s.engines[e]?.p50Us),
+      count,
+      false,
+      true,
+    ),
+    timeChart(
+      run,
+      'End-to-end latency p99 per second',
+      'ms',
+      (s, e) => toMs(s.engines[e]?.p99Us),
+      count,
+      false,
+      true,
+    ),
     timeChart(
       run,
       'Committed rows per second, and the offered rate',
@@ -168,6 +216,16 @@ function runSection(run: RunRecord, withCdf: boolean): string {
       (s, e) => toMs(s.engines[e]?.freshnessUs),
       count,
     ),
+    // Files written before the backlog was recorded have none to draw.
+    run.timeseries.some((s) => Object.values(s.engines).some((e) => e?.backlogEvents !== undefined))
+      ? timeChart(
+          run,
+          'Backlog: events produced but not yet committed',
+          'events',
+          (s, e) => s.engines[e]?.backlogEvents ?? null,
+          count,
+        )
+      : '',
   ].join('\n');
 }
 
@@ -177,6 +235,18 @@ export function renderRunsReport(runs: RunRecord[]): string {
     runs.length === 1 ? `crypto-bench run ${runs[0]?.runId}` : `crypto-bench: ${runs.length} runs`;
   const sections = runs.length > 1 ? [`<h2>All runs</h2>`, cdfChart(runs)] : [];
   return page(title, [...sections, ...runs.map((run) => runSection(run, runs.length === 1))]);
+}
+
+/** Every run `--find-max-rate` judged, with the figures of its verdict, and how a verdict is made. */
+function stepsSection(sweep: SweepRecord): string {
+  const steps = maxRateStepsTable(sweep);
+  return [
+    '<p>Sustainable = the engine keeps up: it commits the offered rate (within what an engine meeting the SLO ' +
+      'may have in flight), its backlog (produced − committed) does not grow by more than 2% of the rate per ' +
+      'second beyond its own wobble, and its p99 is within the SLO. A verdict near a threshold is confirmed by ' +
+      'repeating the rate once.</p>',
+    htmlTable(steps.head, steps.rows),
+  ].join('\n');
 }
 
 /** A sweep: its table, p50/p99 and throughput across points, the sustainable rates, then every run. */
@@ -212,6 +282,7 @@ export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRe
     curve('latency_e2e_p99_us', 'End-to-end latency p99 per point', 'ms', toMs),
     curve('throughput_events_per_sec', 'Throughput per point', 'events/s', (v) => v),
     maxRate ? htmlTable(maxRate.head, maxRate.rows) : '',
+    maxRate ? stepsSection(sweep) : '',
     htmlTable(
       ['point', ...points.head],
       points.rows.map((row, i) => [`#${(rows[i]?.point ?? 0) + 1}`, ...row]),

@@ -14,3 +14,11 @@ export function describeStats(stats: SourceStats): string[] {
   if (stats.unknownPairs.length > 0) lines.push(`unknown pairs dropped: ${stats.unknownPairs.join(', ')}`);
   return lines;
 }
+
+/** Why a source delivered nothing: its last error (which names the endpoint), or that no tick arrived. */
+export function describeNothingDelivered(source: string, stats: SourceStats | null | undefined): string {
+  const lastError = stats?.errors.at(-1);
+  return lastError === undefined
+    ? `the ${source} source delivered no tick`
+    : `the ${source} source delivered no tick; its last error: ${lastError}`;
+}

@@ -1,5 +1,6 @@
 import type { DownResult, ServiceStatus, StackStatus } from '../runtime/types.js';
-import { flinkLabel, sparkLabel } from './settings.js';
+import { baselineLabel, flinkLabel, sparkLabel } from './settings.js';
+import { renderAirflowLine } from './airflow.js';
 import { formatBytes, renderTable } from './table.js';
 
 /** The `status` table plus endpoints. */
@@ -18,6 +19,8 @@ export function renderStatus(status: StackStatus): string {
     ['version', (s) => s.version, true],
     ['memory', (s) => formatBytes(s.rssBytes), true],
     ['cpus', (s) => s.cpuLimit],
+    ['restarts', (s) => s.restarts],
+    ['last exit', (s) => s.lastExitReason],
     ['log', (s) => s.logFile],
   ];
   const rows = status.services;
@@ -28,13 +31,19 @@ export function renderStatus(status: StackStatus): string {
   );
   const runtime = status.runtimeNote ? `Runtime     ${status.runtimeNote}` : '';
   const settings = status.jobs
-    ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}`
+    ? `Settings    spark ${sparkLabel(status.jobs)}; flink ${flinkLabel(status.jobs)}; baseline ${baselineLabel(status.jobs)}`
     : '';
+  const supervision =
+    status.supervised === undefined
+      ? ''
+      : `Supervision ${status.supervised ? 'on: a service that exits unexpectedly is restarted (backoff, at most 5 times in 5 minutes)' : 'off: nothing restarts a service that exits (`crypto-bench up --supervise` turns it on)'}`;
   return [
     table,
     runtime,
+    supervision,
     renderEndpoints(status),
     settings,
+    status.airflow ? renderAirflowLine(status.airflow) : undefined,
     `Total memory: ${formatBytes(status.totalRssBytes)}`,
   ]
     .filter(Boolean)
@@ -59,6 +68,7 @@ export function renderEndpoints(status: StackStatus): string {
 export function renderDown(result: DownResult): string {
   const lines: string[] = [];
   if (result.nothingRunning) lines.push(`Nothing was running in ${result.stateDir}.`);
+  if (result.airflowStopped?.length) lines.push(`Stopped Airflow's ${result.airflowStopped.join(', ')}.`);
   if (result.stopped.length > 0) lines.push(`Stopped ${result.stopped.join(', ')}.`);
   if (result.removedContainers?.length)
     lines.push(`Removed containers ${result.removedContainers.join(', ')}.`);

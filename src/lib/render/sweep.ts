@@ -1,10 +1,10 @@
 import type { Engine } from '../config/defaults.js';
 import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import { formatCsv } from '../results/csv.js';
-import { engineFigures } from '../results/figures.js';
+import { engineFigures, roundToResolution } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
-import type { MaxRateResult, SweepRecord } from '../results/sweep-record.js';
-import { formatValue, type TableFormat } from './compare.js';
+import type { MaxRateResult, MaxRateStep, RunVerdict, SweepRecord } from '../results/sweep-record.js';
+import { floorNotes, formatValue, type TableFormat } from './compare.js';
 import { renderMarkdownTable, renderTable } from './table.js';
 
 /** The figures of a sweep row: name in the CSV (unit last) and how to show it. */
@@ -65,8 +65,15 @@ export function renderSweep(
   const parts = [`Sweep ${sweep.sweepId}${sweep.interrupted ? ' (interrupted)' : ''}`];
   const points = sweepTable(sweep, runs);
   if (points.rows.length > 0) parts.push(render(points));
+  const belowFloor = sweep.points.flatMap((point) =>
+    point.runIds.flatMap((id) => {
+      const run = runs[id];
+      return run ? floorNotes(run).map((note) => `point #${point.index + 1} (${id}): ${note}`) : [];
+    }),
+  );
+  if (belowFloor.length > 0) parts.push(belowFloor.join('\n'));
   const maxRate = maxRateTable(sweep);
-  if (maxRate) parts.push(render(maxRate));
+  if (maxRate) parts.push(render(maxRate), render(maxRateStepsTable(sweep)));
   const failed = sweep.points.filter((p) => p.status === 'failed');
   if (failed.length > 0)
     parts.push(
@@ -105,8 +112,102 @@ export function maxRateTable(sweep: SweepRecord): { head: string[]; rows: string
   return { head: ['engine', 'sustainable throughput', 'first unsustainable', 'last verdict'], rows };
 }
 
-/** The sweep as CSV: one row per (point, engine), units in the column names. */
+/** Every run judged by `--find-max-rate`: one row per engine, rate and run, with the figures of its verdict. */
+export function maxRateSteps(sweep: SweepRecord): {
+  engine: Engine;
+  step: MaxRateStep;
+  verdict: RunVerdict | null;
+}[] {
+  return Object.entries(sweep.maxRate ?? {}).flatMap(([engine, result]) =>
+    (result?.steps ?? []).flatMap((step) => {
+      const verdicts = step.verdicts ?? [];
+      const rows: (RunVerdict | null)[] = verdicts.length === 0 ? [null] : verdicts;
+      return rows.map((verdict) => ({ engine: engine as Engine, step, verdict }));
+    }),
+  );
+}
+
+const verdictWord = (sustainable: boolean | null | undefined) =>
+  sustainable === true ? 'sustainable' : sustainable === false ? 'not sustainable' : 'no verdict';
+
+/** The `--find-max-rate` steps as a header and rows: offered, committed, backlog growth, p50/p99, verdict. */
+export function maxRateStepsTable(sweep: SweepRecord): { head: string[]; rows: string[][] } {
+  const head = [
+    'engine',
+    'rate',
+    'run',
+    'offered',
+    'committed',
+    'backlog growth',
+    'p50',
+    'p99',
+    'run verdict',
+    'verdict',
+    'why',
+  ];
+  const rows = maxRateSteps(sweep).map(({ engine, step, verdict }) => [
+    engine,
+    `${step.rateEventsPerSec}/s`,
+    verdict?.runId ?? step.runId ?? '-',
+    formatValue(verdict?.offeredRateEventsPerSec, 'events_per_sec'),
+    formatValue(verdict?.committedRateEventsPerSec, 'events_per_sec'),
+    verdict?.backlogSlopeEventsPerSec == null
+      ? '-'
+      : `${verdict.backlogSlopeEventsPerSec.toFixed(0)}/s (${((verdict.backlogGrowthFraction ?? 0) * 100).toFixed(1)}%)`,
+    formatValue(verdict?.p50Us, 'us'),
+    formatValue(verdict?.p99Us, 'us'),
+    verdictWord(verdict?.sustainable),
+    verdictWord(step.sustainable),
+    (verdict ? verdict.reasons : step.reasons).join('; '),
+  ]);
+  return { head, rows };
+}
+
+/** The `--find-max-rate` steps as CSV, units in the column names, values rounded to what is resolved. */
+export function maxRateCsv(sweep: SweepRecord): string {
+  const header = [
+    'sweep_id',
+    'engine',
+    'rate_events_per_sec',
+    'run_id',
+    'offered_rate_events_per_sec',
+    'committed_rate_events_per_sec',
+    'backlog_slope_events_per_sec',
+    'backlog_growth_fraction',
+    'latency_e2e_p50_us',
+    'latency_e2e_p99_us',
+    'run_sustainable',
+    'step_sustainable',
+    'reasons',
+  ];
+  const round = (value: number | null | undefined, digits = 0) =>
+    value == null ? null : Number(value.toFixed(digits));
+  const rows = maxRateSteps(sweep).map(({ engine, step, verdict }) => [
+    sweep.sweepId,
+    engine,
+    step.rateEventsPerSec,
+    verdict?.runId ?? step.runId,
+    round(verdict?.offeredRateEventsPerSec),
+    round(verdict?.committedRateEventsPerSec),
+    round(verdict?.backlogSlopeEventsPerSec, 1),
+    round(verdict?.backlogGrowthFraction, 4),
+    round(verdict?.p50Us),
+    round(verdict?.p99Us),
+    verdict ? String(verdict.sustainable) : null,
+    String(step.sustainable),
+    [...(verdict ? verdict.reasons : []), ...step.reasons.filter((r) => !verdict?.reasons.includes(r))].join(
+      '; ',
+    ),
+  ]);
+  return formatCsv(header, rows);
+}
+
+/**
+ * The sweep as CSV: one row per (point, engine), units in the column names; a `--find-max-rate` sweep, which
+ * has no points, gives its steps ({@link maxRateCsv}).
+ */
 export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): string {
+  if (sweep.maxRate && sweep.points.length === 0) return maxRateCsv(sweep);
   const header = [
     'sweep_id',
     'point',
@@ -122,7 +223,7 @@ export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): s
     row.rateEventsPerSec,
     row.engine,
     row.setting,
-    ...COLUMNS.map(([name]) => row.figures[name] ?? null),
+    ...COLUMNS.map(([name, , unit]) => roundToResolution(row.figures[name] ?? null, unit)),
     row.status,
   ]);
   return formatCsv(header, rows);

@@ -1,6 +1,6 @@
-import { ENGINES, type Engine } from '../config/defaults.js';
+import type { Engine } from '../config/defaults.js';
 import type { LatencySummary } from '../metrics/summary.js';
-import { STAGES, type RunRecord, type TimeseriesPoint } from './record.js';
+import { STAGES, type RunRecord } from './record.js';
 
 /** One CSV cell: numbers in full precision, null as an empty cell. */
 export type CsvCell = string | number | null;
@@ -12,42 +12,6 @@ export function formatCsv(header: readonly string[], rows: readonly (readonly Cs
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
-}
-
-/** Parses RFC 4180 CSV (as written by {@link formatCsv}) into rows of strings; the header is the first row. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (quoted || (c !== ',' && c !== '\n' && c !== '\r')) {
-      field += c;
-    } else if (c === ',') {
-      endField();
-    } else {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(row);
-      row = [];
-    }
-  }
-  if (quoted) throw new SyntaxError('a quoted CSV field is never closed');
-  if (field !== '' || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** Stages of `latency.csv`: end-to-end and each engine stage, plus the producer's own delays. */
@@ -114,19 +78,6 @@ export function formatLatencyCsv(run: RunRecord): string {
   );
 }
 
-/** Reads `latency.csv` back; throws a SyntaxError naming what is wrong. */
-export function parseLatencyCsv(text: string): LatencyCsvRow[] {
-  const [header, ...rows] = parseCsv(text);
-  expectHeader(header, LATENCY_CSV_HEADER, 'latency.csv');
-  return rows.map((cells) => {
-    const summary = Object.fromEntries(
-      LATENCY_COLUMNS.map(([, field], i) => [field, toNumber(cells[i + 2])]),
-    ) as unknown as LatencySummary;
-    summary.count ??= 0;
-    return { engine: cells[0] as Engine | 'producer', stage: cells[1] as LatencyCsvStage, summary };
-  });
-}
-
 /** Per-engine columns of `timeseries.csv`, each prefixed with the engine (`spark_p99_us`). */
 const ENGINE_SECOND_COLUMNS = [
   ['committed_rate_events_per_sec', 'committedRateEventsPerSec'],
@@ -157,37 +108,4 @@ export function formatTimeseriesCsv(run: RunRecord): string {
       ...engines.flatMap((engine) => ENGINE_SECOND_COLUMNS.map(([, field]) => point.engines[engine]?.[field] ?? null)),
     ]),
   );
-}
-
-/** Reads `timeseries.csv` back; the engines are read from the header. */
-export function parseTimeseriesCsv(text: string): TimeseriesPoint[] {
-  const [header, ...rows] = parseCsv(text);
-  const engines = ENGINES.filter((engine) => header?.includes(`${engine}_p50_us`));
-  expectHeader(header, timeseriesCsvHeader(engines), 'timeseries.csv');
-  return rows.map((cells) => {
-    const point: TimeseriesPoint = {
-      secondIndex: toNumber(cells[0]) ?? 0,
-      startUs: toNumber(cells[1]) ?? 0,
-      offeredRateEventsPerSec: toNumber(cells[2]),
-      engines: {},
-    };
-    engines.forEach((engine, e) => {
-      const at = (k: number) => toNumber(cells[3 + e * ENGINE_SECOND_COLUMNS.length + k]);
-      point.engines[engine] = { committedRateEventsPerSec: at(0), p50Us: at(1), p99Us: at(2), freshnessUs: at(3) };
-    });
-    return point;
-  });
-}
-
-function expectHeader(actual: readonly string[] | undefined, expected: readonly string[], file: string): void {
-  if (actual?.join(',') !== expected.join(',')) {
-    throw new SyntaxError(`${file} has the header "${actual?.join(',') ?? ''}"; expected "${expected.join(',')}"`);
-  }
-}
-
-function toNumber(cell: string | undefined): number | null {
-  if (cell === undefined || cell === '') return null;
-  const value = Number(cell);
-  if (Number.isNaN(value)) throw new SyntaxError(`"${cell}" is not a number`);
-  return value;
 }

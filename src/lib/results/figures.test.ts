@@ -5,6 +5,7 @@ import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import {
   COMPARE_CSV_HEADER,
   engineFigures,
+  roundToResolution,
   ENGINE_METRICS,
   formatFiguresCsv,
   PRODUCER_METRICS,
@@ -16,8 +17,8 @@ const run = JSON.parse(readFileSync(new URL('./fixtures/run-v1.json', import.met
 
 describe('toCsvRows', () => {
   it('pins the header of the compare CSV', () => {
-    expect(COMPARE_CSV_HEADER.join(',')).toBe('run_id,run_status,engine,metric,unit,value');
-    expect(formatFiguresCsv([run]).split('\n')[0]).toBe('run_id,run_status,engine,metric,unit,value');
+    expect(COMPARE_CSV_HEADER.join(',')).toBe('run_id,run_status,engine,metric,unit,value,engine_status,engine_status_reasons');
+    expect(formatFiguresCsv([run]).split('\n')[0]).toBe('run_id,run_status,engine,metric,unit,value,engine_status,engine_status_reasons');
   });
 
   it('gives one row per (run, engine, metric), engines in config order, then the producer', () => {
@@ -30,8 +31,22 @@ describe('toCsvRows', () => {
       metric: 'latency_e2e_count_rows',
       unit: 'rows',
       value: 4,
+      engineStatus: 'complete',
+      engineStatusReasons: '',
     });
     expect([...new Set(rows.map((r) => r.engine))]).toEqual(['spark', 'flink', 'baseline', 'producer']);
+  });
+
+  it('marks every row of an incomplete engine with its status and reasons, so no script mixes it in unnoticed', () => {
+    const flink = { ...(run.engines.flink as NonNullable<RunRecord['engines']['flink']>), incompleteReasons: ['died: flink not running at the end of the run', 'lost events: committed 1 of 4 events (3 missing)'] };
+    const rows = toCsvRows({ ...run, status: 'incomplete', engines: { ...run.engines, flink } });
+    const flinkRows = rows.filter((r) => r.engine === 'flink');
+    expect(new Set(flinkRows.map((r) => r.engineStatus))).toEqual(new Set(['incomplete']));
+    expect(flinkRows[0]?.engineStatusReasons).toBe(
+      'died: flink not running at the end of the run; lost events: committed 1 of 4 events (3 missing)',
+    );
+    expect(rows.find((r) => r.engine === 'spark')?.engineStatus).toBe('complete');
+    expect(rows.find((r) => r.engine === 'producer')?.engineStatus).toBeNull();
   });
 
   it('pins the metric names, since scripts read the CSV by them', () => {
@@ -77,8 +92,8 @@ describe('toCsvRows', () => {
 
   it('writes what was not measured as an empty cell', () => {
     const csv = formatFiguresCsv([run]);
-    expect(csv).toContain('20250102-030405-ab12,complete,producer,source_delay_p50_us,us,\n');
-    expect(csv).toContain('20250102-030405-ab12,complete,flink,latency_e2e_negative_count_rows,rows,1\n');
+    expect(csv).toContain('20250102-030405-ab12,complete,producer,source_delay_p50_us,us,,,\n');
+    expect(csv).toContain('20250102-030405-ab12,complete,flink,latency_e2e_negative_count_rows,rows,1,complete,\n');
   });
 });
 
@@ -101,5 +116,15 @@ describe('engineFigures', () => {
 
   it('gives null for everything not measured', () => {
     expect(Object.values(engineFigures(emptyEngineResult())).every((v) => v === null)).toBe(true);
+  });
+});
+
+describe('roundToResolution', () => {
+  it('keeps what the measurement resolves: whole microseconds, rates to 0.1 event/s', () => {
+    expect(roundToResolution(8263884.799999997, 'us')).toBe(8263885);
+    expect(roundToResolution(97.62209681193406, 'events_per_sec')).toBe(97.6);
+    expect(roundToResolution(0.22022022022021998, 'cores')).toBe(0.22);
+    expect(roundToResolution(0.99995, 'ratio')).toBe(1);
+    expect(roundToResolution(null, 'us')).toBeNull();
   });
 });

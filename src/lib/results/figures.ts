@@ -1,6 +1,7 @@
 import type { Figures } from '../metrics/compare.js';
 import type { LatencySummary } from '../metrics/summary.js';
 import { formatCsv } from './csv.js';
+import { GOLD_METRICS, goldProducers } from './gold-figures.js';
 import { STAGES, type EngineResult, type ProducerReport, type RunRecord, type RunStatus } from './record.js';
 
 /** Units figures are expressed in; every metric name ends with its unit. */
@@ -13,7 +14,34 @@ export type MetricUnit =
   | 'cpu_seconds'
   | 'bytes'
   | 'cores'
-  | 'cpu_seconds_per_million_events';
+  | 'cpu_seconds_per_million_events'
+  | 'windows';
+
+/**
+ * The finest step each unit is measured in, so files carry what the measurement resolves and no float noise
+ * (`8263884.799999997`): timestamps are whole microseconds, rates are counts over whole seconds (0.1 event/s is
+ * finer than any window here resolves), CPU time comes in clock ticks of 10 ms.
+ */
+export const UNIT_RESOLUTION: Record<MetricUnit, number> = {
+  us: 1,
+  rows: 1,
+  events: 1,
+  events_per_sec: 0.1,
+  ratio: 0.0001,
+  cpu_seconds: 0.01,
+  bytes: 1,
+  cores: 0.001,
+  cpu_seconds_per_million_events: 0.001,
+  windows: 1,
+};
+
+/** Rounds a figure to its unit's {@link UNIT_RESOLUTION}; null stays null. */
+export function roundToResolution(value: number | null, unit: MetricUnit): number | null {
+  if (value === null || !Number.isFinite(value)) return value;
+  const step = UNIT_RESOLUTION[unit];
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  return Number((Math.round(value / step) * step).toFixed(decimals));
+}
 
 /** One figure that `compare` can show, put in CSV, and summarize across repeats. */
 export interface MetricDefinition<T> {
@@ -76,7 +104,7 @@ export const ENGINE_METRICS: readonly MetricDefinition<EngineResult>[] = [
     name: 'duplicate_deliveries_rows',
     unit: 'rows',
     label: 'duplicate deliveries',
-    read: (e) => e.completeness?.duplicateDeliveries ?? null,
+    read: (e) => e.duplicateDeliveries ?? e.completeness?.duplicateDeliveries ?? null,
   },
   { name: 'dead_lettered_rows', unit: 'rows', label: 'dead-lettered', read: (e) => e.completeness?.deadLetteredRows ?? null },
   {
@@ -116,13 +144,17 @@ export function engineFigures(result: EngineResult): Figures {
   return Object.fromEntries(ENGINE_METRICS.map((m) => [m.name, m.read(result)]));
 }
 
-/** The named figures of the producer. */
-export function producerFigures(report: ProducerReport): Figures {
-  return Object.fromEntries(PRODUCER_METRICS.map((m) => [m.name, m.read(report)]));
-}
-
 /** Header of the `compare --format csv` output: the unit is the last part of every metric name, and its own column. */
-export const COMPARE_CSV_HEADER = ['run_id', 'run_status', 'engine', 'metric', 'unit', 'value'] as const;
+export const COMPARE_CSV_HEADER = [
+  'run_id',
+  'run_status',
+  'engine',
+  'metric',
+  'unit',
+  'value',
+  'engine_status',
+  'engine_status_reasons',
+] as const;
 
 /** One row of the `compare` CSV. */
 export interface FigureCsvRow {
@@ -138,21 +170,39 @@ export interface FigureCsvRow {
   unit: MetricUnit;
   /** The figure; null when not measured. */
   value: number | null;
+  /**
+   * `incomplete` when this engine died, lost events or did not drain (its latency figures then cover only the
+   * rows that arrived), `complete` otherwise; null for the producer.
+   */
+  engineStatus: 'complete' | 'incomplete' | null;
+  /** Why the engine is incomplete, joined with "; "; empty when complete. */
+  engineStatusReasons: string;
 }
 
-/** One row per (run, engine, metric): every engine of the run in config order, then the producer. */
+/** One row per (run, engine, metric): every engine of the run in config order, gold per producer, then the producer. */
 export function toCsvRows(run: RunRecord): FigureCsvRow[] {
   const rows: FigureCsvRow[] = [];
   const base = { runId: run.runId, runStatus: run.status };
   for (const engine of run.config.engines) {
     const result = run.engines[engine];
     if (!result) continue;
-    for (const m of ENGINE_METRICS) rows.push({ ...base, engine, metric: m.name, unit: m.unit, value: m.read(result) });
+    const reasons = result.incompleteReasons ?? [];
+    const engineStatus = reasons.length > 0 ? 'incomplete' : 'complete';
+    const engineStatusReasons = reasons.join('; ');
+    for (const m of ENGINE_METRICS) {
+      rows.push({ ...base, engine, metric: m.name, unit: m.unit, value: m.read(result), engineStatus, engineStatusReasons });
+    }
+  }
+  const none = { engineStatus: null, engineStatusReasons: '' };
+  // Gold figures under the producer of gold: spark, flink, airflow.
+  for (const [name, gold] of goldProducers(run)) {
+    for (const m of GOLD_METRICS)
+      rows.push({ ...base, engine: name, metric: m.name, unit: m.unit, value: m.read(gold), ...none });
   }
   if (run.producer) {
     const producer = run.producer;
     for (const m of PRODUCER_METRICS) {
-      rows.push({ ...base, engine: 'producer', metric: m.name, unit: m.unit, value: m.read(producer) });
+      rows.push({ ...base, engine: 'producer', metric: m.name, unit: m.unit, value: m.read(producer), ...none });
     }
   }
   return rows;
@@ -162,6 +212,17 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
 export function formatFiguresCsv(runs: readonly RunRecord[]): string {
   return formatCsv(
     COMPARE_CSV_HEADER,
-    runs.flatMap(toCsvRows).map((r) => [r.runId, r.runStatus, r.engine, r.metric, r.unit, r.value]),
+    runs
+      .flatMap(toCsvRows)
+      .map((r) => [
+        r.runId,
+        r.runStatus,
+        r.engine,
+        r.metric,
+        r.unit,
+        roundToResolution(r.value, r.unit),
+        r.engineStatus,
+        r.engineStatusReasons,
+      ]),
   );
 }

@@ -2,11 +2,14 @@ import type { Engine, RuntimeName } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import type { CompletenessReport } from '../metrics/completeness.js';
 import type { CostSummary } from '../metrics/cost.js';
+import type { FaultRecord, RestartRecord } from './fault-record.js';
 import type { FreshnessSummary } from '../metrics/freshness.js';
 import type { SerializedHistogram } from '../metrics/histogram.js';
 import type { LatencySummary } from '../metrics/summary.js';
 import type { SourceStats } from '../producer/source.js';
 import type { SteadyStateWindow } from '../metrics/window.js';
+import type { GoldCheck } from '../metrics/gold-check.js';
+import type { GoldProducer } from '../engines/schema.js';
 
 /**
  * Layout version of `run.json`. Bump it when a field is added, removed or changes meaning, and add an upgrade
@@ -15,19 +18,21 @@ import type { SteadyStateWindow } from '../metrics/window.js';
 export const RESULT_SCHEMA_VERSION = 1;
 
 /** How a run ended. */
-export const RUN_STATUSES = ['complete', 'interrupted', 'invalid'] as const;
+export const RUN_STATUSES = ['complete', 'interrupted', 'invalid', 'incomplete'] as const;
 /**
  * `complete`: measured as asked. `interrupted`: stopped early (Ctrl-C, a crash, or still being written); the
  * figures cover what was measured. `invalid`: ran to the end but cannot be trusted (e.g. the producer fell
- * behind its schedule). The reasons are in {@link RunRecord.statusReasons}.
+ * behind its schedule). `incomplete`: the load was offered but some engine died, lost events, did not drain or
+ * wrote wrong gold; its figures cover only the rows that arrived (see {@link EngineResult.incompleteReasons}).
+ * Precedence: interrupted > invalid > incomplete > complete. The reasons are in {@link RunRecord.statusReasons}.
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Where the events came from (DESIGN section 1). */
+/** Where the events came from (docs/architecture.md#pipeline). */
 export type RunSource = 'coinbase-rest' | 'coinbase-ws' | 'synthetic' | 'replay';
 
 /**
- * The stages between producer and table (DESIGN section 4), each a difference of two row timestamps:
+ * The stages between producer and table (docs/measurement.md#stages), each a difference of two row timestamps:
  * kafka = kafka_ts − produced_at, engine = engine_ts − kafka_ts, sink = commit − engine_ts.
  */
 export const STAGES = ['kafka', 'engine', 'sink'] as const;
@@ -56,12 +61,57 @@ export interface RunRecord {
   environment: EnvironmentRecord;
   /** The steady-state window every figure covers (epoch µs); null until the run has ended. */
   window: SteadyStateWindow | null;
+  /** Where the steady state began and why; absent in files written before it was detected. */
+  steadyState?: SteadyStateRecord;
   /** What the producer did; null until it has reported. */
   producer: ProducerReport | null;
   /** Figures per engine that took part. */
   engines: Partial<Record<Engine, EngineResult>>;
   /** One point per second of the run, in order. */
   timeseries: TimeseriesPoint[];
+  /** Every gold producer's tables checked against the truth; absent when gold was off or in older files. */
+  gold?: GoldRecord | null;
+  /** Faults injected with `--fault`, in time order, with each engine's recovery; absent when none was asked. */
+  faults?: FaultRecord[];
+  /**
+   * Every restart of a service during the run (by the supervisor or a Docker restart policy), in time order;
+   * absent in files from before supervision.
+   */
+  restarts?: RestartRecord[];
+}
+
+/** Gold, checked (docs/measurement.md#gold): each producer's rows of the run against the truth of the events sent. */
+export interface GoldRecord {
+  /** Where the truth's events come from, in words (the run's events read back from the Kafka topic). */
+  truthSource: string;
+  /** Events of the run the truth is computed from. */
+  truthEvents: number;
+  /** Per producer of gold that took part (spark, flink, airflow when its tables exist). */
+  producers: Partial<Record<GoldProducer, GoldProducerRecord>>;
+}
+
+/** One producer's gold, checked. */
+export interface GoldProducerRecord {
+  /**
+   * How its windows close: `watermark` (a window closes once an event at or past its end + the watermark delay
+   * was sent) or `schedule` (a batch run after the window's end, Airflow).
+   */
+  closing: 'watermark' | 'schedule';
+  /** The producer's watermark delay (bounded out-of-orderness), ms; null for a batch producer. */
+  watermarkDelayMs: number | null;
+  /** The 10-minute table and the hourly table. */
+  tables: Record<GoldTableName, GoldTableRecord>;
+  /** What could not be checked, one sentence each. */
+  problems: string[];
+}
+
+/** The two gold tables by window size. */
+export type GoldTableName = 'tenMinutes' | 'hourly';
+
+/** The verdict on one gold table: windows right, wrong, missing, extra; late events; freshness. */
+export interface GoldTableRecord extends Omit<GoldCheck, 'freshnessUs'> {
+  /** Commit of a closed window's row − the moment it could close, µs (negative: written before it closed). */
+  freshness: { count: number; p50Us: number | null; p95Us: number | null; maxUs: number | null; meanUs: number | null };
 }
 
 /** The settings a run was made with. */
@@ -72,12 +122,32 @@ export interface RunConfigRecord {
   sourceFile: string | null;
   /** Pairs produced, e.g. BTC-USD. */
   pairs: string[];
+  /** Partitions of the topic (`--partitions`); absent in files from before it (3 then). */
+  partitions?: number;
+  /** Symbols produced (`--symbols`: the pairs plus generated ones); null for a replay; absent in older files. */
+  symbols?: number | null;
+  /** Producer threads that sent the events (`--producers`); absent in files from before (one, in the CLI's thread). */
+  producers?: number;
   /** Offered rate asked for, events/s; null for live sources, whose rate is the market's. */
   rateEventsPerSec: number | null;
   /** Length of the run, ms. */
   durationMs: number;
-  /** Warm-up excluded from the figures, ms. */
+  /**
+   * Warm-up excluded from the figures, ms: `--warmup` when given, else where steady-state detection began
+   * the window (see {@link RunRecord.steadyState}); the asked `--warmup` (or 0) until the run has ended.
+   */
   warmupMs: number;
+  /** Synthetic late and out-of-order events (`--disorder`, `--late`, `--event-time-start`); absent when none. */
+  eventTime?: {
+    /** Largest move of an event time back from its send order, ms (0 = in order). */
+    disorderMs: number;
+    /** Share of events sent late; null when none. */
+    lateFraction: number | null;
+    /** How long after its 10-minute window closed a late event is sent, ms; null when none. */
+    lateDelayMs: number | null;
+    /** Event time of the first event, epoch µs; null when event time is the send time. */
+    eventTimeStartUs: number | null;
+  } | null;
   /** Engines measured, in the order they are shown. */
   engines: Engine[];
   /** Engines ran one at a time on the same workload (`--isolate`) rather than in parallel. */
@@ -104,7 +174,10 @@ export interface RepeatPosition {
 
 /** The machine and software a run was measured on, as given by the caller. */
 export interface EnvironmentRecord {
-  /** Versions of every piece of software, by name: spark, flink, kafka, postgres, baseline, kafkajs… */
+  /**
+   * Versions of every piece of software, by name: spark, flink, kafka, postgres, baseline (its Kafka client), and
+   * the libraries the jobs ran with: flink-connector-kafka, flink-connector-jdbc, spark-sql-kafka, postgresql-jdbc.
+   */
   softwareVersions: Record<string, string>;
   /** Logical CPUs of the host. */
   cpuCount: number;
@@ -122,9 +195,51 @@ export interface EnvironmentRecord {
   gitCommit: string | null;
   /** How clocks relate, e.g. "one host: every timestamp from the same system clock". */
   clockAssumption: string;
+  /**
+   * Airflow running next to the stack during the run (`crypto-bench airflow up`; its scheduler uses CPU even
+   * when idle): its version and the DAGs whose schedule was on. Absent when Airflow was not running.
+   */
+  airflow?: { version: string; scheduledDags: string[] };
 }
 
-/** What the producer did (open-loop, DESIGN section 4). */
+/** How the start of the steady-state window was chosen. */
+export type SteadyStateRule = 'mser-5' | 'warmup-flag';
+
+/**
+ * Where the steady state began (docs/measurement.md#steady-state-window): MSER-5 over each engine's per-second p50 series, the
+ * latest start across engines taken for all (so every engine is measured on the same events), unless
+ * `--warmup` was given.
+ */
+export interface SteadyStateRecord {
+  /** `mser-5`: detected; `warmup-flag`: `--warmup` overrode the detection. */
+  chosenBy: SteadyStateRule;
+  /** Start of the window, epoch µs (of the first segment under `--isolate`). */
+  steadyStateStartUs: number;
+  /** The same as time since producing began, ms: the warm-up excluded. */
+  steadyStateStartOffsetMs: number;
+  /** Engine whose detected start was the latest, so set the window; null under `--warmup`. */
+  setBy: Engine | null;
+  /** Every engine reached a steady state (always true under `--warmup`). */
+  found: boolean;
+  /** What MSER-5 chose for each engine (computed under `--warmup` too, for reference). */
+  engines: Partial<Record<Engine, EngineSteadyState>>;
+}
+
+/** What MSER-5 chose for one engine. */
+export interface EngineSteadyState {
+  /** A steady state was found (MSER-5's minimum in the first half of the series). */
+  found: boolean;
+  /** Where this engine's steady state began, ms since producing began (the middle of the series when not found). */
+  detectedStartOffsetMs: number;
+  /** Seconds of per-second p50 series examined. */
+  seriesSeconds: number;
+  /** The MSER-5 statistic at that start, µs²; null when the series was too short. */
+  mserStatisticUs2: number | null;
+  /** Why, in words: the rule and what it saw. */
+  reason: string;
+}
+
+/** What the producer did (open-loop, docs/measurement.md#schedule-lag). */
 export interface ProducerReport {
   /** Events acknowledged by Kafka. */
   sentEvents: number;
@@ -160,8 +275,19 @@ export interface EngineResult {
   completeness: CompletenessReport | null;
   /** CPU and memory of the engine's processes in the window. */
   cost: CostSummary | null;
+  /**
+   * Writes of a row already committed, over the whole run, counted exactly by the database (each logged by the
+   * raw table's redelivery trigger; the row keeps its first commit time). 0 is the goal of exactly-once;
+   * absent in files from before it was counted (then `completeness.duplicateDeliveries` says why not).
+   */
+  duplicateDeliveries?: number;
   /** What went wrong measuring this engine (a dropped table, a crashed job), one sentence each. */
   problems: string[];
+  /**
+   * Why this engine makes the run `incomplete` (died, lost events, did not drain, wrong gold), one sentence each;
+   * absent or empty = it committed everything. Its latency figures then cover only the rows that arrived.
+   */
+  incompleteReasons?: string[];
 }
 
 /** One second of a run. */
@@ -186,6 +312,11 @@ export interface EngineSecond {
   p99Us: number | null;
   /** Freshness sampled in that second, µs. */
   freshnessUs: number | null;
+  /**
+   * Events in flight at the end of that second: rows produced by then minus rows committed by then (of the
+   * rows that were committed by the end of the drain); absent in older files.
+   */
+  backlogEvents?: number;
 }
 
 /** An engine result with nothing measured yet. */

@@ -2,15 +2,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatLatencyCsv, formatTimeseriesCsv, LATENCY_CSV_HEADER } from './csv.js';
 import { startRunRecord, UNFINISHED_REASON, type RunRecord } from './record.js';
 import {
   listRuns,
   loadLatestRun,
   loadRun,
-  readLatencyCsv,
-  readTimeseriesCsv,
   runPaths,
   writeFileAtomic,
+  unfinishedRecord,
   writeRun,
 } from './store.js';
 
@@ -23,6 +23,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(resultsDir, { recursive: true, force: true }));
 
+/** What the caller renders as the report; the store writes it as given. */
+const HTML = '<!doctype html><title>run</title>';
+
 function placeFile(runId: string, content: string): void {
   mkdirSync(path.join(resultsDir, runId), { recursive: true });
   writeFileSync(runPaths(resultsDir, runId).runJson, content);
@@ -30,26 +33,27 @@ function placeFile(runId: string, content: string): void {
 
 describe('writeRun and loadRun', () => {
   it('save the four files of a run (record, two CSVs, HTML report) and read the record back unchanged', async () => {
-    const paths = await writeRun(resultsDir, run);
+    const paths = await writeRun(resultsDir, run, HTML);
     expect(readdirSync(paths.dir).sort()).toEqual(['latency.csv', 'report.html', 'run.json', 'timeseries.csv']);
     const loaded = loadRun(resultsDir, run.runId);
     expect(loaded.record).toEqual(run);
     expect(loaded.upgradedFromVersion).toBeNull();
-    expect(readLatencyCsv(resultsDir, run.runId)[0]?.summary).toEqual(run.engines.spark?.latency);
-    expect(readTimeseriesCsv(resultsDir, run.runId)).toEqual(run.timeseries);
+    expect(readFileSync(paths.latencyCsv, 'utf8')).toBe(formatLatencyCsv(run));
+    expect(readFileSync(paths.timeseriesCsv, 'utf8')).toBe(formatTimeseriesCsv(run));
+    expect(readFileSync(paths.reportHtml, 'utf8')).toBe(HTML);
   });
 
   it('label a record written while the run goes as unfinished, so a crash leaves an honest file', async () => {
-    await writeRun(resultsDir, run, { partial: true });
+    await writeRun(resultsDir, unfinishedRecord(run), HTML);
     const saved = loadRun(resultsDir, run.runId).record;
     expect(saved.status).toBe('interrupted');
     expect(saved.statusReasons).toEqual([UNFINISHED_REASON]);
-    await writeRun(resultsDir, { ...run, status: 'invalid', statusReasons: ['producer fell behind'] }, { partial: true });
+    await writeRun(resultsDir, unfinishedRecord({ ...run, status: 'invalid', statusReasons: ['producer fell behind'] }), HTML);
     expect(loadRun(resultsDir, run.runId).record).toMatchObject({
       status: 'invalid',
       statusReasons: ['producer fell behind', UNFINISHED_REASON],
     });
-    await writeRun(resultsDir, run);
+    await writeRun(resultsDir, run, HTML);
     expect(loadRun(resultsDir, run.runId).record.status).toBe('complete');
   });
 
@@ -61,11 +65,11 @@ describe('writeRun and loadRun', () => {
       config: run.config,
       environment: run.environment,
     });
-    await writeRun(resultsDir, started, { partial: true });
+    await writeRun(resultsDir, unfinishedRecord(started), HTML);
     const loaded = loadRun(resultsDir, started.runId).record;
     expect(loaded.status).toBe('interrupted');
     expect(Object.keys(loaded.engines)).toEqual(['spark', 'flink', 'baseline']);
-    expect(readLatencyCsv(resultsDir, started.runId)).toEqual([]);
+    expect(readFileSync(runPaths(resultsDir, started.runId).latencyCsv, 'utf8')).toBe(`${LATENCY_CSV_HEADER.join(',')}\n`);
   });
 
   it('load a pre-release file and say it was upgraded', () => {
@@ -109,18 +113,13 @@ describe('loadRun errors', () => {
   it('refuses a run id that is a path', () => {
     expect(() => loadRun(resultsDir, '../etc')).toThrow(/is not a run id/);
   });
-
-  it('names a damaged CSV file', () => {
-    placeFile('20250101-000000-eeee', fixture('run-v1.json'));
-    expect(() => readLatencyCsv(resultsDir, '20250101-000000-eeee')).toThrow(/latency.csv cannot be read/);
-  });
 });
 
 describe('listRuns and loadLatestRun', () => {
   it('list runs newest first, ignoring directories without run.json', async () => {
-    await writeRun(resultsDir, { ...run, runId: '20250101-120000-aaaa' });
-    await writeRun(resultsDir, { ...run, runId: '20250301-120000-bbbb' });
-    await writeRun(resultsDir, { ...run, runId: '20250201-120000-cccc' });
+    await writeRun(resultsDir, { ...run, runId: '20250101-120000-aaaa' }, HTML);
+    await writeRun(resultsDir, { ...run, runId: '20250301-120000-bbbb' }, HTML);
+    await writeRun(resultsDir, { ...run, runId: '20250201-120000-cccc' }, HTML);
     mkdirSync(path.join(resultsDir, '20250401-000000-empty'));
     writeFileSync(path.join(resultsDir, 'notes.txt'), 'x');
     expect(listRuns(resultsDir).map((r) => r.runId)).toEqual([

@@ -3,14 +3,12 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { renderRunsReport } from '../render/report.js';
-import { formatLatencyCsv, formatTimeseriesCsv, parseLatencyCsv, parseTimeseriesCsv } from './csv.js';
-import type { LatencyCsvRow } from './csv.js';
-import { UNFINISHED_REASON, type RunRecord, type TimeseriesPoint } from './record.js';
+import { formatLatencyCsv, formatTimeseriesCsv } from './csv.js';
+import { UNFINISHED_REASON, type RunRecord } from './record.js';
 import { assertRunIdIsSafe } from './run-id.js';
 import { upgradeRunRecord } from './upgrade.js';
 
-/** Paths of one run's files (DESIGN section 7). */
+/** Paths of one run's files (docs/architecture.md#results-on-disk). */
 export interface RunPaths {
   /** `results/<run-id>/`. */
   dir: string;
@@ -58,31 +56,26 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   }
 }
 
-/** Options of {@link writeRun}. */
-export interface WriteRunOptions {
-  /**
-   * The run is still going: the record is saved as `interrupted` with the "did not finish" reason, so that if
-   * the process dies now, what was measured so far is kept and labelled. The final write leaves this out.
-   */
-  partial?: boolean;
-}
-
 /**
- * Saves a run: `run.json`, `latency.csv`, `timeseries.csv` and `report.html` under `results/<run-id>/`, each written
- * atomically. Call it as often as wanted while the run goes (`partial`), and once more at the end.
+ * Saves a run: `run.json`, `latency.csv`, `timeseries.csv` and the given `report.html` (rendered by the caller)
+ * under `results/<run-id>/`, each written atomically. Call it as often as wanted while the run goes (with
+ * {@link unfinishedRecord}), and once more at the end.
  */
-export async function writeRun(resultsDir: string, record: RunRecord, options: WriteRunOptions = {}): Promise<RunPaths> {
+export async function writeRun(resultsDir: string, record: RunRecord, reportHtml: string): Promise<RunPaths> {
   const paths = runPaths(resultsDir, record.runId);
-  const saved = options.partial ? asUnfinished(record) : record;
   await mkdir(paths.dir, { recursive: true });
-  await writeFileAtomic(paths.runJson, JSON.stringify(saved, null, 2) + '\n');
-  await writeFileAtomic(paths.latencyCsv, formatLatencyCsv(saved));
-  await writeFileAtomic(paths.timeseriesCsv, formatTimeseriesCsv(saved));
-  await writeFileAtomic(paths.reportHtml, renderRunsReport([saved]));
+  await writeFileAtomic(paths.runJson, JSON.stringify(record, null, 2) + '\n');
+  await writeFileAtomic(paths.latencyCsv, formatLatencyCsv(record));
+  await writeFileAtomic(paths.timeseriesCsv, formatTimeseriesCsv(record));
+  await writeFileAtomic(paths.reportHtml, reportHtml);
   return paths;
 }
 
-function asUnfinished(record: RunRecord): RunRecord {
+/**
+ * A run that is still going, as saved while it goes: `interrupted` with the "did not finish" reason, so that if
+ * the process dies now, what was measured so far is kept and labelled. The final save uses the record itself.
+ */
+export function unfinishedRecord(record: RunRecord): RunRecord {
   const reasons = record.statusReasons.includes(UNFINISHED_REASON)
     ? record.statusReasons
     : [...record.statusReasons, UNFINISHED_REASON];
@@ -157,24 +150,3 @@ export function loadLatestRun(resultsDir: string): LoadedRun {
   return loadRun(resultsDir, newest.runId);
 }
 
-/** Reads a run's `latency.csv`; a ConfigError naming the file when it is missing or damaged. */
-export function readLatencyCsv(resultsDir: string, runId: string): LatencyCsvRow[] {
-  const file = runPaths(resultsDir, runId).latencyCsv;
-  return readCsvFile(file, parseLatencyCsv);
-}
-
-/** Reads a run's `timeseries.csv`; a ConfigError naming the file when it is missing or damaged. */
-export function readTimeseriesCsv(resultsDir: string, runId: string): TimeseriesPoint[] {
-  const file = runPaths(resultsDir, runId).timeseriesCsv;
-  return readCsvFile(file, parseTimeseriesCsv);
-}
-
-function readCsvFile<T>(file: string, parse: (text: string) => T): T {
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${file} cannot be read (${(error as Error).message})`, {
-      suggestions: ['run.json in the same directory holds every figure; the CSV files are copies for other tools'],
-    });
-  }
-}

@@ -4,15 +4,14 @@ import path from 'node:path';
 import type { Engine } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
-import { renderSweepReport } from '../render/report.js';
-import type { RunRecord } from './record.js';
+import type { SustainabilityVerdict } from '../metrics/throughput.js';
 import { writeFileAtomic } from './store.js';
 
 /** Layout version of `sweep.json`. */
 export const SWEEP_SCHEMA_VERSION = 1;
 
 /** How one point of a sweep ended. */
-export type PointStatus = 'complete' | 'invalid' | 'interrupted' | 'failed';
+export type PointStatus = 'complete' | 'invalid' | 'incomplete' | 'interrupted' | 'failed';
 
 /** One point of a sweep as saved. */
 export interface SweepPointRecord {
@@ -39,7 +38,27 @@ export interface MaxRateResult {
   /** Lowest offered rate it did not sustain, events/s; null when it sustained every rate tried. */
   firstUnsustainableRateEventsPerSec: number | null;
   /** Every rate tried, in order, with the verdict and why. */
-  steps: { rateEventsPerSec: number; sustainable: boolean | null; runId: string | null; reasons: string[] }[];
+  steps: MaxRateStep[];
+}
+
+/** One rate tried by `--find-max-rate`, for one engine. */
+export interface MaxRateStep {
+  /** Offered rate asked, events/s. */
+  rateEventsPerSec: number;
+  /** The verdict: after a repeat when the first was near the boundary; null = could not be judged. */
+  sustainable: boolean | null;
+  /** The (first) run made at this rate. */
+  runId: string | null;
+  /** Why the verdict is not `true`, or why it could not be made; a repeat's outcome is said here too. */
+  reasons: string[];
+  /** Each run's verdict with its figures: the first and, near the boundary, its repeat; absent in older files. */
+  verdicts?: RunVerdict[];
+}
+
+/** The sustainability verdict of one engine in one run, with the figures it was made of. */
+export interface RunVerdict extends SustainabilityVerdict {
+  /** The run judged. */
+  runId: string;
 }
 
 /** A sweep as saved in `results/<sweep-id>/sweep.json`. */
@@ -79,17 +98,13 @@ export function sweepFile(resultsDir: string, sweepId: string): string {
 
 /**
  * Saves the sweep (atomically; called after every point so a crash keeps the points done), and its HTML
- * report next to it when the runs are given.
+ * report (rendered by the caller) next to it when given.
  */
-export async function writeSweep(
-  resultsDir: string,
-  record: SweepRecord,
-  runs?: Record<string, RunRecord>,
-): Promise<string> {
+export async function writeSweep(resultsDir: string, record: SweepRecord, reportHtml?: string): Promise<string> {
   const file = sweepFile(resultsDir, record.sweepId);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
-  if (runs) await writeFileAtomic(sweepReportFile(resultsDir, record.sweepId), renderSweepReport(record, runs));
+  if (reportHtml !== undefined) await writeFileAtomic(sweepReportFile(resultsDir, record.sweepId), reportHtml);
   return file;
 }
 

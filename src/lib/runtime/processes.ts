@@ -23,9 +23,13 @@ export interface ProcessSpec {
 
 /**
  * Starts a process detached in its own process group, with output to its log file, and lets the CLI exit
- * while it keeps running. Returns its pid, which is also its process group id.
+ * while it keeps running. Returns its pid, which is also its process group id. `onExit` hears how it ended
+ * (only while this process lives: the supervisor uses it for the exit reason of what it restarted).
  */
-export async function startDetached(spec: ProcessSpec): Promise<number> {
+export async function startDetached(
+  spec: ProcessSpec,
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void,
+): Promise<number> {
   mkdirSync(path.dirname(spec.logFile), { recursive: true });
   const log = openSync(spec.logFile, 'a');
   try {
@@ -41,6 +45,7 @@ export async function startDetached(spec: ProcessSpec): Promise<number> {
       child.once('error', reject);
       child.once('spawn', () => resolve(child.pid as number));
     });
+    if (onExit) child.once('exit', onExit);
     child.unref();
     return pid;
   } finally {
@@ -96,14 +101,18 @@ export async function stopGroup(
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends a signal to a process group (falling back to the process alone); false when it is gone. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
     try {
       process.kill(pid, signal);
+      return true;
     } catch {
-      // Already gone: nothing to stop.
+      // Already gone: nothing to signal.
+      return false;
     }
   }
 }

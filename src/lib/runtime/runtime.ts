@@ -1,4 +1,6 @@
 import type { Engine, RuntimeName } from '../config/defaults.js';
+import type { FaultTarget } from '../config/fault-flags.js';
+import type { RestartRecord } from '../results/fault-record.js';
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
 import type { ProcessSample } from '../metrics/cost.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -14,6 +16,21 @@ export interface StartJobsOptions {
   settings?: Partial<JobSettings>;
   /** Longest wait until the jobs have caught up with the topic, ms. */
   timeoutMs: number;
+}
+
+/** What a fault injection can do to a target: `--fault` actions, and the resume that ends a pause. */
+export type InjectableAction = 'kill' | 'stop' | 'pause' | 'resume' | 'restart';
+
+/** What one fault injection did. */
+export interface FaultInjection {
+  /** Process hit (local runtime). */
+  pid?: number;
+  /** Container hit (docker runtime). */
+  container?: string;
+  /** injected, or not-injected when it could not be (the process or container was already gone). */
+  outcome: 'injected' | 'not-injected';
+  /** What was done, or why not, in words. */
+  detail: string;
 }
 
 /**
@@ -49,4 +66,15 @@ export interface Runtime {
   costSampler(stateDir: string): Promise<CostSampler>;
   /** The last `lines` lines a service (or one of its processes, e.g. `spark-worker`) logged. */
   logs(state: StackState, service: string, lines: number): Promise<string>;
+  /** What `--fault` can hit on this stack (jobs, Kafka, PostgreSQL, and cluster processes where it has them). */
+  faultTargets(state: StackState): FaultTarget[];
+  /** Does `action` to `target` now; never throws for a target that is gone (outcome `not-injected`). */
+  injectFault(state: StackState, target: FaultTarget, action: InjectableAction): Promise<FaultInjection>;
+  /**
+   * Turns supervision on or off: the local runtime's supervisor process, the docker runtime's restart policies.
+   * A supervised stack restarts a service that exits unexpectedly, with backoff and a cap.
+   */
+  supervise(stateDir: string, on: boolean): Promise<void>;
+  /** Every restart of a service (by the supervisor or the Docker engine) from `sinceUs` on, in time order. */
+  restarts(stateDir: string, sinceUs: number): Promise<RestartRecord[]>;
 }

@@ -7,7 +7,10 @@ import {
   type StackConfig,
 } from '../config/stack-config.js';
 import { InfrastructureError, UsageError } from '../errors.js';
+import { FAULT_TARGETS, validateFaults, type FaultSpec } from '../config/fault-flags.js';
+import type { RestartRecord } from '../results/fault-record.js';
 import type { ProgressOptions } from '../render/progress.js';
+import { airflowStatus, downAirflow } from '../airflow/status.js';
 import { allRuntimes, runtimeNamed, runtimeOf } from './registry.js';
 import type { CostSampler, Runtime, StartJobsOptions } from './runtime.js';
 import { readState, type StackState } from './state.js';
@@ -27,6 +30,7 @@ export async function upStack(
   config: StackConfig,
   progress: ProgressOptions,
   overrides: Partial<JobSettings> = {},
+  options: { supervise?: boolean } = {},
 ): Promise<UpResult> {
   const existing = readState(config.stateDir);
   if (existing && existing.runtime !== config.runtime) {
@@ -38,12 +42,18 @@ export async function upStack(
     });
   }
   const wanted = { ...config, jobs: mergeJobSettings(config.jobs, overrides) };
-  const result = await runtimeNamed(config.runtime).up(wanted, progress);
-  if (!result.alreadyRunning) return result;
+  const runtime = runtimeNamed(config.runtime);
+  const result = await runtime.up(wanted, progress);
+  // A new stack is supervised unless --no-supervise; a running one changes only when the flag is given.
+  if (!result.alreadyRunning || options.supervise !== undefined) {
+    await runtime.supervise(config.stateDir, options.supervise ?? true);
+  }
+  if (!result.alreadyRunning) return { ...result, ...(await stackStatus(config.stateDir)) };
   const running = runningConfig(config.stateDir);
   const kept = running ? stackDifferences(running, config) : [];
   const restarted = await applyJobSettings(config.stateDir, config.engines, overrides, config.upTimeoutMs);
-  const after = restarted.length === 0 ? result : { ...result, ...(await stackStatus(config.stateDir)) };
+  const changed = restarted.length > 0 || options.supervise !== undefined;
+  const after = changed ? { ...result, ...(await stackStatus(config.stateDir)) } : result;
   return {
     ...after,
     ...(restarted.length > 0 ? { restartedJobs: restarted } : {}),
@@ -76,11 +86,14 @@ export async function applyJobSettings(
  * runtime removes what it may have left for this directory (e.g. containers after a lost state file).
  */
 export async function downStack(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
+  const airflow = await downAirflow(stateDir, options);
+  const withAirflow = (result: DownResult): DownResult =>
+    airflow.nothingRunning ? result : { ...result, airflowStopped: airflow.stopped, nothingRunning: false };
   const runtime = runtimeOf(stateDir);
-  if (runtime) return runtime.down(stateDir, options);
+  if (runtime) return withAirflow(await runtime.down(stateDir, options));
   const results: DownResult[] = [];
   for (const each of allRuntimes()) results.push(await each.down(stateDir, options));
-  return mergeDownResults(stateDir, results);
+  return withAirflow(mergeDownResults(stateDir, results));
 }
 
 /** One `down` result of several runtimes' `down` of the same directory. */
@@ -103,14 +116,14 @@ export function runningConfig(stateDir: string): StackConfig | undefined {
 
 /** What runs in the state directory, and how healthy it is. */
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
-  return (
-    (await runtimeOf(stateDir)?.status(stateDir)) ?? {
-      stateDir,
-      started: false,
-      services: [],
-      totalRssBytes: 0,
-    }
-  );
+  const status = (await runtimeOf(stateDir)?.status(stateDir)) ?? {
+    stateDir,
+    started: false,
+    services: [],
+    totalRssBytes: 0,
+  };
+  const airflow = await airflowStatus(stateDir);
+  return airflow.started ? { ...status, airflow } : status;
 }
 
 /** Stops the jobs of these engines, leaving the rest of the stack running. */
@@ -161,4 +174,28 @@ function requireStack(stateDir: string): { state: StackState; runtime: Runtime }
     });
   }
   return { state, runtime };
+}
+
+/** Every restart of a service of the stack from `sinceUs` on (supervisor or restart policy); empty when none runs. */
+export async function stackRestarts(stateDir: string, sinceUs: number): Promise<RestartRecord[]> {
+  return (
+    (await runtimeOf(stateDir)
+      ?.restarts(stateDir, sinceUs)
+      .catch(() => [])) ?? []
+  );
+}
+
+/**
+ * Refuses `--fault` values the stack cannot take: a target its runtime or engines do not have, a time past the
+ * end of the run, a pause that outlasts it. Without a running stack, the targets are checked once it is up.
+ */
+export function checkFaults(
+  stateDir: string,
+  faults: readonly FaultSpec[],
+  runDurationMs: number,
+): FaultSpec[] {
+  const state = readState(stateDir);
+  const runtime = runtimeOf(stateDir);
+  const targets = state && runtime ? runtime.faultTargets(state) : [...FAULT_TARGETS];
+  return validateFaults(faults, { runDurationMs, targets, runtime: state?.runtime ?? 'new' });
 }

@@ -23,6 +23,18 @@ export interface ServiceRecord {
   version?: string;
   /** When it was started, ISO-8601. */
   startedAt: string;
+  /** Set while the CLI stops it on purpose (`stopJobs`, a `restart` fault): the supervisor leaves it alone. */
+  stopping?: boolean;
+}
+
+/** The local runtime's supervisor process (see `local/supervisor.ts`). */
+export interface SupervisorRecord {
+  /** Process id (and process group id). */
+  pid: number;
+  /** Its log file. */
+  logFile: string;
+  /** When it was started, ISO-8601. */
+  startedAt: string;
 }
 
 /** One container the Docker runtime started. */
@@ -89,6 +101,8 @@ export interface StackState {
   docker?: DockerState;
   /** Submitted jobs (cluster runtime); the driver and baseline processes on this host are in `services`. */
   cluster?: ClusterState;
+  /** The supervisor that restarts services that exit unexpectedly (local runtime); absent = unsupervised. */
+  supervisor?: SupervisorRecord;
 }
 
 /** Paths inside a state directory. One function, so every part agrees on the layout. */
@@ -103,6 +117,7 @@ export function statePaths(stateDir: string) {
     kafkaData: path.join(stateDir, 'kafka-data'),
     checkpoints: path.join(stateDir, 'checkpoints'),
     lock: path.join(stateDir, 'up.lock'),
+    supervision: path.join(stateDir, 'supervision.json'),
   };
 }
 
@@ -142,6 +157,19 @@ export function writeState(stateDir: string, state: StackState): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(temp, file);
+}
+
+/**
+ * Reads the state file fresh, lets `mutate` change it, and writes it back at once (no await in between), so a
+ * change by another process (the supervisor recording a new pid) is not overwritten by a stale copy. No-op when
+ * the stack is gone.
+ */
+export function updateState(stateDir: string, mutate: (state: StackState) => void): StackState | undefined {
+  const state = readState(stateDir);
+  if (!state) return undefined;
+  mutate(state);
+  writeState(stateDir, state);
+  return state;
 }
 
 /** Removes the state file (the stack is down). Data directories stay. */

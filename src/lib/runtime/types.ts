@@ -1,3 +1,4 @@
+import type { AirflowStatus } from '../airflow/status.js';
 import type { DockerNetwork, Engine, RuntimeName, ServiceName } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 
@@ -28,6 +29,10 @@ export interface ServiceStatus {
   logFile?: string;
   /** CPU limit in cores (docker runtime, when limited). */
   cpuLimit?: number;
+  /** Times it was restarted after exiting unexpectedly (by the supervisor or Docker's restart policy). */
+  restarts?: number;
+  /** How it ended before its last restart, or why it is no longer restarted. */
+  lastExitReason?: string;
 }
 
 /** Addresses a user opens or connects to. */
@@ -64,6 +69,10 @@ export interface StackStatus {
   totalRssBytes: number;
   /** Settings the jobs run with (trigger, buffer timeout, batching). */
   jobs?: JobSettings;
+  /** Whether a service that exits unexpectedly is restarted (local: the supervisor runs; docker: restart policies). */
+  supervised?: boolean;
+  /** Airflow started for this stack (`crypto-bench airflow up`), when it was; its processes are not in `services`. */
+  airflow?: AirflowStatus;
 }
 
 /** What `up` did. */
@@ -94,6 +103,8 @@ export interface DownResult {
   removedContainers?: string[];
   /** True when nothing had been started in this state directory. */
   nothingRunning: boolean;
+  /** Airflow processes stopped first (Airflow keeps its metadata in the stack's PostgreSQL). */
+  airflowStopped?: string[];
   /** Data directories (local) or volumes (docker) deleted (`--volumes`). */
   deleted: string[];
 }

@@ -7,6 +7,7 @@ import { downCluster } from './down.js';
 import { startClusterJobs, stopClusterJobsIn } from './jobs.js';
 import { clusterStatus } from './status.js';
 import { upCluster } from './up.js';
+import { injectLocalFault } from '../local/faults.js';
 
 /**
  * The cluster runtime: existing Kafka, PostgreSQL, Flink session cluster and Spark master named in a cluster
@@ -33,6 +34,22 @@ export const clusterRuntime: Runtime = {
       return pid === undefined ? undefined : sampleProcessTree(pid);
     };
   },
+  // What a fault can hit here: the processes crypto-bench runs on this host (the Spark driver, the baseline).
+  // The cluster's own processes are the user's; its recovery is the engines' own (Flink restart strategies).
+  faultTargets: (state) => (['spark', 'baseline'] as const).filter((name) => state.services[name]),
+  async injectFault(state, target, action) {
+    if (action === 'restart') {
+      return {
+        outcome: 'not-injected',
+        detail: 'restart is not available on the cluster runtime; use kill or stop',
+      };
+    }
+    return injectLocalFault(state, target, action);
+  },
+  // No supervisor of crypto-bench's own on a cluster: Flink's restart strategy restarts its job; the Spark driver
+  // and the baseline run unsupervised here (README: the cluster runtime).
+  supervise: async () => undefined,
+  restarts: async () => [],
   async logs(state, service, lines) {
     const record = state.services[service as ServiceName];
     if (!record) {

@@ -110,9 +110,12 @@ export async function upCluster(config: StackConfig, progress: ProgressOptions):
         task: async (_, task) => {
           const admin = await connectAdmin(config);
           try {
-            await ensureTopic(admin, config);
-            const brokers = (await admin.describeCluster()).brokers.length;
             const access = kafkaAccess(config);
+            await ensureTopic(admin, access.partitions, access.topic, {
+              replicationFactor: access.replicationFactor,
+              create: access.createTopic,
+            });
+            const brokers = (await admin.describeCluster()).brokers.length;
             task.title = `Kafka: ${brokers} brokers, topic ${access.topic} (${access.partitions} partitions)`;
           } finally {
             await admin.disconnect();

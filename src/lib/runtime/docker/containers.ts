@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { InfrastructureError, JobFailureError, describe } from '../../errors.js';
 import type { ContainerRecord } from '../state.js';
 import { applyCpuLimit, cgroupParent, type CgroupEngine } from './cgroups.js';
+import { RESTART_POLICY } from './faults.js';
 import { LABELS, stackFilter, statusCode } from './client.js';
 import { containerName, type ContainerSpec } from './topology.js';
 
@@ -76,6 +77,8 @@ export async function startContainer(
         CgroupParent: limited && cgroupParent(limited.engine, ctx.id, spec.service).name,
         // A small init as PID 1 forwards signals to the JVM and reaps its children.
         Init: true,
+        // Supervision: a container that exits unexpectedly is restarted, a few times at most (faults.ts).
+        RestartPolicy: RESTART_POLICY,
       },
       NetworkingConfig:
         network.mode === 'bridge'

@@ -6,6 +6,7 @@ import { dockerLogs } from './logs.js';
 import { dockerCostSampler } from './stats.js';
 import { dockerStatus } from './status.js';
 import { upDocker } from './up.js';
+import { dockerFaultTargets, dockerRestarts, injectDockerFault, superviseDocker } from './faults.js';
 
 /**
  * The docker runtime: the same jars and configs in containers on a Docker engine (Spark as master + worker +
@@ -28,4 +29,8 @@ export const dockerRuntime: Runtime = {
   },
   costSampler: dockerCostSampler,
   logs: dockerLogs,
+  faultTargets: dockerFaultTargets,
+  injectFault: injectDockerFault,
+  supervise: superviseDocker,
+  restarts: dockerRestarts,
 };

@@ -5,6 +5,7 @@ import { DEFAULTS, type Engine, type ServiceName } from '../../config/defaults.j
 import type { StackConfig } from '../../config/stack-config.js';
 import { InfrastructureError } from '../../errors.js';
 import { engineVersion } from '../../engines/jobs.js';
+import { partitionsOf } from '../../config/stack-config.js';
 import { connectAdmin, ensureTopic } from '../../engines/kafka.js';
 import { applyDdl, ensureDatabase, ensurePassword } from '../../engines/postgres.js';
 import { waitUntilConsuming } from '../../engines/probe.js';
@@ -280,7 +281,7 @@ async function startKafka(ctx: UpContext, plan: DockerPlan, task: Task): Promise
     connectAdmin(config).catch(() => undefined),
   );
   try {
-    await ensureTopic(admin, config);
+    await ensureTopic(admin, partitionsOf(config));
   } finally {
     await admin.disconnect();
   }

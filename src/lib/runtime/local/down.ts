@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceName } from '../../config/defaults.js';
 import { stopStarted } from './up.js';
+import { stopSupervisor } from './supervisor.js';
 import { clearState, readState, statePaths } from '../state.js';
 import type { DownResult } from '../types.js';
 
@@ -10,6 +11,8 @@ import type { DownResult } from '../types.js';
  * forgets them. Idempotent: a second `down` finds nothing and says so. Data stays unless `volumes`.
  */
 export async function downLocal(stateDir: string, options: { volumes: boolean }): Promise<DownResult> {
+  // The supervisor first, so it does not restart what is being stopped.
+  await stopSupervisor(stateDir);
   const state = readState(stateDir);
   const recorded = state ? (Object.keys(state.services) as ServiceName[]) : [];
   const stopped = state ? await stopStarted(state) : [];

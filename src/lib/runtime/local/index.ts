@@ -7,6 +7,8 @@ import { downLocal } from './down.js';
 import { startJobs, stopJobs } from './jobs.js';
 import { stackStatus } from './status.js';
 import { upLocal } from './up.js';
+import { injectLocalFault, localFaultTargets } from './faults.js';
+import { readSupervision, startSupervisor, stopSupervisor } from './supervisor.js';
 
 /**
  * The embedded runtime (the default): PostgreSQL, Kafka and every engine's job as detached child processes on
@@ -35,5 +37,11 @@ export const localRuntime: Runtime = {
       });
     }
     return tailFile(record.logFile, lines);
+  },
+  faultTargets: localFaultTargets,
+  injectFault: injectLocalFault,
+  supervise: (stateDir, on) => (on ? startSupervisor(stateDir) : stopSupervisor(stateDir)),
+  async restarts(stateDir, sinceUs) {
+    return (readSupervision(stateDir)?.restarts ?? []).filter((r) => r.atUs >= sinceUs);
   },
 };

@@ -5,7 +5,7 @@ import { engineVersion, jobProcess, uiPort } from '../../engines/jobs.js';
 import { waitUntilConsuming } from '../../engines/probe.js';
 import { findJava, type JavaRuntime } from '../java.js';
 import { isOurs, startDetached, stopGroup, tailFile, type ProcessSpec } from '../processes.js';
-import { readState, writeState, type StackState } from '../state.js';
+import { readState, updateState, writeState, type StackState } from '../state.js';
 
 /** Starts one service and records it in the state file at once, so `down` can stop it whatever happens next. */
 export async function launchService(
@@ -17,8 +17,11 @@ export async function launchService(
   const pid = await startDetached(spec).catch((error: unknown) => {
     throw new InfrastructureError(`Could not start ${name}: ${describe(error)}`);
   });
-  state.services[name] = { name, pid, logFile: spec.logFile, startedAt: new Date().toISOString(), ...extra };
-  writeState(state.config.stateDir, state);
+  const record = { name, pid, logFile: spec.logFile, startedAt: new Date().toISOString(), ...extra };
+  state.services[name] = record;
+  // Merged into the file as it is now: the supervisor may have recorded another service's new pid meanwhile.
+  const merged = updateState(state.config.stateDir, (fresh) => (fresh.services[name] = record));
+  if (!merged) writeState(state.config.stateDir, state);
 }
 
 /** Launches the jobs of these engines with the state's job settings (does not wait for them). */
@@ -63,9 +66,13 @@ export async function stopJobs(stateDir: string, engines: Engine[]): Promise<voi
   const state = requireState(stateDir);
   for (const engine of engines) {
     const record = state.services[engine];
+    // Marked first, so the supervisor does not restart a job stopped on purpose.
+    updateState(stateDir, (fresh) => {
+      const current = fresh.services[engine];
+      if (current) current.stopping = true;
+    });
     if (record && isOurs(record.pid, stateDir)) await stopGroup(record.pid, 'SIGTERM');
-    delete state.services[engine];
-    writeState(stateDir, state);
+    updateState(stateDir, (fresh) => delete fresh.services[engine]);
   }
 }
 
@@ -81,7 +88,7 @@ export async function startJobs(
   await stopJobs(stateDir, engines);
   const state = requireState(stateDir);
   state.config = { ...state.config, jobs: mergeJobSettings(state.config.jobs, options.settings ?? {}) };
-  writeState(stateDir, state);
+  updateState(stateDir, (fresh) => (fresh.config = state.config));
   await launchJobs(state, engines, await findJava());
   await waitUntilLocalJobsConsume(state, engines, Date.now() + options.timeoutMs);
 }

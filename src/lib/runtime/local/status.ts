@@ -3,6 +3,7 @@ import { isListening } from '../ports.js';
 import { isOurs } from '../processes.js';
 import { treeRssBytes } from '../proc-stats.js';
 import { readState } from '../state.js';
+import { readSupervision, type ServiceSupervision } from './supervisor.js';
 import type { Endpoints, Health, ServiceStatus, StackStatus } from '../types.js';
 
 /** Reads the state directory and checks each recorded process and port. */
@@ -10,6 +11,7 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const state = readState(stateDir);
   if (!state) return { stateDir, started: false, services: [], totalRssBytes: 0 };
   const services: ServiceStatus[] = [];
+  const supervision = readSupervision(stateDir);
   for (const name of SERVICES) {
     const record = state.services[name];
     if (!record) continue;
@@ -28,6 +30,7 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
       version: record.version,
       rssBytes: alive ? treeRssBytes(record.pid) : undefined,
       logFile: record.logFile,
+      ...supervisionOf(supervision?.services[name]),
     });
   }
   const { host } = state.config;
@@ -48,5 +51,14 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
     endpoints,
     totalRssBytes,
     jobs: state.config.jobs,
+    supervised: state.supervisor !== undefined && isOurs(state.supervisor.pid, stateDir),
   };
+}
+
+function supervisionOf(
+  entry: ServiceSupervision | undefined,
+): Pick<ServiceStatus, 'restarts' | 'lastExitReason'> {
+  if (!entry) return {};
+  const reason = entry.gaveUp ?? entry.lastExitReason;
+  return { restarts: entry.restarts, ...(reason ? { lastExitReason: reason } : {}) };
 }

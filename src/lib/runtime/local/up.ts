@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICES, type ServiceName } from '../../config/defaults.js';
 import type { StackConfig } from '../../config/stack-config.js';
 import { InfrastructureError } from '../../errors.js';
+import { partitionsOf } from '../../config/stack-config.js';
 import { connectAdmin, ensureTopic, prepareBroker } from '../../engines/kafka.js';
 import {
   applyDdl,
@@ -194,7 +195,7 @@ async function startKafka(config: StackConfig, ctx: UpContext, task: Task): Prom
   });
   const admin = await waitUntil(ctx, 'kafka', 60_000, () => connectAdmin(config).catch(() => undefined));
   try {
-    await ensureTopic(admin, config);
+    await ensureTopic(admin, partitionsOf(config));
   } finally {
     await admin.disconnect();
   }

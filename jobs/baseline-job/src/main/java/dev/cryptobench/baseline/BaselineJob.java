@@ -1,6 +1,7 @@
 package dev.cryptobench.baseline;
 
 import dev.cryptobench.common.Cli;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.FatalSinkException;
 import dev.cryptobench.common.WriteCounts;
 import java.time.Duration;
@@ -9,20 +10,22 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The floor: a plain KafkaConsumer poll loop. Per poll it parses the records, writes them to PostgreSQL in
- * one transaction, and only then commits the offsets, so a crash replays at most one poll (and the inserts
- * skip the replayed rows). SIGTERM ends the loop cleanly.
+ * The floor: a plain KafkaConsumer poll loop, as fast as a consumer and a JDBC writer can be. Whatever a
+ * poll returns is written at once (no waiting to fill a batch) and committed in PostgreSQL, and only then
+ * are the offsets committed to Kafka, asynchronously, so the next poll does not wait for the broker's
+ * answer. At-least-once: a crash replays what was written but not yet committed in Kafka, and the inserts
+ * skip the replayed rows. With {@code --delivery exactly-once} the offsets are written in the rows'
+ * transaction instead and the consumer starts from them ({@link OffsetStore}), so nothing is written twice.
+ * SIGTERM ends the loop cleanly. docs/floor.md compares it with Kafka's and PostgreSQL's own latencies.
  */
 public final class BaselineJob {
 
@@ -67,7 +70,16 @@ public final class BaselineJob {
         }
     }
 
-    /** Consumer settings: this job's group, earliest offsets for a new group, offsets committed by hand. */
+    /**
+     * The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1); an empty fetch returns
+     * after {@link #FETCH_MAX_WAIT_MS}, so a poll never sits on a partition that has nothing new.
+     */
+    static final int FETCH_MAX_WAIT_MS = 10;
+
+    /**
+     * Consumer settings: this job's group, earliest offsets for a new group, offsets committed by hand, and
+     * fetches answered as soon as anything arrives.
+     */
     static Properties consumerProperties(BaselineArgs options) {
         Properties props = new Properties();
         props.putAll(options.common().kafkaProperties());
@@ -77,6 +89,8 @@ public final class BaselineJob {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(options.batchSize()));
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
         return props;
     }
 
@@ -85,10 +99,18 @@ public final class BaselineJob {
         Duration pollTimeout = Duration.ofMillis(options.pollTimeoutMs());
         WriteCounts sinceLastLog = WriteCounts.ZERO;
         long lastLogMs = System.currentTimeMillis();
-        try (ReconnectingWriter writer = new ReconnectingWriter(options.common().sink(), options.batchSize(), stop)) {
-            consumer.subscribe(List.of(options.common().topic()));
-            LOG.info("crypto-bench: baseline job running (topic={} group={} table={})", options.common().topic(),
-                    options.common().group(), options.common().sink().table());
+        OffsetStore offsets = options.common().delivery() == Delivery.EXACTLY_ONCE
+                ? new OffsetStore(options.common().sink(), options.common().group()) : null;
+        try (ReconnectingWriter writer = new ReconnectingWriter(options.common().sink(), options.batchSize(), stop,
+                offsets)) {
+            if (offsets == null) {
+                consumer.subscribe(List.of(options.common().topic()));
+            } else {
+                consumer.subscribe(List.of(options.common().topic()), new SeekToStoredOffsets(consumer, offsets));
+            }
+            LOG.info("crypto-bench: baseline job running (topic={} group={} table={} delivery={})",
+                    options.common().topic(), options.common().group(), options.common().sink().table(),
+                    options.common().delivery());
             while (stop.getCount() > 0) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
                 if (!records.isEmpty()) {
@@ -124,12 +146,15 @@ public final class BaselineJob {
         }
     }
 
-    /** Commits the offsets after this poll's records; a lost group membership only means a replay. */
+    /**
+     * Commits the offsets after this poll's records without waiting for the broker (a later commit covers a
+     * failed one; {@code close()} waits for those in flight); a failure only means a replay.
+     */
     private void commit(ConsumerRecords<byte[], byte[]> records) {
-        try {
-            consumer.commitSync(records.nextOffsets());
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.warn("offset commit failed ({}); these records will be delivered again", e.getMessage());
-        }
+        consumer.commitAsync(records.nextOffsets(), (offsets, e) -> {
+            if (e != null) {
+                LOG.warn("offset commit failed ({}); these records may be delivered again", e.getMessage());
+            }
+        });
     }
 }

@@ -17,7 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each poll's records in one transaction on a long-lived connection. A transient database error
+ * Writes each poll's records at once, as one batch on a long-lived autocommit connection: the driver sends
+ * the batch (rewritten into multi-row INSERTs) and one Sync, so PostgreSQL commits it in one round trip,
+ * with no separate COMMIT. Malformed records go to the dead letters in a second batch, committed apart
+ * (rare; at-least-once either way). The statements are prepared once per connection. A transient database error
  * drops the connection and retries the whole poll after a backoff (the inserts skip rows already written);
  * a fatal one is thrown as a {@link FatalSinkException}.
  */
@@ -29,26 +32,40 @@ final class ReconnectingWriter implements AutoCloseable {
     private final int batchSize;
     private final CountDownLatch stop;
     private final Backoff backoff = new Backoff();
+    private final OffsetStore offsets;
     private JdbcBatchWriter writer;
 
-    /** {@code stop} cuts a backoff short when the job shuts down. */
-    ReconnectingWriter(SinkConfig sink, int batchSize, CountDownLatch stop) {
+    /**
+     * {@code stop} cuts a backoff short when the job shuts down; {@code offsets}, under exactly-once, takes each
+     * poll's offsets into the transaction of its rows (null: at-least-once).
+     */
+    ReconnectingWriter(SinkConfig sink, int batchSize, CountDownLatch stop, OffsetStore offsets) {
         this.sink = sink;
         this.batchSize = batchSize;
         this.stop = stop;
+        this.offsets = offsets;
     }
 
-    /** Writes and commits {@code records}; empty if the job was stopped before they could be written. */
+    /**
+     * Writes and commits {@code records}, stamping each row's engine_ts as it is bound, just before the
+     * batch is sent; empty if the job was stopped before they could be written.
+     */
     Optional<WriteCounts> write(ConsumerRecords<byte[], byte[]> records)
             throws FatalSinkException, InterruptedException {
         while (true) {
             try {
                 if (writer == null) {
-                    writer = JdbcBatchWriter.open(sink, batchSize);
+                    // At-least-once: one round trip and commit per write (the floor). Exactly-once: the rows and
+                    // their offsets must commit in one transaction.
+                    writer = offsets == null ? JdbcBatchWriter.openAutoCommit(sink, batchSize)
+                            : JdbcBatchWriter.open(sink, batchSize);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     writer.write(KafkaMessage.ofMillis(
                             record.value(), record.partition(), record.offset(), record.timestamp()));
+                }
+                if (offsets != null) {
+                    offsets.writeWith(writer, records.nextOffsets());
                 }
                 WriteCounts counts = writer.commit();
                 backoff.reset();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ class BaselineArgsTest {
         "--batch-size      | many | --batch-size must be an integer",
         "--poll-timeout-ms | 0    | --poll-timeout-ms must be between 1",
         "--trigger         | 5s   | unknown flag: --trigger",
+        "--delivery        | once | --delivery must be at-least-once or exactly-once",
+        "--state-backend   | rocksdb | unknown flag: --state-backend",
     })
     void names_the_flag_with_a_bad_value(String flag, String value, String messageStart) {
         String message = assertThrows(UsageException.class, () -> parse(flag, value)).getMessage();
@@ -71,5 +74,18 @@ class BaselineArgsTest {
         assertEquals("earliest", props.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
         assertEquals("false", props.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
         assertEquals("250", props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+    }
+
+    @Test
+    void stores_its_offsets_with_its_rows_only_under_exactly_once() throws Exception {
+        assertEquals(Delivery.AT_LEAST_ONCE, parse().common().delivery());
+        assertEquals(Delivery.EXACTLY_ONCE, parse("--delivery", "exactly-once").common().delivery());
+    }
+
+    @Test
+    void asks_the_broker_to_answer_a_fetch_as_soon_as_one_record_is_there() throws Exception {
+        Properties props = BaselineJob.consumerProperties(parse());
+        assertEquals("1", props.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals(String.valueOf(BaselineJob.FETCH_MAX_WAIT_MS), props.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
     }
 }

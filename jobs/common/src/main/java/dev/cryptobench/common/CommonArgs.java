@@ -22,15 +22,16 @@ import java.util.regex.Pattern;
  * @param group     consumer group id
  * @param sink      PostgreSQL connection and tables
  * @param stateDir  directory for checkpoints and engine scratch files
+ * @param delivery  delivery guarantee
  * @param kafkaProperties Kafka client properties (SASL, TLS, timeouts) every Kafka client of the job gets
  */
 public record CommonArgs(String bootstrap, String topic, String group, SinkConfig sink, Path stateDir,
-        Map<String, String> kafkaProperties) {
+        Delivery delivery, Map<String, String> kafkaProperties) {
 
     /** Every common flag, for {@link Flags#parse}. */
     public static final List<String> FLAGS = List.of(
             "--bootstrap", "--topic", "--group", "--jdbc-url", "--jdbc-user", "--jdbc-password-file",
-            "--jdbc-password", "--table", "--dead-letter-table", "--state-dir", "--kafka-properties");
+            "--jdbc-password", "--table", "--dead-letter-table", "--state-dir", Delivery.FLAG, "--kafka-properties");
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
@@ -57,7 +58,7 @@ public record CommonArgs(String bootstrap, String topic, String group, SinkConfi
             throw new UsageException("--state-dir is not a directory: " + stateDir);
         }
         SinkConfig sink = new SinkConfig(jdbcUrl, user, password, table, deadLetterTable);
-        return new CommonArgs(bootstrap, topic, group, sink, stateDir,
+        return new CommonArgs(bootstrap, topic, group, sink, stateDir, Delivery.from(flags),
                 kafkaProperties(flags.string("--kafka-properties", "")));
     }
 
@@ -76,7 +77,8 @@ public record CommonArgs(String bootstrap, String topic, String group, SinkConfi
                 "  --table NAME                  raw table (default crypto_prices_" + engine + ")",
                 "  --dead-letter-table NAME      dead-letter table (default dead_letters_" + engine + ")",
                 "  --state-dir DIR               checkpoints and scratch files go under DIR (required)",
-                "  --kafka-properties BASE64     Kafka client properties (a Java properties text, base64)");
+                "  --kafka-properties BASE64     Kafka client properties (a Java properties text, base64)",
+                Delivery.usage());
     }
 
     private static String bootstrap(String value) throws UsageException {

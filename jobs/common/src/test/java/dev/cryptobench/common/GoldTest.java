@@ -51,13 +51,15 @@ class GoldTest {
     }
 
     @Test
-    void upserts_by_window_start_and_symbol() {
-        assertEquals("INSERT INTO gold_hourly_metrics_spark (window_start, window_end, symbol, open, high, low,"
-                + " close, avg_price, vwap, volume, trade_count, price_stddev) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                + " ON CONFLICT (window_start, symbol) DO UPDATE SET window_end = EXCLUDED.window_end,"
+    void upserts_by_run_window_start_and_symbol_counting_the_writes() {
+        assertEquals("INSERT INTO gold_hourly_metrics_spark AS g (run_id, window_start, window_end, symbol, open,"
+                + " high, low, close, avg_price, vwap, volume, trade_count, price_stddev)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                + " ON CONFLICT (run_id, window_start, symbol) DO UPDATE SET window_end = EXCLUDED.window_end,"
                 + " open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,"
                 + " avg_price = EXCLUDED.avg_price, vwap = EXCLUDED.vwap, volume = EXCLUDED.volume,"
-                + " trade_count = EXCLUDED.trade_count, price_stddev = EXCLUDED.price_stddev",
+                + " trade_count = EXCLUDED.trade_count, price_stddev = EXCLUDED.price_stddev,"
+                + " write_count = g.write_count + 1",
                 GoldStatements.upsert("gold_hourly_metrics_spark"));
     }
 

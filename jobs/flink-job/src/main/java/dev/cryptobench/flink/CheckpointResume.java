@@ -72,7 +72,9 @@ final class CheckpointResume {
     static String fingerprint(Path jar, FlinkArgs options) throws IOException {
         return "jar-sha256=" + sha256(jar) + "\n"
                 + "gold=" + options.gold().enabled() + "\n"
-                + "parallelism=" + options.parallelism() + "\n";
+                + "parallelism=" + options.parallelism() + "\n"
+                + "delivery=" + options.common().delivery() + "\n"
+                + "state-backend=" + options.stateBackend() + "\n";
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cryptobench.common.CommonArgs;
 import dev.cryptobench.common.Flags;
 import dev.cryptobench.common.GoldArgs;
 import dev.cryptobench.common.SinkStatements;
+import dev.cryptobench.common.StateBackend;
 import dev.cryptobench.common.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.List;
  * @param cluster              run on the cluster that runs {@code main()} (a session cluster's JobManager, on a
  *                             submission through its REST API) instead of a local MiniCluster
  * @param gold                 whether to compute the gold tables, and the watermark
+ * @param stateBackend         state backend of the gold windows
  */
 public record FlinkArgs(
         CommonArgs common,
@@ -32,7 +34,8 @@ public record FlinkArgs(
         int parallelism,
         int uiPort,
         boolean cluster,
-        GoldArgs gold) {
+        GoldArgs gold,
+        StateBackend stateBackend) {
 
     static final String ENGINE = "flink";
 
@@ -48,7 +51,11 @@ public record FlinkArgs(
             "  --ui-port PORT                Flink web UI / REST port (default 8081)",
             "  --cluster true|false          submit to the cluster running main(), e.g. through a JobManager's",
             "                                REST API, instead of starting a MiniCluster (default false)",
-            GoldArgs.usage(ENGINE));
+            GoldArgs.usage(ENGINE),
+            StateBackend.usage(),
+            "  exactly-once delivery: exactly-once checkpoints, and the raw rows through the JDBC connector's XA",
+            "                                sink, committed when their checkpoint completes (PostgreSQL needs",
+            "                                max_prepared_transactions > 0)");
 
     private static final List<String> FLAGS = flags();
 
@@ -64,7 +71,8 @@ public record FlinkArgs(
                 flags.integer("--parallelism", 1, 1, 256),
                 flags.integer("--ui-port", 8081, 1, 65535),
                 flags.bool("--cluster", false),
-                GoldArgs.from(flags, ENGINE, true));
+                GoldArgs.from(flags, ENGINE, true),
+                StateBackend.from(flags));
     }
 
     private static List<String> flags() {
@@ -72,6 +80,7 @@ public record FlinkArgs(
         all.addAll(List.of("--buffer-timeout-ms", "--batch-size", "--batch-interval-ms", "--checkpoint-interval-ms",
                 "--parallelism", "--ui-port", "--cluster"));
         all.addAll(GoldArgs.FLAGS);
+        all.add(StateBackend.FLAG);
         return List.copyOf(all);
     }
 }

@@ -12,12 +12,12 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
- * The gold branch of the Flink job: per symbol, event-time tumbling windows of 10 minutes and one hour over the
+ * The gold branch of the Flink job: per run and symbol, event-time tumbling windows of 10 minutes and one hour over the
  * valid, non-probe events, each window written once, when the watermark passes its end.
  *
- * <p>In SQL, per window size: {@code SELECT window_start, window_end, symbol, open, high, low, close, avg_price,
- * vwap, volume, trade_count, price_stddev FROM TUMBLE(trades, event_time, size) GROUP BY window_start,
- * window_end, symbol}, with the aggregates of {@code GoldAccumulator}.
+ * <p>In SQL, per window size: {@code SELECT run_id, window_start, window_end, symbol, open, high, low, close, avg_price,
+ * vwap, volume, trade_count, price_stddev FROM TUMBLE(trades, event_time, size) GROUP BY run_id,
+ * window_start, window_end, symbol}, with the aggregates of {@code GoldAccumulator}.
  */
 final class FlinkGold {
 
@@ -35,7 +35,7 @@ final class FlinkGold {
      * its own sink in {@code sinks}.
      */
     static void build(DataStream<PriceRow> rows, Duration watermarkDelay, Map<GoldWindow, Sink<GoldRow>> sinks) {
-        KeyedStream<PriceRow, String> trades = rows
+        KeyedStream<PriceRow, GoldKey> trades = rows
                 .filter(new ExcludeProbes())
                 .name("gold-trades")
                 .uid("gold-trades")
@@ -45,7 +45,7 @@ final class FlinkGold {
                         .withIdleness(IDLE_AFTER))
                 .name("event-time")
                 .uid("gold-event-time")
-                .keyBy(new SymbolOf());
+                .keyBy(new RunAndSymbolOf());
         sinks.forEach((window, sink) -> trades
                 .window(TumblingEventTimeWindows.of(window.size()))
                 .aggregate(new GoldAggregate(), new WindowBounds())

@@ -1,6 +1,7 @@
 package dev.cryptobench.flink;
 
 import dev.cryptobench.common.Cli;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.DeadLetter;
 import dev.cryptobench.common.GoldArgs;
 import dev.cryptobench.common.GoldRow;
@@ -29,8 +30,10 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExactlyOnceOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -87,8 +90,11 @@ public final class FlinkJob {
                 .withBatchIntervalMs(options.batchIntervalMs())
                 .withMaxRetries(JDBC_MAX_RETRIES)
                 .build();
-        DataStream<PriceRow> parsed = build(messages,
-                jdbcSink(sink, batching, SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder()),
+        boolean exactlyOnce = options.common().delivery() == Delivery.EXACTLY_ONCE;
+        Sink<PriceRow> prices = exactlyOnce
+                ? xaSink(sink, options, SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder())
+                : jdbcSink(sink, batching, SinkStatements.insertPrice(sink.table()), new PriceRowStatementBuilder());
+        DataStream<PriceRow> parsed = build(messages, prices,
                 jdbcSink(sink, batching, SinkStatements.insertDeadLetter(sink.deadLetterTable()),
                         new DeadLetterStatementBuilder()));
         GoldArgs gold = options.gold();
@@ -110,8 +116,9 @@ public final class FlinkJob {
             return;
         }
         awaitRunning(job);
-        LOG.info("crypto-bench: flink job running (topic={} table={} gold={} job={} ui=http://127.0.0.1:{})",
-                options.common().topic(), sink.table(), options.gold().enabled(), job.getJobID(), options.uiPort());
+        LOG.info("crypto-bench: flink job running (topic={} table={} gold={} delivery={} state-backend={} job={}"
+                + " ui=http://127.0.0.1:{})", options.common().topic(), sink.table(), options.gold().enabled(),
+                options.common().delivery(), options.stateBackend(), job.getJobID(), options.uiPort());
         try {
             job.getJobExecutionResult().get();
         } catch (ExecutionException e) {
@@ -167,15 +174,19 @@ public final class FlinkJob {
     /**
      * The job's own settings, the same on a MiniCluster and on a cluster: file checkpoints under
      * {@link #checkpointsDirectory} (on a cluster, a directory every TaskManager reaches), at-least-once
-     * (enough: the sinks are at-least-once and the inserts skip replays), the last checkpoint kept when the job
-     * is cancelled or its process stops (the next run resumes from it, see {@link CheckpointResume}), restarts
-     * with exponential delay.
+     * checkpoints (enough for at-least-once sinks, whose replays the inserts skip) or exactly-once ones (aligned
+     * barriers, so that the XA sink's transaction holds exactly the rows before its checkpoint), the state
+     * backend, the last checkpoint kept when the job is cancelled or its process stops (the next run resumes
+     * from it, see {@link CheckpointResume}), restarts with exponential delay.
      */
     static Configuration jobConfiguration(FlinkArgs options) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsDirectory(options).toUri().toString());
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.AT_LEAST_ONCE);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                options.common().delivery() == Delivery.EXACTLY_ONCE
+                        ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        conf.set(StateBackendOptions.STATE_BACKEND, options.stateBackend().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
@@ -220,6 +231,28 @@ public final class FlinkJob {
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(batching)
                 .buildAtLeastOnce(connection(sink));
+    }
+
+    /**
+     * The JDBC connector's exactly-once sink for {@code sql}: one XA transaction per checkpoint and subtask,
+     * prepared when the checkpoint is taken and committed when it completes, so rows become visible once, with
+     * their checkpoint, and rows written after the last checkpoint vanish with a failure instead of being
+     * written again. PostgreSQL runs one XA transaction per connection (hence transaction-per-connection) and
+     * needs {@code max_prepared_transactions} above 0. No retries inside the sink: a failed transaction fails
+     * the job, which restarts from its last checkpoint.
+     */
+    private static <T> Sink<T> xaSink(SinkConfig sink, FlinkArgs options, String sql,
+            JdbcStatementBuilder<T> binder) {
+        JdbcExecutionOptions batching = JdbcExecutionOptions.builder()
+                .withBatchSize(options.batchSize())
+                .withBatchIntervalMs(options.batchIntervalMs())
+                .withMaxRetries(0)
+                .build();
+        return JdbcSink.<T>builder()
+                .withQueryStatement(sql, binder)
+                .withExecutionOptions(batching)
+                .buildExactlyOnce(JdbcExactlyOnceOptions.builder().withTransactionPerConnection(true).build(),
+                        new XaDataSources(sink));
     }
 
     private static JdbcConnectionOptions connection(SinkConfig sink) {

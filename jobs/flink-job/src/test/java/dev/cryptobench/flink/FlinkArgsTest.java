@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.GoldWindow;
+import dev.cryptobench.common.StateBackend;
 import dev.cryptobench.common.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -86,6 +89,8 @@ class FlinkArgsTest {
         "--cluster                | yes  | --cluster must be true or false",
         "--watermark-delay-ms     | 1s   | --watermark-delay-ms must be an integer",
         "--trigger                | 5s   | unknown flag: --trigger",
+        "--delivery               | twice| --delivery must be at-least-once or exactly-once",
+        "--state-backend          | disk | --state-backend must be hashmap or rocksdb",
     })
     void names_the_flag_with_a_bad_value(String flag, String value, String messageStart) {
         String message = assertThrows(UsageException.class, () -> parse(flag, value)).getMessage();
@@ -119,5 +124,24 @@ class FlinkArgsTest {
                 conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION));
         assertFalse(conf.contains(RestOptions.BIND_ADDRESS));
         assertFalse(conf.contains(TaskManagerOptions.NUM_TASK_SLOTS));
+    }
+
+    @Test
+    void defaults_to_at_least_once_on_the_heap() throws Exception {
+        FlinkArgs args = parse();
+        assertEquals(Delivery.AT_LEAST_ONCE, args.common().delivery());
+        assertEquals(StateBackend.HASHMAP, args.stateBackend());
+        assertEquals("hashmap", FlinkJob.jobConfiguration(args).get(StateBackendOptions.STATE_BACKEND));
+    }
+
+    @Test
+    void takes_exactly_once_checkpoints_and_rocksdb_when_asked() throws Exception {
+        FlinkArgs args = parse("--delivery", "exactly-once", "--state-backend", "rocksdb",
+                "--checkpoint-interval-ms", "60000");
+        assertEquals(Delivery.EXACTLY_ONCE, args.common().delivery());
+        Configuration conf = FlinkJob.jobConfiguration(args);
+        assertEquals(CheckpointingMode.EXACTLY_ONCE, conf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
+        assertEquals("rocksdb", conf.get(StateBackendOptions.STATE_BACKEND));
+        assertEquals(60_000, args.checkpointIntervalMs());
     }
 }

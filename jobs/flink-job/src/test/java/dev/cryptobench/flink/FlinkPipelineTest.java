@@ -76,7 +76,9 @@ class FlinkPipelineTest {
                 message("{\"v\":2}", 14),
                 message(event("probe-x", 0, "PROBE", "0", "0", T0 + 3 * MINUTE_US), 15),
                 message(event("r", 2, "ETH-USD", "3010.00", "1", T0 + 9 * MINUTE_US), 16),
-                message(event("r", 3, "BTC-USD", "60000", "0", T0 + 12 * MINUTE_US), 17));
+                message(event("r", 3, "BTC-USD", "60000", "0", T0 + 12 * MINUTE_US), 17),
+                // Another run's ETH trade in the same window: a window of its own.
+                message(event("r2", 0, "ETH-USD", "1000", "2", T0 + 5 * MINUTE_US), 18));
         DataStream<PriceRow> parsed = FlinkJob.build(
                 env.fromData(input, TypeInformation.of(KafkaMessage.class)), PRICES, DEAD_LETTERS);
         Map<GoldWindow, Sink<GoldRow>> gold = new EnumMap<>(GoldWindow.class);
@@ -90,7 +92,7 @@ class FlinkPipelineTest {
     void sends_valid_events_to_the_price_sink() {
         List<PriceRow> rows = PRICES.results();
         rows.sort(Comparator.comparingLong(PriceRow::kafkaOffset));
-        assertEquals(List.of(10L, 12L, 15L, 16L, 17L), rows.stream().map(PriceRow::kafkaOffset).toList());
+        assertEquals(List.of(10L, 12L, 15L, 16L, 17L, 18L), rows.stream().map(PriceRow::kafkaOffset).toList());
         PriceRow first = rows.get(0);
         assertEquals(0, first.event().seq());
         assertEquals(new BigDecimal("3000.10"), first.event().price());
@@ -112,7 +114,8 @@ class FlinkPipelineTest {
 
     @Test
     void aggregates_ten_minute_windows_per_symbol_by_event_time() {
-        List<GoldRow> rows = GOLD_10MIN.results();
+        List<GoldRow> rows = new ArrayList<>(GOLD_10MIN.results().stream()
+                .filter(row -> row.runId().equals("r")).toList());
         rows.sort(Comparator.comparingLong(GoldRow::windowStartUs));
         assertEquals(2, rows.size());
 
@@ -138,8 +141,18 @@ class FlinkPipelineTest {
     }
 
     @Test
+    void keeps_the_trades_of_two_runs_in_one_window_apart() {
+        List<GoldRow> other = GOLD_10MIN.results().stream().filter(row -> row.runId().equals("r2")).toList();
+        assertEquals(1, other.size(), other::toString);
+        assertEquals(T0, other.get(0).windowStartUs());
+        assertEquals(1, other.get(0).metrics().tradeCount());
+        assertEquals(new BigDecimal("1000"), other.get(0).metrics().open());
+    }
+
+    @Test
     void aggregates_hourly_windows_aligned_to_the_hour() {
-        List<GoldRow> rows = GOLD_HOURLY.results();
+        List<GoldRow> rows = new ArrayList<>(GOLD_HOURLY.results().stream()
+                .filter(row -> row.runId().equals("r")).toList());
         rows.sort(Comparator.comparing(GoldRow::symbol));
         assertEquals(List.of("BTC-USD", "ETH-USD"), rows.stream().map(GoldRow::symbol).toList());
         long hourStart = T0 - 10 * MINUTE_US;

@@ -49,7 +49,7 @@ final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
     /** One row of {@link SparkGold#COLUMNS} as a gold row. */
     static GoldRow toGoldRow(Row row) {
-        return new GoldRow(row.<Long>getAs("window_start_us"), row.<Long>getAs("window_end_us"),
-                row.<String>getAs("symbol"), GoldAggregator.metrics(row.<Row>getAs("gold")));
+        return new GoldRow(row.<String>getAs("run_id"), row.<Long>getAs("window_start_us"),
+                row.<Long>getAs("window_end_us"), row.<String>getAs("symbol"), GoldAggregator.metrics(row.<Row>getAs("gold")));
     }
 }

@@ -21,6 +21,7 @@ final class GoldTrades implements FlatMapFunction<Row, Row> {
 
     /** Columns of a trade. */
     static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
             .add("symbol", DataTypes.StringType, false)
             .add("price", DataTypes.StringType, false)
             .add("size", DataTypes.StringType, false)
@@ -35,7 +36,7 @@ final class GoldTrades implements FlatMapFunction<Row, Row> {
             return Collections.emptyIterator();
         }
         Event event = result.event();
-        return Collections.singletonList(RowFactory.create(event.symbol(), event.price().toString(),
+        return Collections.singletonList(RowFactory.create(event.runId(), event.symbol(), event.price().toString(),
                 event.size().toString(), event.eventTimeUs(), event.seq())).iterator();
     }
 }

@@ -1,8 +1,10 @@
 package dev.cryptobench.spark;
 
 import dev.cryptobench.common.CommonArgs;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.Flags;
 import dev.cryptobench.common.GoldArgs;
+import dev.cryptobench.common.StateBackend;
 import dev.cryptobench.common.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.OptionalLong;
  * @param shufflePartitions    {@code spark.sql.shuffle.partitions}
  * @param maxOffsetsPerTrigger cap on records per micro-batch, if any
  * @param gold                 whether to run the gold queries, and their watermark
+ * @param stateBackend         state store provider of the gold queries
  * @param driverHost           address the executors reach the driver at (127.0.0.1 unless on a cluster)
  */
 public record SparkArgs(
@@ -28,6 +31,7 @@ public record SparkArgs(
         int shufflePartitions,
         OptionalLong maxOffsetsPerTrigger,
         GoldArgs gold,
+        StateBackend stateBackend,
         String driverHost) {
 
     static final String ENGINE = "spark";
@@ -44,7 +48,10 @@ public record SparkArgs(
             "  --shuffle-partitions N        spark.sql.shuffle.partitions (default 2)",
             "  --max-offsets-per-trigger N   cap on records per micro-batch (default: no cap)",
             "  --driver-host HOST            address executors reach the driver at (default 127.0.0.1)",
-            GoldArgs.usage(ENGINE));
+            GoldArgs.usage(ENGINE),
+            StateBackend.usage() + " (Spark's state store provider)",
+            "  exactly-once delivery: each micro-batch partition commits with a (query, batch, partition) marker;",
+            "                                not with --trigger realtime");
 
     private static final List<String> FLAGS = flags();
 
@@ -52,20 +59,26 @@ public record SparkArgs(
     public static SparkArgs fromArgs(String[] args) throws UsageException {
         Flags flags = Flags.parse(args, FLAGS);
         SparkTrigger trigger = SparkTrigger.parse(flags.string("--trigger", "0"));
-        // Real-Time Mode in Spark 4.1 runs stateless queries only, and holds every task slot: no gold there.
+        // Real-Time Mode in Spark 4.2 runs stateless queries only (4.3 adds state), and holds every task slot: no gold there.
         GoldArgs gold = GoldArgs.from(flags, ENGINE, !trigger.realTime());
         if (trigger.realTime() && gold.enabled()) {
-            throw new UsageException("--gold true cannot run with --trigger realtime: Real-Time Mode in Spark 4.1"
+            throw new UsageException("--gold true cannot run with --trigger realtime: Real-Time Mode in Spark 4.2"
                     + " supports no aggregations");
         }
+        CommonArgs common = CommonArgs.from(flags, ENGINE);
+        if (trigger.realTime() && common.delivery() == Delivery.EXACTLY_ONCE) {
+            throw new UsageException("--delivery exactly-once cannot run with --trigger realtime: Real-Time Mode"
+                    + " writes rows one at a time, with no batch id to make a replay idempotent");
+        }
         return new SparkArgs(
-                CommonArgs.from(flags, ENGINE),
+                common,
                 trigger,
                 flags.integer("--ui-port", 4040, 1, 65535),
                 flags.string("--master", "local[2]"),
                 flags.integer("--shuffle-partitions", 2, 1, 10_000),
                 flags.optionalLong("--max-offsets-per-trigger", 1, Long.MAX_VALUE),
                 gold,
+                StateBackend.from(flags),
                 flags.string("--driver-host", "127.0.0.1"));
     }
 
@@ -74,6 +87,7 @@ public record SparkArgs(
         all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger",
                 "--driver-host"));
         all.addAll(GoldArgs.FLAGS);
+        all.add(StateBackend.FLAG);
         return List.copyOf(all);
     }
 }

@@ -18,10 +18,10 @@ import org.apache.spark.sql.streaming.Trigger;
  * SQL:
  *
  * <pre>
- * SELECT unix_micros(window.start) AS window_start_us, unix_micros(window.end) AS window_end_us, symbol,
- *        gold(price, size, event_time_us, seq) AS gold
+ * SELECT run_id, unix_micros(window.start) AS window_start_us, unix_micros(window.end) AS window_end_us,
+ *        symbol, gold(price, size, event_time_us, seq) AS gold
  * FROM trades WATERMARK event_time DELAY OF watermarkDelay
- * GROUP BY window(event_time, size), symbol
+ * GROUP BY run_id, window(event_time, size), symbol
  * </pre>
  *
  * <p>Output mode update: every micro-batch upserts the windows it changed, so an open window's row is
@@ -31,6 +31,7 @@ final class SparkGold {
 
     /** What each gold query hands its sink per changed window. */
     static final String[] COLUMNS = {
+        "run_id",
         "unix_micros(window.start) AS window_start_us",
         "unix_micros(window.end) AS window_end_us",
         "symbol",
@@ -49,7 +50,8 @@ final class SparkGold {
                 .flatMap(new GoldTrades(), Encoders.row(GoldTrades.SCHEMA))
                 .selectExpr("*", "timestamp_micros(event_time_us) AS event_time")
                 .withWatermark("event_time", watermarkDelayMs + " milliseconds")
-                .groupBy(window(col("event_time"), window.size().toSeconds() + " seconds"), col("symbol"))
+                .groupBy(col("run_id"), window(col("event_time"), window.size().toSeconds() + " seconds"),
+                        col("symbol"))
                 .agg(new GoldAggregator().toColumn().name("gold"))
                 .selectExpr(COLUMNS);
     }

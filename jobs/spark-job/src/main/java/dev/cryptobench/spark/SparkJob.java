@@ -2,11 +2,13 @@ package dev.cryptobench.spark;
 
 import dev.cryptobench.common.Backoff;
 import dev.cryptobench.common.Cli;
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.DbErrors;
 import dev.cryptobench.common.GoldArgs;
 import dev.cryptobench.common.GoldWindow;
 import dev.cryptobench.common.SinkConfig;
 import dev.cryptobench.common.SinkStatements;
+import dev.cryptobench.common.StateBackend;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ public final class SparkJob {
      * the default, since there a held fetch returns as soon as data arrives.
      */
     static final String KAFKA_FETCH_MAX_WAIT_MS = "10";
+
+    /** Spark's setting of the state store the gold queries keep their windows in. */
+    static final String STATE_STORE_PROVIDER = "spark.sql.streaming.stateStore.providerClass";
 
     /** A query that ran this long before failing starts its backoff afresh. */
     private static final long HEALTHY_RUN_MS = 60_000;
@@ -109,6 +114,7 @@ public final class SparkJob {
                 .config("spark.local.dir", stateDir.resolve("spark-local").toString())
                 // Adaptive execution does not apply to streaming; set so Spark does not warn on every start.
                 .config("spark.sql.adaptive.enabled", false)
+                .config(STATE_STORE_PROVIDER, stateStoreProvider(options.stateBackend()))
                 .getOrCreate();
     }
 
@@ -171,9 +177,23 @@ public final class SparkJob {
         return options.common().stateDir().resolve("checkpoints").resolve("spark");
     }
 
-    /** Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-<window>}, apart from the raw query's. */
+    /** The state store provider class of {@code backend}: Spark's default (HDFS-backed, on the heap) or RocksDB. */
+    static String stateStoreProvider(StateBackend backend) {
+        return backend == StateBackend.ROCKSDB
+                ? "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+                : "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
+    }
+
+    /**
+     * Checkpoints of a gold query: {@code <state-dir>/checkpoints/spark-gold-by-run-<window>}, apart from the raw
+     * query's; with RocksDB {@code spark-gold-by-run-<window>-rocksdb}, since a checkpoint keeps the provider it
+     * was started with. The name changed when the state became keyed by run id: an older checkpoint's state
+     * schema (keyed by window and symbol only) cannot be restored into this query.
+     */
     static Path goldCheckpointDir(SparkArgs options, GoldWindow window) {
-        return options.common().stateDir().resolve("checkpoints").resolve("spark-gold-" + window.shortName());
+        String suffix = options.stateBackend() == StateBackend.ROCKSDB ? "-rocksdb" : "";
+        return options.common().stateDir().resolve("checkpoints")
+                .resolve("spark-gold-by-run-" + window.shortName() + suffix);
     }
 
     /** Starts the raw query and, unless gold is off, one gold query per window size. */
@@ -185,7 +205,8 @@ public final class SparkJob {
                     new RealTimeWriter(sink, SinkStatements.DEFAULT_BATCH_SIZE), options).start());
         } else {
             queries.add(build(kafkaSource(spark, options),
-                    new MicroBatchWriter(sink, SinkStatements.DEFAULT_BATCH_SIZE), options).start());
+                    new MicroBatchWriter(sink, SinkStatements.DEFAULT_BATCH_SIZE,
+                            options.common().delivery() == Delivery.EXACTLY_ONCE), options).start());
         }
         GoldArgs gold = options.gold();
         if (gold.enabled()) {
@@ -206,9 +227,10 @@ public final class SparkJob {
         while (true) {
             List<StreamingQuery> queries = start(spark, options);
             if (!announced) {
-                LOG.info("crypto-bench: spark job running (topic={} table={} trigger={} gold={} checkpoint={})",
-                        options.common().topic(), options.common().sink().table(), options.trigger(),
-                        options.gold().enabled(), checkpointDir(options));
+                LOG.info("crypto-bench: spark job running (topic={} table={} trigger={} gold={} delivery={}"
+                        + " state-backend={} checkpoint={})", options.common().topic(),
+                        options.common().sink().table(), options.trigger(), options.gold().enabled(),
+                        options.common().delivery(), options.stateBackend(), checkpointDir(options));
                 announced = true;
             }
             long startedMs = System.currentTimeMillis();

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cryptobench.common.Delivery;
 import dev.cryptobench.common.GoldWindow;
+import dev.cryptobench.common.StateBackend;
 import dev.cryptobench.common.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +133,29 @@ class SparkArgsTest {
     void checkpoints_under_the_state_dir() throws Exception {
         SparkArgs args = parse();
         assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark"), SparkJob.checkpointDir(args));
-        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-hourly"),
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-by-run-hourly"),
                 SparkJob.goldCheckpointDir(args, GoldWindow.HOURLY));
+    }
+
+    @Test
+    void writes_idempotent_micro_batches_under_exactly_once_and_keeps_rocksdb_state_apart() throws Exception {
+        SparkArgs args = parse("--delivery", "exactly-once", "--state-backend", "rocksdb");
+        assertEquals(Delivery.EXACTLY_ONCE, args.common().delivery());
+        assertEquals(StateBackend.ROCKSDB, args.stateBackend());
+        assertTrue(SparkJob.stateStoreProvider(args.stateBackend()).endsWith(".RocksDBStateStoreProvider"));
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-10min-rocksdb"),
+                SparkJob.goldCheckpointDir(args, GoldWindow.TEN_MINUTES));
+        SparkArgs heap = parse();
+        assertEquals(Delivery.AT_LEAST_ONCE, heap.common().delivery());
+        assertTrue(SparkJob.stateStoreProvider(heap.stateBackend()).endsWith(".HDFSBackedStateStoreProvider"));
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-10min"),
+                SparkJob.goldCheckpointDir(heap, GoldWindow.TEN_MINUTES));
+    }
+
+    @Test
+    void refuses_exactly_once_in_real_time_mode_naming_both_flags() {
+        String message = assertThrows(UsageException.class,
+                () -> parse("--delivery", "exactly-once", "--trigger", "realtime")).getMessage();
+        assertTrue(message.startsWith("--delivery exactly-once cannot run with --trigger realtime"), message);
     }
 }

@@ -66,7 +66,9 @@ class SparkGoldTest {
                 event("probe-x", 0, "PROBE", "0", "0", T0 + 3 * MINUTE_US),
                 event("r", 2, "ETH-USD", "3010.00", "1", T0 + 9 * MINUTE_US),
                 event("r", 3, "BTC-USD", "60000", "0", T0 + 12 * MINUTE_US)));
-        write(input.resolve("2.json"), 2, List.of(event("r", 4, "BTC-USD", "60010", "0", T0 + 13 * MINUTE_US)));
+        write(input.resolve("2.json"), 2, List.of(event("r", 4, "BTC-USD", "60010", "0", T0 + 13 * MINUTE_US),
+                // Another run's BTC trade in the same window: a row of its own.
+                event("r2", 0, "BTC-USD", "1000", "2", T0 + 14 * MINUTE_US)));
         write(input.resolve("3.json"), 3, List.of(event("r", 5, "ETH-USD", "1", "1", T0 + MINUTE_US)));
 
         spark = SparkSession.builder()
@@ -100,10 +102,11 @@ class SparkGoldTest {
         }
     }
 
-    /** The last row written per (window start, symbol): what the upserts leave in the table. */
+    /** The last row of run "r" written per (window start, symbol): what the upserts leave in the table. */
     private static List<GoldRow> table(GoldWindow window) {
         Map<String, GoldRow> last = new ConcurrentHashMap<>();
-        WRITTEN.get(window).forEach(row -> last.put(row.windowStartUs() + row.symbol(), row));
+        WRITTEN.get(window).stream().filter(row -> row.runId().equals("r"))
+                .forEach(row -> last.put(row.windowStartUs() + row.symbol(), row));
         List<GoldRow> rows = new ArrayList<>(last.values());
         rows.sort(Comparator.comparingLong(GoldRow::windowStartUs).thenComparing(GoldRow::symbol));
         return rows;
@@ -150,9 +153,20 @@ class SparkGoldTest {
 
     @Test
     void writes_each_changed_window_once_per_micro_batch() {
-        // Batch 1 writes ETH and BTC, batch 2 only BTC, batch 3 nothing (the late ETH trade changes no open window).
+        // Batch 1 writes ETH and BTC, batch 2 BTC of both runs, batch 3 nothing (the late ETH trade changes no
+        // open window).
         List<GoldRow> written = WRITTEN.get(GoldWindow.TEN_MINUTES);
-        assertEquals(3, written.size(), written::toString);
+        assertEquals(4, written.size(), written::toString);
+    }
+
+    @Test
+    void keeps_the_trades_of_two_runs_in_one_window_apart() {
+        List<GoldRow> other = WRITTEN.get(GoldWindow.TEN_MINUTES).stream()
+                .filter(row -> row.runId().equals("r2")).toList();
+        assertEquals(1, other.size(), other::toString);
+        assertEquals(T0 + 10 * MINUTE_US, other.get(0).windowStartUs());
+        assertEquals(1, other.get(0).metrics().tradeCount());
+        assertEquals(new BigDecimal("1000"), other.get(0).metrics().open());
     }
 
     /** A gold sink that keeps the rows in memory instead of upserting them. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { GoldRecord, GoldTableRecord } from '../results/record.js';
+import { goldIncompleteReasons } from './gold.js';
+
+function table(overrides: Partial<GoldTableRecord>): GoldTableRecord {
+  return {
+    closedWindows: 0,
+    rightWindows: 0,
+    wrongWindows: 0,
+    missingWindows: 0,
+    extraWindows: 0,
+    openWindows: 0,
+    wrong: [],
+    lateEvents: 0,
+    lateIncludedEvents: 0,
+    lateDroppedEvents: 0,
+    rewrittenWindows: 0,
+    freshness: { count: 0, p50Us: null, p95Us: null, maxUs: null, meanUs: null },
+    ...overrides,
+  };
+}
+
+describe('goldIncompleteReasons', () => {
+  it('names the producer, the table, the counts and the first wrong window and field', () => {
+    const gold: GoldRecord = {
+      truthSource: 'kafka',
+      truthEvents: 10,
+      producers: {
+        spark: {
+          closing: 'watermark',
+          watermarkDelayMs: 10_000,
+          problems: [],
+          tables: { tenMinutes: table({}), hourly: table({}) },
+        },
+        flink: {
+          closing: 'watermark',
+          watermarkDelayMs: 10_000,
+          problems: [],
+          tables: {
+            tenMinutes: table({
+              closedWindows: 5,
+              wrongWindows: 1,
+              missingWindows: 1,
+              wrong: [{ windowStartUs: 0, symbol: 'BTC-USD', field: 'high', expected: '12', actual: '13' }],
+            }),
+            hourly: table({}),
+          },
+        },
+      },
+    };
+    expect(goldIncompleteReasons(gold)).toEqual({
+      flink: [
+        'flink gold 10-minute windows: 1 wrong, 1 missing, 0 extra of 5 closed (first: BTC-USD 1970-01-01T00:00:00.000Z high expected 12, got 13)',
+      ],
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import type { Engine } from '../config/defaults.js';
+import type { FaultTarget } from '../config/fault-flags.js';
+import { engineTables } from '../engines/schema.js';
+import { recoveryFigures, type RecoverySecond } from '../metrics/recovery.js';
+import type { EngineRecovery, FaultRecord } from '../results/fault-record.js';
+import type { EngineSecond } from '../results/record.js';
+
+/** Engines a fault hits: its own engine for a job or a part of one; every engine for Kafka or PostgreSQL. */
+export function enginesHitBy(target: FaultTarget, engines: readonly Engine[]): Engine[] {
+  if (target === 'kafka' || target === 'postgres') return [...engines];
+  const engine = target.split('-')[0] as Engine;
+  return engines.includes(engine) ? [engine] : [];
+}
+
+/**
+ * Each engine's recovery from each injected fault: the pure figures from the per-second series, plus what
+ * needs the rows (the first commit of a row produced after the fault; rows delayed beyond the p99 bound during
+ * the incident). Fills `fault.recovery` in place.
+ */
+export async function measureRecovery(
+  client: pg.Client,
+  faults: FaultRecord[],
+  engines: readonly Engine[],
+  eventRunId: string,
+  originUs: number,
+  perEngine: Map<Engine, Map<number, Omit<EngineSecond, 'freshnessUs'>>>,
+  producedInSecond: (second: number) => number | null,
+): Promise<void> {
+  for (const fault of faults) {
+    if (fault.injectedAtUs === null || fault.outcome !== 'injected') continue;
+    for (const engine of enginesHitBy(fault.target, engines)) {
+      const perSecond = perEngine.get(engine) ?? new Map();
+      const last = Math.max(0, ...perSecond.keys());
+      const seconds: RecoverySecond[] = [];
+      for (let second = 0; second <= last; second++) {
+        const row = perSecond.get(second);
+        seconds.push({
+          startUs: originUs + second * 1_000_000,
+          producedEvents: producedInSecond(second),
+          committedEvents: row?.committedRateEventsPerSec ?? 0,
+          p99Us: row?.p99Us ?? null,
+        });
+      }
+      const table = engineTables(engine).timed;
+      const first = await client.query<{ t: string | null }>(
+        `SELECT min(commit_us) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
+        [eventRunId, fault.injectedAtUs],
+      );
+      const firstCommit = first.rows[0]?.t;
+      const figures = recoveryFigures({
+        faultUs: fault.injectedAtUs,
+        seconds,
+        firstCommitAfterFaultUs:
+          firstCommit === null || firstCommit === undefined ? null : Number(firstCommit),
+      });
+      let delayedEvents: number | null = null;
+      if (figures.p99BoundUs !== null) {
+        const delayed = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND commit_us >= $2 AND commit_us < $3
+             AND commit_us - produced_at_us > $4`,
+          [eventRunId, fault.injectedAtUs, Math.round(figures.incidentEndUs), Math.round(figures.p99BoundUs)],
+        );
+        delayedEvents = Number(delayed.rows[0]?.n ?? 0);
+      }
+      const recovery: EngineRecovery = { ...figures, delayedEvents };
+      fault.recovery[engine] = recovery;
+    }
+  }
+}

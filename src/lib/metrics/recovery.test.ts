@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { recoveryFigures, type RecoverySecond } from './recovery.js';
+
+const S = 1_000_000;
+const T0 = 1_700_000_000 * S;
+
+/**
+ * A hand-made run: 100 events/s produced every second; `committed[i]` and `p99Ms[i]` per second (null p99 when
+ * nothing was committed).
+ */
+function series(committed: number[], p99Ms: (number | null)[]): RecoverySecond[] {
+  return committed.map((c, i) => ({
+    startUs: T0 + i * S,
+    producedEvents: 100,
+    committedEvents: c,
+    p99Us: p99Ms[i] === null || p99Ms[i] === undefined ? null : (p99Ms[i] as number) * 1000,
+  }));
+}
+
+describe('recoveryFigures', () => {
+  // 10 normal seconds (p99 50 ms), the job killed at 10.0 s, nothing for 4 s, catch-up at 14–15 s, normal from 16 s.
+  const committed = [...Array(10).fill(100), 0, 0, 0, 0, 300, 200, 100, 100, 100, 100];
+  const p99 = [...Array(10).fill(50), null, null, null, null, 4000, 900, 60, 55, 50, 50];
+
+  it('measures downtime from the fault to the first commit of a row produced after it', () => {
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series(committed, p99),
+      firstCommitAfterFaultUs: T0 + 14 * S + 250_000,
+    });
+    expect(figures.downtimeUs).toBe(4_250_000);
+  });
+
+  it('recovers at the first second with p99 within 2x the pre-fault level and the backlog drained', () => {
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series(committed, p99),
+      firstCommitAfterFaultUs: T0 + 14 * S + 250_000,
+    });
+    expect(figures.preFaultP99Us).toBe(50_000);
+    expect(figures.p99BoundUs).toBe(100_000);
+    // Second 15: p99 900 ms > 100 ms; second 16: 60 ms and the backlog back to 0 → recovered 6 s after the fault.
+    expect(figures.recoveryUs).toBe(6 * S);
+    expect(figures.peakP99Us).toBe(4_000_000);
+    // Backlog after second 13: 400 produced, none committed.
+    expect(figures.peakBacklogEvents).toBe(400);
+    expect(figures.notes).toEqual([]);
+  });
+
+  it('does not count a low p99 as recovered while the backlog is still there', () => {
+    // The engine commits at the offered rate with a low p99 but never catches up the 400 it missed.
+    const stuck = [...Array(10).fill(100), 0, 0, 0, 0, 100, 100, 100, 100, 100, 100];
+    const low = [...Array(10).fill(50), null, null, null, null, 50, 50, 50, 50, 50, 50];
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series(stuck, low),
+      firstCommitAfterFaultUs: T0 + 14 * S,
+    });
+    expect(figures.recoveryUs).toBeNull();
+    expect(figures.notes).toContain('the engine did not get back to normal before the run ended');
+    expect(figures.incidentEndUs).toBe(T0 + 20 * S);
+  });
+
+  it('does not count one good second as recovered when the next is bad again', () => {
+    const flap = [...Array(10).fill(100), 0, 0, 400, 100, 100, 100, 100, 100];
+    const p = [...Array(10).fill(50), null, null, 60, 900, 50, 50, 50, 50];
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S + 500_000,
+      seconds: series(flap, p),
+      firstCommitAfterFaultUs: T0 + 12 * S,
+    });
+    // Second 12 is good, 13 is not; from 14 on it holds for 3 seconds.
+    expect(figures.recoveryUs).toBe(3_500_000);
+  });
+
+  it('lets seconds without commits pass once the backlog is drained (Spark between micro-batches)', () => {
+    const batches = [...Array(10).fill(100), 0, 0, 400, 0, 200, 0, 200, 0];
+    const p = [...Array(10).fill(900), null, null, 2500, null, 1000, null, 1000, null];
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series(batches, p),
+      firstCommitAfterFaultUs: T0 + 12 * S + 100_000,
+    });
+    expect(figures.recoveryUs).toBe(4 * S);
+  });
+
+  it('says so when nothing before the fault gives a normal level, or nothing after it was committed', () => {
+    const figures = recoveryFigures({
+      faultUs: T0,
+      seconds: series([0, 0, 0], [null, null, null]),
+      firstCommitAfterFaultUs: null,
+    });
+    expect(figures.downtimeUs).toBeNull();
+    expect(figures.recoveryUs).toBeNull();
+    expect(figures.preFaultP99Us).toBeNull();
+    expect(figures.notes).toEqual([
+      'no commits before the fault, so there is no normal level to recover to',
+      'nothing produced after the fault was committed',
+    ]);
+  });
+
+  it('handles an empty series', () => {
+    const figures = recoveryFigures({ faultUs: T0, seconds: [], firstCommitAfterFaultUs: null });
+    expect(figures.peakP99Us).toBeNull();
+    expect(figures.peakBacklogEvents).toBe(0);
+    expect(figures.incidentEndUs).toBe(T0);
+  });
+
+  it("does not count the fault's own second, which still holds commits from before the fault, as recovered", () => {
+    const quick = [...Array(10).fill(100), 60, 0, 240, 100, 100, 100];
+    const p = [...Array(10).fill(50), 50, null, 1500, 50, 50, 50];
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S + 600_000,
+      seconds: series(quick, p),
+      firstCommitAfterFaultUs: T0 + 12 * S + 200_000,
+    });
+    expect(figures.recoveryUs).toBe(2_400_000);
+  });
+
+  it('does not count seconds before the first commit after the fault as recovered', () => {
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series([...Array(13).fill(100)], [...Array(13).fill(50)]),
+      firstCommitAfterFaultUs: null,
+    });
+    expect(figures.recoveryUs).toBeNull();
+  });
+});

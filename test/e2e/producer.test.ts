@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/lib/engines/postgres.js';
+import { engineTables } from '../../src/lib/engines/schema.js';
+import type { RunRecord } from '../../src/lib/results/record.js';
+import { json, runCli, type CliResult } from '../support/cli.js';
+import { e2eStack } from '../support/stack.js';
+
+const { stateDir, resultsDir, stackArgs, config } = e2eStack('producer', 29592);
+// The README's first command's configuration (1,000 events/s, Spark, Flink and the baseline in parallel, gold
+// on, the default 50 ms schedule-lag bound), shortened to a minute.
+const readmeRun = ['run', ...stackArgs, '--results-dir', resultsDir, '--duration', '60s', '--rate', '1000'];
+
+async function measured(result: CliResult): Promise<RunRecord> {
+  const run = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
+  const lag = run.producer?.scheduleLag;
+  const ms = (us: number | null | undefined) => `${((us ?? 0) / 1000).toFixed(2)} ms`;
+  // The goal is a p99 of 5 ms; the test holds the default bound. Print what this machine gave.
+  console.log(
+    `${run.runId} ${run.status}: schedule lag p50 ${ms(lag?.p50Us)}, p99 ${ms(lag?.p99Us)}, max ${ms(lag?.maxUs)} (${run.config.producers} producer thread(s)) ${run.statusReasons.join('; ')}`,
+  );
+  return run;
+}
+
+function burnOneCore(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
+describe('the producer threads', () => {
+  beforeAll(async () => {
+    const up = await runCli(['up', ...stackArgs, '--json']);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
+  });
+
+  it("keep the README's first command valid: 1,000 events/s beside Spark, Flink and the baseline", async () => {
+    const result = await runCli([...readmeRun, '--json']);
+    const run = await measured(result);
+    expect(run.status, result.stderr).toBe('complete');
+    expect(run.config).toMatchObject({ producers: 1, partitions: 3, symbols: 5 });
+    expect(run.producer?.sentEvents).toBe(60_000);
+    expect(run.producer?.scheduleLag.p99Us).toBeLessThanOrEqual(50_000);
+  });
+
+  it('keep it valid with a process busy-looping on one core beside it', async () => {
+    const burner = burnOneCore();
+    try {
+      const result = await runCli([...readmeRun, '--json']);
+      const run = await measured(result);
+      expect(run.status, result.stderr).toBe('complete');
+      expect(run.producer?.scheduleLag.p99Us).toBeLessThanOrEqual(50_000);
+    } finally {
+      burner.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a producer count the run cannot use, naming the flag, before anything starts', async () => {
+    const none = await runCli([...readmeRun, '--producers', '0']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--producers 0: at least one producer/);
+    const tooMany = await runCli([...readmeRun, '--producers', '3']);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/--producers 3: .* use --producers 1/);
+    expect(tooMany.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses partitions other than those of the running topic, naming the fix', async () => {
+    const result = await runCli([...readmeRun, '--partitions', '6']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/The topic crypto_prices has 3 partitions, but 6 were asked for/);
+    expect(result.stderr).toMatch(/down --volumes/);
+  });
+
+  it('spread the events of more symbols over a topic of more partitions, every partition used', async () => {
+    await runCli(['down', '--state-dir', stateDir, '--volumes', '--yes']);
+    const up = await runCli(['up', ...stackArgs, '--engines', 'baseline', '--partitions', '6', '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    const result = await runCli([
+      'run',
+      ...stackArgs,
+      '--results-dir',
+      resultsDir,
+      '--engines',
+      'baseline',
+      '--duration',
+      '10s',
+      '--rate',
+      '600',
+      '--symbols',
+      '12',
+      '--schedule-lag-bound',
+      '2s',
+      '--json',
+    ]);
+    const run = await measured(result);
+    expect(run.status, result.stderr).toBe('complete');
+    expect(run.config).toMatchObject({ partitions: 6, symbols: 12 });
+    expect(run.config.pairs.slice(4, 7)).toEqual(['DOGE-USD', 'SYM06-USD', 'SYM07-USD']);
+    const client = await connect(config);
+    try {
+      const rows = await client.query<{ partition: number; symbols: string; events: string }>(
+        `SELECT kafka_partition AS partition, count(DISTINCT symbol) AS symbols, count(*) AS events
+         FROM ${engineTables('baseline').raw} WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
+        [run.runId],
+      );
+      expect(rows.rows.map((row) => [row.partition, Number(row.symbols), Number(row.events)])).toEqual(
+        [0, 1, 2, 3, 4, 5].map((partition) => [partition, 2, 1_000]),
+      );
+    } finally {
+      await client.end();
+    }
+  });
+});
