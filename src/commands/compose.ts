@@ -3,7 +3,7 @@ import { BaseCommand } from '../lib/base-command.js';
 import { stackFlags } from '../lib/config/flags.js';
 import { checkOutputFile } from '../lib/config/output-paths.js';
 import { jobFlags, jobOverrides } from '../lib/config/job-flags.js';
-import { resolveStackConfig } from '../lib/config/stack-config.js';
+import { mergeJobSettings, resolveStackConfig } from '../lib/config/stack-config.js';
 import { composeStack, type ComposeResult } from '../lib/runtime/docker/compose-file.js';
 
 export default class Compose extends BaseCommand {
@@ -43,7 +43,7 @@ export default class Compose extends BaseCommand {
     const { flags } = await this.parse(Compose);
     if (flags.output !== undefined) checkOutputFile('--output', flags.output);
     const resolved = resolveStackConfig({ ...flags, runtime: 'docker' });
-    const config = { ...resolved, jobs: { ...resolved.jobs, ...jobOverrides(flags) } };
+    const config = { ...resolved, jobs: mergeJobSettings(resolved.jobs, jobOverrides(flags)) };
     const result = composeStack(config, { output: flags.output, cwd: process.cwd() });
     if (result.yaml !== undefined) this.log(result.yaml.trimEnd());
     else this.logToStderr(`Wrote ${result.file} (${result.services.join(', ')}).`);

@@ -1,5 +1,10 @@
 import type { Engine } from '../config/defaults.js';
-import { assertJobSettings, type JobSettings, type StackConfig } from '../config/stack-config.js';
+import {
+  assertJobSettings,
+  mergeJobSettings,
+  type JobSettings,
+  type StackConfig,
+} from '../config/stack-config.js';
 import { InfrastructureError } from '../errors.js';
 import type { ProgressOptions } from '../render/progress.js';
 import { note } from '../render/progress.js';
@@ -33,7 +38,7 @@ export async function ensureStack(
   }
   if (status.started) throw notHealthy(status);
   note('The stack is not running; starting it.', progress);
-  const started = { ...stack, jobs: { ...stack.jobs, ...overrides } };
+  const started = { ...stack, jobs: mergeJobSettings(stack.jobs, overrides) };
   return { status: await upStack(stack, progress, overrides), startedStack: true, stack: started };
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { DEFAULTS, type Engine } from '../config/defaults.js';
+import type { Engine } from '../config/defaults.js';
+import { kafkaTarget } from '../engines/access.js';
 import { produceInThreads } from '../producer/pool.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { EventTimeOptions } from '../producer/event-time.js';
@@ -273,7 +274,7 @@ async function produceFor(
   const { stack, workload } = options;
   return produceInThreads({
     producers: workload.producers,
-    target: { brokers: [`${stack.host}:${stack.ports.kafka}`], topic: DEFAULTS.topic },
+    target: kafkaTarget(stack),
     runId,
     source: workload.source,
     partitions: workload.partitions,

@@ -8,8 +8,11 @@ export const SERVICES = ['postgres', 'kafka', ...ENGINES] as const;
 /** One supervised service of the stack. */
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Ways to run a stack: supervised child processes, or containers on a Docker engine (docs/architecture.md#runtimes). */
-export const RUNTIMES = ['local', 'docker'] as const;
+/**
+ * Ways to run a stack: supervised child processes, containers on a Docker engine, or existing services named in
+ * a cluster file (docs/architecture.md#runtimes).
+ */
+export const RUNTIMES = ['local', 'docker', 'cluster'] as const;
 /** One of the runtimes. */
 export type RuntimeName = (typeof RUNTIMES)[number];
 

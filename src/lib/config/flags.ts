@@ -100,7 +100,8 @@ export const stackFlags = {
     minMs: 1000,
   }),
   runtime: Flags.option({
-    description: 'local: supervised child processes; docker: containers on a Docker engine',
+    description:
+      'local: supervised child processes; docker: containers on a Docker engine; cluster: the existing services of --cluster FILE',
     options: RUNTIMES,
     default: 'local',
   })(),
@@ -114,6 +115,11 @@ export const stackFlags = {
     helpValue: '<list>',
     parse: async (input) => orFail('cpus', parseCpuLimits(input)),
   })(),
+  cluster: Flags.string({
+    description:
+      'Cluster file (YAML) naming the existing Kafka, PostgreSQL, Flink and Spark of --runtime cluster',
+    helpValue: '<file>',
+  }),
   'base-image': Flags.string({
     description: `Base image of the Docker images (Debian or Ubuntu based) [default: ${DEFAULTS.baseImage}]`,
     env: 'CRYPTO_BENCH_BASE_IMAGE',

@@ -7,7 +7,13 @@ import {
   type StateBackend,
 } from './defaults.js';
 import { durationFlag, orFail } from './flags.js';
-import { parseTriggerList, type Item, type SparkTrigger } from './lists.js';
+import {
+  parseParallelism,
+  parseTriggerList,
+  type Item,
+  type Parallelism,
+  type SparkTrigger,
+} from './lists.js';
 import { assertJobSettings, type JobSettings } from './stack-config.js';
 import { formatDurationMs } from './units.js';
 
@@ -53,6 +59,12 @@ export const jobFlags = {
     description: `State of the gold windows: hashmap (JVM heap; Spark's default state store) or rocksdb (Flink's RocksDB backend, Spark's RocksDB state store provider) [default: ${DEFAULTS.stateBackend}]`,
     options: STATE_BACKENDS,
   })(),
+  parallelism: Flags.custom<Partial<Parallelism>>({
+    description:
+      "Parallelism per engine, e.g. spark=2,flink=2,baseline=2: Flink's job parallelism, Spark's executors (local: threads) and shuffle partitions, the baseline's consumer threads [default: 1 each]",
+    helpValue: '<list>',
+    parse: async (input) => orFail('parallelism', parseParallelism(input)),
+  })(),
 };
 
 /** Values of {@link jobFlags} (and `--[no-]gold`) as parsed; undefined = not given. */
@@ -65,6 +77,7 @@ export interface JobFlagValues {
   delivery?: DeliveryGuarantee;
   'checkpoint-interval'?: number;
   'state-backend'?: StateBackend;
+  parallelism?: Partial<Parallelism>;
   gold?: boolean;
 }
 
@@ -93,6 +106,8 @@ export function jobOverrides(flags: JobFlagValues): Partial<JobSettings> {
     overrides.flinkBatchIntervalMs = flags['flink-batch-interval'];
   if (flags['baseline-batch-size'] !== undefined) overrides.baselineBatchSize = flags['baseline-batch-size'];
   if (flags.gold !== undefined) overrides.gold = flags.gold;
+  // Only the engines named: mergeJobSettings keeps the others' parallelism.
+  if (flags.parallelism !== undefined) overrides.parallelism = flags.parallelism as Parallelism;
   if (flags.delivery !== undefined) overrides.delivery = flags.delivery;
   if (flags['checkpoint-interval'] !== undefined)
     overrides.flinkCheckpointIntervalMs = flags['checkpoint-interval'];

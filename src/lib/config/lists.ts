@@ -1,4 +1,4 @@
-import { SERVICES, type ServiceName } from './defaults.js';
+import { ENGINES, SERVICES, type Engine, type ServiceName } from './defaults.js';
 import { parseDurationMs, parseList } from './units.js';
 
 /** A Spark trigger: an interval in ms (0 = as fast as possible), or Spark's Real-Time Mode. */
@@ -62,6 +62,31 @@ export function parseCpuLimits(text: string): CpuLimits | string {
     limits[name as ServiceName] = cores;
   }
   return limits;
+}
+
+/** Parallelism per engine: Flink job parallelism, Spark executors, baseline consumer threads. */
+export type Parallelism = Record<Engine, number>;
+
+/**
+ * `spark=2,flink=2,baseline=2`: engines not named keep their current parallelism; each value a whole number
+ * from 1 to 256.
+ */
+export function parseParallelism(text: string): Partial<Parallelism> | string {
+  const items = parseList(text);
+  if (typeof items === 'string') return items;
+  const parsed: Partial<Parallelism> = {};
+  for (const item of items) {
+    const match = /^([a-z]+)=(-?\d+)$/.exec(item);
+    if (!match) return `"${item}" is not ENGINE=N, e.g. flink=2`;
+    const [, name, value] = match as unknown as [string, string, string];
+    if (!(ENGINES as readonly string[]).includes(name))
+      return `"${name}" is not an engine; choose from ${ENGINES.join(', ')}`;
+    const n = Number(value);
+    if (n < 1 || n > 256) return `"${item}": parallelism is a whole number from 1 to 256`;
+    if (parsed[name as Engine] !== undefined) return `"${name}" is given twice`;
+    parsed[name as Engine] = n;
+  }
+  return parsed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { readClusterFile, type ClusterSpec } from './cluster-file.js';
 import {
   DEFAULTS,
   PORT_OFFSETS,
@@ -9,7 +10,7 @@ import {
   type RuntimeName,
   type StateBackend,
 } from './defaults.js';
-import type { CpuLimits } from './lists.js';
+import type { CpuLimits, Parallelism } from './lists.js';
 
 /** The ports of one stack, all bound to 127.0.0.1. */
 export interface StackPorts {
@@ -50,6 +51,12 @@ export interface JobSettings {
   baselineBatchSize: number;
   /** Spark and Flink also compute the 10-minute and hourly gold tables, as the original pipeline did. */
   gold: boolean;
+  /**
+   * Parallelism per engine: Flink's job parallelism (and slots asked of the cluster), Spark's executors (local
+   * runtime: worker threads) and shuffle partitions, the baseline's consumer threads. Absent in older state and
+   * result files: 1 each.
+   */
+  parallelism?: Parallelism;
 }
 
 /** How the Docker runtime places the stack (the local runtime ignores these). */
@@ -85,6 +92,8 @@ export interface StackConfig {
   upTimeoutMs: number;
   /** Job settings. */
   jobs: JobSettings;
+  /** The existing services of `--runtime cluster` (from `--cluster FILE`). */
+  cluster?: ClusterSpec;
 }
 
 /** Flag values the stack config is resolved from (all optional; defaults fill the rest). */
@@ -103,6 +112,7 @@ export interface StackFlagValues {
   network?: DockerNetwork;
   cpus?: CpuLimits;
   'base-image'?: string;
+  cluster?: string;
 }
 
 /** Resolves flags into one typed config; rejects two services on one port. */
@@ -125,8 +135,22 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       },
     );
   }
+  if ((runtime === 'cluster') !== (flags.cluster !== undefined)) {
+    throw new UsageError(
+      runtime === 'cluster'
+        ? '--runtime cluster needs --cluster FILE'
+        : '--cluster applies to --runtime cluster only',
+      {
+        suggestions: [
+          'Pass both: --runtime cluster --cluster cluster.yaml (README: "Benchmark your own cluster")',
+        ],
+      },
+    );
+  }
+  const cluster = flags.cluster === undefined ? undefined : readClusterFile(path.resolve(cwd, flags.cluster));
   return {
     runtime,
+    ...(cluster ? { cluster } : {}),
     docker: {
       network: flags.network ?? 'bridge',
       cpus: flags.cpus ?? {},
@@ -136,7 +160,8 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
     host: DEFAULTS.host,
     ports,
     engines: flags.engines ?? ['spark', 'flink', 'baseline'],
-    partitions: flags.partitions ?? DEFAULTS.topicPartitions,
+    // A cluster file's topic sets the partitions unless --partitions is given.
+    partitions: flags.partitions ?? cluster?.kafka.topic.partitions ?? DEFAULTS.topicPartitions,
     upTimeoutMs: flags.timeout ?? DEFAULTS.upTimeoutMs,
     jobs: {
       sparkTriggerMs: DEFAULTS.sparkTriggerMs,
@@ -147,6 +172,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       flinkCheckpointIntervalMs: DEFAULTS.flinkCheckpointIntervalMs,
       baselineBatchSize: DEFAULTS.baselineBatchSize,
       gold: flags.gold ?? true,
+      parallelism: { spark: 1, flink: 1, baseline: 1 },
       delivery: DEFAULTS.delivery,
       stateBackend: DEFAULTS.stateBackend,
     },
@@ -179,10 +205,12 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
   const delivery = (before.delivery ?? DEFAULTS.delivery) !== (after.delivery ?? DEFAULTS.delivery);
   const stateBackend =
     (before.stateBackend ?? DEFAULTS.stateBackend) !== (after.stateBackend ?? DEFAULTS.stateBackend);
+  const scaled = (engine: Engine) => parallelismOf(before, engine) !== parallelismOf(after, engine);
   if (
     gold ||
     delivery ||
     stateBackend ||
+    scaled('spark') ||
     before.sparkTriggerMs !== after.sparkTriggerMs ||
     before.sparkRealtime !== after.sparkRealtime
   )
@@ -191,6 +219,7 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
     gold ||
     delivery ||
     stateBackend ||
+    scaled('flink') ||
     before.flinkBufferTimeoutMs !== after.flinkBufferTimeoutMs ||
     before.flinkBatchSize !== after.flinkBatchSize ||
     before.flinkBatchIntervalMs !== after.flinkBatchIntervalMs ||
@@ -198,8 +227,22 @@ export function changedEngines(before: JobSettings, after: JobSettings): Engine[
   ) {
     changed.push('flink');
   }
-  if (delivery || before.baselineBatchSize !== after.baselineBatchSize) changed.push('baseline');
+  if (delivery || scaled('baseline') || before.baselineBatchSize !== after.baselineBatchSize)
+    changed.push('baseline');
   return changed;
+}
+
+/**
+ * Settings with overrides applied; a parallelism override names only some engines, the others keep theirs.
+ */
+export function mergeJobSettings(base: JobSettings, overrides: Partial<JobSettings>): JobSettings {
+  const parallelism = { spark: 1, flink: 1, baseline: 1, ...base.parallelism, ...overrides.parallelism };
+  return { ...base, ...overrides, parallelism };
+}
+
+/** An engine's parallelism in these settings (1 in settings from before parallelism existed). */
+export function parallelismOf(jobs: JobSettings, engine: Engine): number {
+  return jobs.parallelism?.[engine] ?? 1;
 }
 
 /**

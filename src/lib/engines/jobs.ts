@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import type { StackConfig } from '../config/stack-config.js';
+import { parallelismOf, type StackConfig } from '../config/stack-config.js';
 import {
   jarVersion,
   jvmOptions,
@@ -11,6 +11,7 @@ import {
 } from '../runtime/java.js';
 import type { ProcessSpec } from '../runtime/processes.js';
 import { statePaths } from '../runtime/state.js';
+import { kafkaAccess, kafkaPropertiesArg, postgresAccess } from './access.js';
 import { jdbcUrl } from './postgres.js';
 import { engineTables } from './schema.js';
 
@@ -56,12 +57,21 @@ export interface JobPlacement {
   bootstrap: string;
   /** PostgreSQL address, host:port. */
   postgres: string;
-  /** File holding the database password. */
+  /** File holding the database password, as the job sees it. */
   passwordFile: string;
+  /**
+   * The password itself instead, for jobs on a cluster that cannot read the CLI's files (it is then visible to
+   * whoever can read the job's arguments on that cluster: use a benchmark-only database user).
+   */
+  passwordInline?: string;
   /** Directory the jobs keep checkpoints and scratch files in. */
   stateDir: string;
   /** Spark master URL. */
   sparkMaster: string;
+  /** Cores Spark's executors hold in all (a cluster's); the shuffle partitions follow it. */
+  sparkCores?: number;
+  /** Address the Spark executors reach the driver at, when not 127.0.0.1. */
+  sparkDriverHost?: string;
   /** Port of the Spark UI and of the Flink web UI, as the job binds them. */
   sparkUiPort: number;
   flinkUiPort: number;
@@ -75,7 +85,8 @@ export function localPlacement(config: StackConfig): JobPlacement {
     postgres: `${config.host}:${config.ports.postgres}`,
     passwordFile: paths.passwordFile,
     stateDir: paths.checkpoints,
-    sparkMaster: 'local[2]',
+    // Spark's local mode: one thread per unit of parallelism, at least two (the gold queries need a second).
+    sparkMaster: `local[${Math.max(2, parallelismOf(config.jobs, 'spark'))}]`,
     sparkUiPort: config.ports.sparkUi,
     flinkUiPort: config.ports.flinkUi,
   };
@@ -83,25 +94,29 @@ export function localPlacement(config: StackConfig): JobPlacement {
 
 /** The arguments of an engine's job: where it reads and writes, and the stack's job settings. */
 export function jobArgs(engine: Engine, config: StackConfig, placement: JobPlacement): string[] {
-  return [...commonArgs(engine, placement), ...engineArgs(engine, config, placement)];
+  return [...commonArgs(engine, config, placement), ...engineArgs(engine, config, placement)];
 }
 
 /** Arguments every job takes: where to read, where to write, where to keep state. */
-function commonArgs(engine: Engine, placement: JobPlacement): string[] {
+function commonArgs(engine: Engine, config: StackConfig, placement: JobPlacement): string[] {
   const tables = engineTables(engine);
+  const kafka = kafkaAccess(config);
+  const postgres = postgresAccess(config);
   return [
     '--bootstrap',
     placement.bootstrap,
     '--topic',
-    DEFAULTS.topic,
+    kafka.topic,
+    ...kafkaPropertiesArg(kafka.properties),
     '--group',
     `crypto-bench-${engine}`,
     '--jdbc-url',
-    jdbcUrl(placement.postgres),
+    jdbcUrl(placement.postgres, postgres.database),
     '--jdbc-user',
-    DEFAULTS.databaseUser,
-    '--jdbc-password-file',
-    placement.passwordFile,
+    postgres.user,
+    ...(placement.passwordInline === undefined
+      ? ['--jdbc-password-file', placement.passwordFile]
+      : ['--jdbc-password', placement.passwordInline]),
     '--table',
     tables.raw,
     '--dead-letter-table',
@@ -127,7 +142,8 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
         '--master',
         placement.sparkMaster,
         '--shuffle-partitions',
-        '2',
+        String(Math.max(2, placement.sparkCores ?? parallelismOf(jobs, 'spark'))),
+        ...(placement.sparkDriverHost ? ['--driver-host', placement.sparkDriverHost] : []),
         // Real-Time Mode cannot aggregate (stateless operators only), so gold is off there.
         '--gold',
         String(jobs.gold && !jobs.sparkRealtime),
@@ -145,7 +161,7 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
         '--checkpoint-interval-ms',
         String(jobs.flinkCheckpointIntervalMs),
         '--parallelism',
-        '1',
+        String(parallelismOf(jobs, 'flink')),
         '--ui-port',
         String(placement.flinkUiPort),
         '--gold',
@@ -158,8 +174,16 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
   }
 }
 
-/** The process that runs one engine's job: plain `java` with the module's classpath. */
-export function jobProcess(engine: Engine, config: StackConfig, java: JavaRuntime): ProcessSpec {
+/**
+ * The process that runs one engine's job on this host: plain `java` with the module's classpath, reaching
+ * Kafka and PostgreSQL as `placement` says (the local runtime's by default).
+ */
+export function jobProcess(
+  engine: Engine,
+  config: StackConfig,
+  java: JavaRuntime,
+  placement: JobPlacement = localPlacement(config),
+): ProcessSpec {
   const job = JOBS[engine];
   const paths = statePaths(config.stateDir);
   return {
@@ -173,7 +197,7 @@ export function jobProcess(engine: Engine, config: StackConfig, java: JavaRuntim
       '-cp',
       moduleClasspath(job.module),
       job.mainClass,
-      ...jobArgs(engine, config, localPlacement(config)),
+      ...jobArgs(engine, config, placement),
     ],
     cwd: packageRoot(),
     // Spark takes the UI's bind address only from this variable; without it the UI listens on every interface.

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaAccess, kafkajsSecurity } from './access.js';
 import { DEFAULTS } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { ConfigError, InfrastructureError, describe } from '../errors.js';
@@ -136,13 +137,20 @@ export function newClusterId(random: () => Buffer = () => randomBytes(16)): stri
 
 /** A kafkajs client for this stack; quiet, because the CLI reports errors itself. */
 export function kafkaClient(config: StackConfig, clientId = 'crypto-bench'): Kafka {
+  const access = kafkaAccess(config);
   return new Kafka({
     clientId,
-    brokers: [`${config.host}:${config.ports.kafka}`],
+    brokers: access.brokers,
+    ...kafkajsSecurity(access.properties),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     retry: { retries: 2 },
   });
+}
+
+/** Kafka's address as messages show it. */
+export function kafkaAddress(config: StackConfig): string {
+  return kafkaAccess(config).brokers.join(',');
 }
 
 /** Connects an admin client, failing with the address and the fix. */
@@ -153,14 +161,18 @@ export async function connectAdmin(config: StackConfig): Promise<Admin> {
     await admin.describeCluster();
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
-    throw new InfrastructureError(
-      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
-      {
-        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
-      },
-    );
+    throw new InfrastructureError(`Kafka is not reachable at ${kafkaAddress(config)} (${describe(error)})`, {
+      suggestions: [unreachableFix(config)],
+    });
   }
   return admin;
+}
+
+/** What to do when Kafka does not answer: start the stack, or fix the cluster file. */
+function unreachableFix(config: StackConfig): string {
+  return config.cluster
+    ? `Check kafka.bootstrap and kafka.properties in ${config.cluster.file} (address, SASL/TLS settings)`
+    : 'Run `crypto-bench up`, or pass the right --kafka-port / --port-base';
 }
 
 /**
@@ -168,12 +180,14 @@ export async function connectAdmin(config: StackConfig): Promise<Admin> {
  * record's timestamp, which is what `kafka_ts` measures. A topic that exists must have exactly that many: with
  * fewer, the partitions asked for are not there; with more, some would stay empty (an empty partition stalls
  * the engines' event-time watermarks). Kafka cannot remove partitions and adding some under running jobs
- * moves no data, so both are errors that name the fix.
+ * moves no data, so both are errors that name the fix. On a cluster the replication factor is the cluster
+ * file's, and a topic the file says not to create must exist.
  */
 export async function ensureTopic(
   admin: Admin,
   partitions: number,
   topic: string = DEFAULTS.topic,
+  options: { replicationFactor?: number; create?: boolean } = {},
 ): Promise<void> {
   const existing = await admin.listTopics();
   if (existing.includes(topic)) {
@@ -182,13 +196,18 @@ export async function ensureTopic(
     if (has !== partitions) throw topicPartitionsDiffer(topic, has, partitions);
     return;
   }
+  if (options.create === false) {
+    throw new InfrastructureError(`The topic ${topic} does not exist`, {
+      suggestions: ['Create it, or set kafka.topic.create: true in the cluster file'],
+    });
+  }
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
       {
         topic,
         numPartitions: partitions,
-        replicationFactor: 1,
+        replicationFactor: options.replicationFactor ?? 1,
         configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
       },
     ],
@@ -218,12 +237,9 @@ export async function connectProducer(config: StackConfig): Promise<Producer> {
   try {
     await producer.connect();
   } catch (error) {
-    throw new InfrastructureError(
-      `Kafka is not reachable at ${config.host}:${config.ports.kafka} (${describe(error)})`,
-      {
-        suggestions: ['Run `crypto-bench up`, or pass the right --kafka-port / --port-base'],
-      },
-    );
+    throw new InfrastructureError(`Kafka is not reachable at ${kafkaAddress(config)} (${describe(error)})`, {
+      suggestions: [unreachableFix(config)],
+    });
   }
   return producer;
 }

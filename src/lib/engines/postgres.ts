@@ -17,6 +17,7 @@ import pg from 'pg';
 import { DEFAULTS } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { ConfigError, InfrastructureError, describe } from '../errors.js';
+import { postgresAccess } from './access.js';
 import { statePaths } from '../runtime/state.js';
 import type { ProcessSpec } from '../runtime/processes.js';
 
@@ -229,14 +230,15 @@ export function postgresProcess(
   };
 }
 
-/** Connection settings of the benchmark database. */
-export function connectionConfig(config: StackConfig, database: string = DEFAULTS.database): pg.ClientConfig {
+/** Connection settings of the benchmark database (or another database of the same server). */
+export function connectionConfig(config: StackConfig, database?: string): pg.ClientConfig {
+  const access = postgresAccess(config);
   return {
-    host: config.host,
-    port: config.ports.postgres,
-    user: DEFAULTS.databaseUser,
-    password: readPassword(config.stateDir),
-    database,
+    host: access.host,
+    port: access.port,
+    user: access.user,
+    password: access.password(),
+    database: database ?? access.database,
     connectionTimeoutMillis: 5000,
   };
 }
@@ -245,8 +247,14 @@ export function connectionConfig(config: StackConfig, database: string = DEFAULT
  * JDBC URL the jobs write through (to `address`, host:port, as the job reaches the server): batched inserts
  * rewritten into multi-row inserts, the same for every engine.
  */
-export function jdbcUrl(address: string): string {
-  return `jdbc:postgresql://${address}/${DEFAULTS.database}?reWriteBatchedInserts=true`;
+export function jdbcUrl(address: string, database: string = DEFAULTS.database): string {
+  return `jdbc:postgresql://${address}/${database}?reWriteBatchedInserts=true`;
+}
+
+/** PostgreSQL's address as messages show it. */
+export function postgresAddress(config: StackConfig): string {
+  const access = postgresAccess(config);
+  return `${access.host}:${access.port}/${access.database}`;
 }
 
 /** Opens a client on the benchmark database (or another one), failing with a clear message. */
@@ -255,25 +263,43 @@ export async function connect(config: StackConfig, database?: string): Promise<p
   try {
     await client.connect();
   } catch (error) {
+    await client.end().catch(() => undefined);
     throw new InfrastructureError(
-      `PostgreSQL is not reachable at ${config.host}:${config.ports.postgres} (${describe(error)})`,
-      { suggestions: ['Run `crypto-bench up`, or check `crypto-bench status`'] },
+      `PostgreSQL is not reachable at ${postgresAddress(config)} (${describe(error)})`,
+      {
+        suggestions: [
+          config.cluster
+            ? `Check postgres.url and the password in ${config.cluster.file}`
+            : 'Run `crypto-bench up`, or check `crypto-bench status`',
+        ],
+      },
     );
   }
   return client;
 }
 
-/** Creates the benchmark database when missing and returns the server version. */
+/**
+ * Creates the benchmark database when crypto-bench runs the server itself, and checks that commit times are
+ * tracked (without them no latency can be measured). Returns the server version.
+ */
 export async function ensureDatabase(config: StackConfig): Promise<string> {
-  const client = await connect(config, 'postgres');
+  const access = postgresAccess(config);
+  const client = await connect(config, access.owned ? 'postgres' : undefined);
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEFAULTS.database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DEFAULTS.database}`);
+    if (access.owned) {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [access.database]);
+      if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${access.database}`);
+    }
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     const setting = await client.query<{ track_commit_timestamp: string }>('SHOW track_commit_timestamp');
     if (setting.rows[0]?.track_commit_timestamp !== 'on') {
       throw new InfrastructureError(
-        'PostgreSQL runs without track_commit_timestamp; commit times cannot be measured',
+        `PostgreSQL at ${postgresAddress(config)} runs with track_commit_timestamp = off; commit times cannot be measured`,
+        {
+          suggestions: [
+            'Turn it on: ALTER SYSTEM SET track_commit_timestamp = on; then restart PostgreSQL (a managed service: set the parameter in its parameter group)',
+          ],
+        },
       );
     }
     return version.rows[0]?.server_version.split(' ')[0] ?? 'unknown';

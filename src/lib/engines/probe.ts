@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import type pg from 'pg';
-import { DEFAULTS, type Engine } from '../config/defaults.js';
+import type { Engine } from '../config/defaults.js';
 import { partitionsOf, type StackConfig } from '../config/stack-config.js';
 import { JobFailureError } from '../errors.js';
+import { kafkaAccess } from './access.js';
 import { connectProducer } from './kafka.js';
 import { connect } from './postgres.js';
 import { nowUs } from '../producer/clock.js';
@@ -19,11 +20,12 @@ export const PROBE_RUN_PREFIX = 'probe-';
  */
 export async function sendProbe(
   producer: Producer,
+  config: StackConfig,
   runId: string,
   firstSeq: number,
-  partitions: number,
 ): Promise<number> {
   const at = nowUs();
+  const { topic, partitions } = kafkaAccess(config);
   const messages = Array.from({ length: partitions }, (_, partition) => {
     const event: TickEvent = {
       v: EVENT_SCHEMA_VERSION,
@@ -38,7 +40,7 @@ export async function sendProbe(
     };
     return { partition, key: event.symbol, value: encodeEvent(event) };
   });
-  await producer.send({ topic: DEFAULTS.topic, acks: -1, messages });
+  await producer.send({ topic, acks: -1, messages });
   return firstSeq + messages.length;
 }
 
@@ -90,7 +92,7 @@ export async function waitUntilConsuming(
     for (;;) {
       for (const engine of engines) await watch.assertAlive(engine);
       if (Date.now() - lastSent > 10_000) {
-        seq = await sendProbe(producer, runId, seq, partitionsOf(config));
+        seq = await sendProbe(producer, config, runId, seq);
         lastSent = Date.now();
       }
       const ready = await enginesThatSawProbe(client, runId, engines, partitionsOf(config));

@@ -1,5 +1,5 @@
 import { Producer as PlatformaticProducer, stringSerializers } from '@platformatic/kafka';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type SASLOptions } from 'kafkajs';
 import { InfrastructureError, describe } from '../errors.js';
 
 /** Kafka clients the producer can send with; the first is the one runs use (see `test/bench/producer-bench.ts`). */
@@ -41,6 +41,8 @@ export interface SenderTarget {
   brokers: string[];
   /** Topic of every event. */
   topic: string;
+  /** TLS and SASL (PLAIN, SCRAM-SHA-256/512) of a cluster that needs them (`kafkajsSecurity`). */
+  security?: { ssl?: boolean; sasl?: { mechanism: string; username: string; password: string } };
 }
 
 /**
@@ -64,6 +66,8 @@ async function kafkajsSender(target: SenderTarget): Promise<EventSender> {
   const kafka = new Kafka({
     clientId: 'crypto-bench-producer',
     brokers: target.brokers,
+    ...(target.security?.ssl ? { ssl: true } : {}),
+    ...(target.security?.sasl ? { sasl: target.security.sasl as SASLOptions } : {}),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     retry: { retries: 2 },
@@ -89,6 +93,16 @@ async function platformaticSender(target: SenderTarget): Promise<EventSender> {
   const producer = new PlatformaticProducer<string, string, string, string>({
     clientId: 'crypto-bench-producer',
     bootstrapBrokers: target.brokers,
+    ...(target.security?.ssl ? { tls: {} } : {}),
+    ...(target.security?.sasl
+      ? {
+          sasl: {
+            mechanism: target.security.sasl.mechanism.toUpperCase() as 'PLAIN',
+            username: target.security.sasl.username,
+            password: target.security.sasl.password,
+          },
+        }
+      : {}),
     idempotent: true,
     acks: -1,
     serializers: stringSerializers,

@@ -1,4 +1,4 @@
-import type { Engine } from '../config/defaults.js';
+import type { Engine, RuntimeName } from '../config/defaults.js';
 import type { JobSettings } from '../config/stack-config.js';
 import type { CompletenessReport } from '../metrics/completeness.js';
 import type { CostSummary } from '../metrics/cost.js';
@@ -153,7 +153,7 @@ export interface RunConfigRecord {
   /** Engines ran one at a time on the same workload (`--isolate`) rather than in parallel. */
   isolate: boolean;
   /** Runtime the stack ran on. */
-  runtime: 'local' | 'docker' | 'remote';
+  runtime: RuntimeName;
   /** Bound on the producer's schedule-lag p99 beyond which the run is invalid, µs; null when not checked. */
   scheduleLagP99BoundUs: number | null;
   /** Settings of the jobs (trigger, buffer timeout, batching); null in files upgraded from before schema 1. */

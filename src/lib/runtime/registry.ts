@@ -1,4 +1,5 @@
 import { RUNTIMES, type RuntimeName } from '../config/defaults.js';
+import { clusterRuntime } from './cluster/index.js';
 import { dockerRuntime } from './docker/index.js';
 import { localRuntime } from './local/index.js';
 import type { Runtime } from './runtime.js';
@@ -8,6 +9,7 @@ import { readState } from './state.js';
 const REGISTRY: Record<RuntimeName, Runtime> = {
   local: localRuntime,
   docker: dockerRuntime,
+  cluster: clusterRuntime,
 };
 
 /** The runtime `--runtime NAME` selects. */

@@ -1,6 +1,7 @@
 import type { Engine } from '../config/defaults.js';
 import {
   changedEngines,
+  mergeJobSettings,
   stackDifferences,
   type JobSettings,
   type StackConfig,
@@ -40,7 +41,7 @@ export async function upStack(
       ],
     });
   }
-  const wanted = { ...config, jobs: { ...config.jobs, ...overrides } };
+  const wanted = { ...config, jobs: mergeJobSettings(config.jobs, overrides) };
   const runtime = runtimeNamed(config.runtime);
   const result = await runtime.up(wanted, progress);
   // A new stack is supervised unless --no-supervise; a running one changes only when the flag is given.
@@ -73,7 +74,7 @@ export async function applyJobSettings(
   const state = readState(stateDir);
   if (!state) return [];
   const running = state.config.jobs;
-  const changed = changedEngines(running, { ...running, ...overrides }).filter(
+  const changed = changedEngines(running, mergeJobSettings(running, overrides)).filter(
     (engine) => engines.includes(engine) && state.config.engines.includes(engine),
   );
   if (changed.length > 0) await startJobs(stateDir, changed, { settings: overrides, timeoutMs });

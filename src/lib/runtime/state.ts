@@ -71,6 +71,18 @@ export interface DockerState {
   versions: Partial<Record<ServiceName, string>>;
 }
 
+/** What the cluster runtime submitted to the user's clusters: only these are ever cancelled or killed. */
+export interface ClusterState {
+  /** Id of the jar uploaded to the Flink session cluster. */
+  flinkJarId?: string;
+  /** Id of the Flink job submitted. */
+  flinkJobId?: string;
+  /** Spark application id, as the master knows it. */
+  sparkAppId?: string;
+  /** Software version of each service, as far as it could be read. */
+  versions: Partial<Record<ServiceName, string>>;
+}
+
 /** What `up` leaves behind for `down` and `status`: exactly the processes it started. */
 export interface StackState {
   /** Layout version of this file. */
@@ -87,6 +99,8 @@ export interface StackState {
   services: Partial<Record<ServiceName, ServiceRecord>>;
   /** Started containers (docker runtime). */
   docker?: DockerState;
+  /** Submitted jobs (cluster runtime); the driver and baseline processes on this host are in `services`. */
+  cluster?: ClusterState;
   /** The supervisor that restarts services that exit unexpectedly (local runtime); absent = unsupervised. */
   supervisor?: SupervisorRecord;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { DEFAULTS, type Engine } from '../../config/defaults.js';
+import { mergeJobSettings } from '../../config/stack-config.js';
 import { InfrastructureError, JobFailureError } from '../../errors.js';
 import { JOBS } from '../../engines/jobs.js';
 import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
@@ -10,7 +11,7 @@ import { readState, writeState, type DockerState, type StackState } from '../sta
 import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';
 import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
-import { FlinkRest } from './flink-rest.js';
+import { FlinkRest } from '../../engines/flink-rest.js';
 import { containerSpec, flinkProgramArgs, type DockerPlan, type Role } from './topology.js';
 
 /** The container that runs each engine's job; Flink's job runs inside its cluster instead. */
@@ -160,7 +161,7 @@ export function dockerJobs(stateDir: string) {
       const docker = await connectDocker();
       await stopDockerJobs(docker, load(), engines);
       const state = load();
-      state.config = { ...state.config, jobs: { ...state.config.jobs, ...options.settings } };
+      state.config = { ...state.config, jobs: mergeJobSettings(state.config.jobs, options.settings ?? {}) };
       writeState(stateDir, state);
       await launchDockerJobs(docker, state, engines);
       await waitUntilConsuming(

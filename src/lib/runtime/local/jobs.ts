@@ -1,5 +1,5 @@
 import type { Engine, ServiceName } from '../../config/defaults.js';
-import type { JobSettings } from '../../config/stack-config.js';
+import { mergeJobSettings, type JobSettings } from '../../config/stack-config.js';
 import { InfrastructureError, JobFailureError, describe } from '../../errors.js';
 import { engineVersion, jobProcess, uiPort } from '../../engines/jobs.js';
 import { waitUntilConsuming } from '../../engines/probe.js';
@@ -87,7 +87,7 @@ export async function startJobs(
 ): Promise<void> {
   await stopJobs(stateDir, engines);
   const state = requireState(stateDir);
-  state.config = { ...state.config, jobs: { ...state.config.jobs, ...options.settings } };
+  state.config = { ...state.config, jobs: mergeJobSettings(state.config.jobs, options.settings ?? {}) };
   updateState(stateDir, (fresh) => (fresh.config = state.config));
   await launchJobs(state, engines, await findJava());
   await waitUntilLocalJobsConsume(state, engines, Date.now() + options.timeoutMs);

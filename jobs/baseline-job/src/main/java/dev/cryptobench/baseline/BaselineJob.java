@@ -82,6 +82,7 @@ public final class BaselineJob {
      */
     static Properties consumerProperties(BaselineArgs options) {
         Properties props = new Properties();
+        props.putAll(options.common().kafkaProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.common().bootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, options.common().group());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, options.common().group());

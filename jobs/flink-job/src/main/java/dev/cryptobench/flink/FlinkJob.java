@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -209,7 +210,10 @@ public final class FlinkJob {
      * ones for a new group; offsets are committed on every checkpoint.
      */
     static KafkaSource<KafkaMessage> kafkaSource(FlinkArgs options) {
+        Properties cluster = new Properties();
+        cluster.putAll(options.common().kafkaProperties());
         return KafkaSource.<KafkaMessage>builder()
+                .setProperties(cluster)
                 .setBootstrapServers(options.common().bootstrap())
                 .setTopics(options.common().topic())
                 .setGroupId(options.common().group())

@@ -1,6 +1,7 @@
 package dev.cryptobench.spark;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,8 +34,9 @@ final class RealTimeSlots {
     }
 
     /** How many partitions {@code topic} has, asked of the broker. */
-    static int partitions(String bootstrap, String topic) throws Exception {
+    static int partitions(String bootstrap, String topic, Map<String, String> kafkaProperties) throws Exception {
         Properties props = new Properties();
+        props.putAll(kafkaProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT_MS);
         try (Admin admin = Admin.create(props)) {

@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * @param maxOffsetsPerTrigger cap on records per micro-batch, if any
  * @param gold                 whether to run the gold queries, and their watermark
  * @param stateBackend         state store provider of the gold queries
+ * @param driverHost           address the executors reach the driver at (127.0.0.1 unless on a cluster)
  */
 public record SparkArgs(
         CommonArgs common,
@@ -30,7 +31,8 @@ public record SparkArgs(
         int shufflePartitions,
         OptionalLong maxOffsetsPerTrigger,
         GoldArgs gold,
-        StateBackend stateBackend) {
+        StateBackend stateBackend,
+        String driverHost) {
 
     static final String ENGINE = "spark";
 
@@ -45,6 +47,7 @@ public record SparkArgs(
             "  --master MASTER               Spark master (default local[2])",
             "  --shuffle-partitions N        spark.sql.shuffle.partitions (default 2)",
             "  --max-offsets-per-trigger N   cap on records per micro-batch (default: no cap)",
+            "  --driver-host HOST            address executors reach the driver at (default 127.0.0.1)",
             GoldArgs.usage(ENGINE),
             StateBackend.usage() + " (Spark's state store provider)",
             "  exactly-once delivery: each micro-batch partition commits with a (query, batch, partition) marker;",
@@ -75,12 +78,14 @@ public record SparkArgs(
                 flags.integer("--shuffle-partitions", 2, 1, 10_000),
                 flags.optionalLong("--max-offsets-per-trigger", 1, Long.MAX_VALUE),
                 gold,
-                StateBackend.from(flags));
+                StateBackend.from(flags),
+                flags.string("--driver-host", "127.0.0.1"));
     }
 
     private static List<String> flags() {
         List<String> all = new ArrayList<>(CommonArgs.FLAGS);
-        all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger"));
+        all.addAll(List.of("--trigger", "--ui-port", "--master", "--shuffle-partitions", "--max-offsets-per-trigger",
+                "--driver-host"));
         all.addAll(GoldArgs.FLAGS);
         all.add(StateBackend.FLAG);
         return List.copyOf(all);

@@ -73,7 +73,8 @@ public final class SparkJob {
             return options.master();
         }
         try {
-            int partitions = RealTimeSlots.partitions(options.common().bootstrap(), options.common().topic());
+            int partitions = RealTimeSlots.partitions(options.common().bootstrap(), options.common().topic(),
+                    options.common().kafkaProperties());
             String master = RealTimeSlots.master(options.master(), partitions);
             if (!master.equals(options.master())) {
                 LOG.info("Real-Time Mode runs one task per Kafka partition ({}) at once: master {} instead of {}",
@@ -94,10 +95,13 @@ public final class SparkJob {
     static SparkSession session(SparkArgs options, String master) {
         Path stateDir = options.common().stateDir();
         return SparkSession.builder()
-                .appName("crypto-bench-spark")
+                // spark-submit --name (the cluster runtime names the application after its state directory) wins.
+                .appName(System.getProperty("spark.app.name", "crypto-bench-spark"))
                 .master(master)
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.driver.host", "127.0.0.1")
+                // On a cluster whose executors reach the driver at another address, listen on every interface.
+                .config("spark.driver.bindAddress", options.driverHost().startsWith("127.") ? options.driverHost()
+                        : "0.0.0.0")
+                .config("spark.driver.host", options.driverHost())
                 .config("spark.ui.port", options.uiPort())
                 .config("spark.ui.showConsoleProgress", false)
                 // Bounded UI history: a fast trigger runs thousands of micro-batches on a small heap.
@@ -127,6 +131,10 @@ public final class SparkJob {
                 .option("failOnDataLoss", "false")
                 .option("kafka.fetch.max.wait.ms", KAFKA_FETCH_MAX_WAIT_MS)
                 .option("groupIdPrefix", options.common().group());
+        // The cluster's client properties (SASL, TLS, ...): Spark passes `kafka.`-prefixed options to its consumers.
+        for (var property : options.common().kafkaProperties().entrySet()) {
+            reader = reader.option("kafka." + property.getKey(), property.getValue());
+        }
         if (options.maxOffsetsPerTrigger().isPresent()) {
             reader = reader.option("maxOffsetsPerTrigger", options.maxOffsetsPerTrigger().getAsLong());
         }

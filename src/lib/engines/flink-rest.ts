@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InfrastructureError, JobFailureError, describe } from '../../errors.js';
+import { InfrastructureError, JobFailureError, describe } from '../errors.js';
 
 /** What the JobManager says about its TaskManagers (`GET /overview`). */
 export interface FlinkOverview {
@@ -78,6 +78,40 @@ export class FlinkRest {
     } catch (error) {
       return `(could not read the job's exceptions: ${describe(error)})`;
     }
+  }
+
+  /** The parallelism of each of a job's vertices and the TaskManagers its subtasks run on. */
+  async jobPlacement(
+    jobId: string,
+  ): Promise<{ name: string; parallelism: number; taskmanagers: string[] }[]> {
+    const job = (await this.request('GET', `/jobs/${jobId}`)) as {
+      vertices?: { id: string; name: string; parallelism: number }[];
+    };
+    const vertices = job.vertices ?? [];
+    return Promise.all(
+      vertices.map(async (vertex) => {
+        const detail = (await this.request('GET', `/jobs/${jobId}/vertices/${vertex.id}`)) as {
+          subtasks?: { 'taskmanager-id'?: string; endpoint?: string }[];
+        };
+        const taskmanagers = (detail.subtasks ?? []).map((s) => s['taskmanager-id'] ?? s.endpoint ?? '?');
+        return {
+          name: vertex.name,
+          parallelism: vertex.parallelism,
+          taskmanagers: [...new Set(taskmanagers)],
+        };
+      }),
+    );
+  }
+
+  /** Ids and states of every job the cluster knows. */
+  async jobs(): Promise<{ id: string; status: string }[]> {
+    const response = (await this.request('GET', '/jobs')) as { jobs?: { id: string; status: string }[] };
+    return response.jobs ?? [];
+  }
+
+  /** Deletes an uploaded jar; a jar already gone is fine. */
+  async deleteJar(jarId: string): Promise<void> {
+    await this.request('DELETE', `/jars/${encodeURIComponent(jarId)}`).catch(() => undefined);
   }
 
   /** Cancels a job and waits until it has stopped; a job that already ended is fine. */
