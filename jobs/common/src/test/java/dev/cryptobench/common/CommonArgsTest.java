@@ -90,9 +90,22 @@ class CommonArgsTest {
     }
 
     @Test
-    void requires_the_password_file_and_the_state_dir() {
+    void takes_the_password_itself_for_a_job_on_a_cluster_and_kafka_properties_as_base64() throws Exception {
+        String properties = java.util.Base64.getEncoder().encodeToString(
+                "security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=x required username\\=\"u\";".getBytes());
+        String[] args = {"--state-dir", tmp.toString(), "--jdbc-password", "p", "--kafka-properties", properties};
+        CommonArgs parsed = CommonArgs.from(Flags.parse(args, CommonArgs.FLAGS), "flink");
+        assertEquals("SASL_PLAINTEXT", parsed.kafkaProperties().get("security.protocol"));
+        assertEquals("x required username=\"u\";", parsed.kafkaProperties().get("sasl.jaas.config"));
+        String[] bootstrap = {"--state-dir", tmp.toString(), "--jdbc-password", "p", "--kafka-properties",
+                java.util.Base64.getEncoder().encodeToString("bootstrap.servers=h:1".getBytes())};
+        assertThrows(UsageException.class, () -> CommonArgs.from(Flags.parse(bootstrap, CommonArgs.FLAGS), "flink"));
+    }
+
+    @Test
+    void requires_one_password_and_the_state_dir() {
         String[] noPassword = {"--state-dir", tmp.toString()};
-        assertEquals("--jdbc-password-file is required", assertThrows(UsageException.class,
+        assertEquals("give exactly one of --jdbc-password-file and --jdbc-password", assertThrows(UsageException.class,
                 () -> CommonArgs.from(Flags.parse(noPassword, CommonArgs.FLAGS), "spark")).getMessage());
         String[] noState = {"--jdbc-password-file", passwordFile.toString()};
         assertEquals("--state-dir is required", assertThrows(UsageException.class,
