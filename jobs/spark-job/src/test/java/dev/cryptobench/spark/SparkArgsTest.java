@@ -148,7 +148,7 @@ class SparkArgsTest {
         SparkArgs heap = parse();
         assertEquals(Delivery.AT_LEAST_ONCE, heap.common().delivery());
         assertTrue(SparkJob.stateStoreProvider(heap.stateBackend()).endsWith(".HDFSBackedStateStoreProvider"));
-        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-10min"),
+        assertEquals(tmp.toAbsolutePath().resolve("checkpoints/spark-gold-by-run-10min"),
                 SparkJob.goldCheckpointDir(heap, GoldWindow.TEN_MINUTES));
     }
 
