@@ -11,6 +11,10 @@ import { connect } from '../engines/postgres.js';
  */
 export class ReconnectingClient {
   private client: pg.Client | undefined;
+  /** The connection being made, shared by every query that needs one meanwhile. */
+  private connecting: Promise<pg.Client> | undefined;
+  /** Set by `end`: a query that arrives later (a monitor sample still in flight) fails instead of reconnecting. */
+  private closed = false;
 
   constructor(
     private readonly config: StackConfig,
@@ -31,7 +35,7 @@ export class ReconnectingClient {
           values,
         );
       } catch (error) {
-        if (!isConnectionFailure(error) || Date.now() > deadline) throw error;
+        if (this.closed || !isConnectionFailure(error) || Date.now() > deadline) throw error;
         this.drop();
         await sleep(500);
       }
@@ -40,14 +44,28 @@ export class ReconnectingClient {
 
   /** Closes the connection, if any. */
   async end(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
   }
 
   private async connection(): Promise<pg.Client> {
+    if (this.closed) throw new Error("the run's PostgreSQL client was closed");
     if (this.client) return this.client;
+    // One connection at a time: two queries at once (a monitor sample and the drain) must not each open one,
+    // or the one not kept would hold the process open after `end`.
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async open(): Promise<pg.Client> {
     const client = await connect(this.config);
+    if (this.closed) {
+      // end() came while this connection was being made: close it rather than leave it holding the process.
+      await client.end().catch(() => undefined);
+      throw new Error("the run's PostgreSQL client was closed");
+    }
     // A server that goes away emits 'error' on an idle client: noted by dropping it, never an unhandled event.
     client.on('error', () => this.client === client && this.drop());
     this.client = client;
