@@ -100,7 +100,7 @@ describe('the cluster runtime on a loopback cluster', () => {
       { timeoutMs: 540_000 },
     );
     expect(result.code, result.stderr).toBe(0);
-    const record = json<RunRecord>(result);
+    const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(record.config.runtime).toBe('cluster');
     for (const engine of ['spark', 'flink', 'baseline'] as const) {
       const completeness = record.engines[engine]?.completeness;
