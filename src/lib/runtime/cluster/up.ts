@@ -10,8 +10,8 @@ import { waitUntilConsuming } from '../../engines/probe.js';
 import { engineDdl } from '../../engines/schema.js';
 import { SparkMaster } from '../../engines/spark-master.js';
 import { taskList, type ProgressOptions } from '../../render/progress.js';
-import { buildJobs } from '../build.js';
-import { findJava, jobsBuilt, type JavaRuntime } from '../java.js';
+import { buildJobsTask, checkJavaTask } from '../java-tasks.js';
+import type { JavaRuntime } from '../java.js';
 import {
   clearState,
   readState,
@@ -74,26 +74,8 @@ export async function upCluster(config: StackConfig, progress: ProgressOptions):
   const versions = clusterState(ctx.state).versions;
   const tasks = taskList<UpContext>(
     [
-      {
-        title: 'Check Java',
-        task: async (c, task) => {
-          c.java = await findJava();
-          task.title = `Java ${c.java.version}`;
-        },
-      },
-      {
-        title: 'Build the Java jobs (first time: downloads Spark, Flink and Kafka from Maven Central)',
-        skip: () => jobsBuilt() && 'Java jobs already built',
-        task: async (c, task) => {
-          const begin = Date.now();
-          await buildJobs({
-            java: c.java as JavaRuntime,
-            logFile: path.join(statePaths(config.stateDir).logs, 'build.log'),
-            onProgress: (line) => (task.output = line),
-          });
-          c.buildMs = Date.now() - begin;
-        },
-      },
+      checkJavaTask(),
+      buildJobsTask(config.stateDir),
       {
         title: 'Check PostgreSQL and create the tables',
         task: async (_, task) => {

@@ -16,19 +16,12 @@ import {
 } from '../../engines/postgres.js';
 import { engineDdl } from '../../engines/schema.js';
 import { taskList, type ProgressOptions } from '../../render/progress.js';
-import { buildJobs } from '../build.js';
-import { findJava, jarVersion, jobsBuilt, type JavaRuntime } from '../java.js';
+import { buildJobsTask, checkJavaTask } from '../java-tasks.js';
+import { jarVersion, type JavaRuntime } from '../java.js';
 import { assertPortsFree } from '../ports.js';
 import { isOurs, stopGroup, tailFile, type ProcessSpec } from '../processes.js';
 import { assertServiceAlive, launchJobs, launchService, waitUntilLocalJobsConsume } from './jobs.js';
-import {
-  clearState,
-  readState,
-  STATE_SCHEMA_VERSION,
-  statePaths,
-  writeState,
-  type StackState,
-} from '../state.js';
+import { clearState, readState, STATE_SCHEMA_VERSION, writeState, type StackState } from '../state.js';
 import { stackStatus } from './status.js';
 import type { UpResult } from '../types.js';
 
@@ -60,30 +53,11 @@ export async function upLocal(config: StackConfig, progress: ProgressOptions): P
       services: {},
     },
   };
-  const logs = statePaths(config.stateDir).logs;
   const tasks = taskList<UpContext>(
     [
-      {
-        title: 'Check Java',
-        task: async (c, task) => {
-          c.java = await findJava();
-          task.title = `Java ${c.java.version}`;
-        },
-      },
+      checkJavaTask(),
       { title: 'Check ports', task: () => assertPortsFree(wantedPorts(config), config.host) },
-      {
-        title: 'Build the Java jobs (first time: downloads Spark, Flink and Kafka from Maven Central)',
-        skip: () => jobsBuilt() && 'Java jobs already built',
-        task: async (c, task) => {
-          const begin = Date.now();
-          await buildJobs({
-            java: c.java as JavaRuntime,
-            logFile: path.join(logs, 'build.log'),
-            onProgress: (line) => (task.output = line),
-          });
-          c.buildMs = Date.now() - begin;
-        },
-      },
+      buildJobsTask(config.stateDir),
       { title: 'Start PostgreSQL', task: (c, task) => startPostgres(config, c, task) },
       { title: 'Start Kafka', task: (c, task) => startKafka(config, c, task) },
       {
