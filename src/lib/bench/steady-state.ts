@@ -53,15 +53,20 @@ export function chooseSteadyState(
 }
 
 /** Why a run has no steady state, one sentence per engine that reached none; empty when every engine did. */
-export function noSteadyStateReasons(choice: SteadyStateChoice): string[] {
+export function noSteadyStateReasons(
+  choice: SteadyStateChoice,
+  incomplete: readonly string[] = [],
+): string[] {
   if (choice.chosenBy !== 'mser-5') return [];
+  // An engine that died or lost events is already reported (incomplete, its figures marked): that its series is
+  // too short for a steady state follows from that, and must not hide it behind `invalid`.
   const reasons = Object.entries(choice.engines)
-    .filter(([, engine]) => !engine?.found)
+    .filter(([name, engine]) => !engine?.found && !incomplete.includes(name))
     .map(
       ([name, engine]) =>
         `${name} reached no steady state (${engine?.reason}); pass --warmup to set the window yourself, or run longer`,
     );
-  if (reasons.length === 0 && !choice.found)
+  if (reasons.length === 0 && !choice.found && incomplete.length === 0)
     reasons.push('no engine had a latency series to find a steady state in');
   return reasons;
 }

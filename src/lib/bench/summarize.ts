@@ -98,8 +98,6 @@ export async function finishRecord(
       p50s.set(engine, p50Series(series[i]?.get(engine) ?? new Map(), span.endUs - span.startUs));
   });
   const steady = chooseSteadyState(p50s, options.warmupMs);
-  const unsteady = noSteadyStateReasons(steady);
-  reasons.push(...unsteady);
   // Phase 3: every figure over the window.
   const engines: Partial<Record<Engine, EngineResult>> = {};
   const windows: SteadyStateWindow[] = [];
@@ -170,6 +168,11 @@ export async function finishRecord(
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
   if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
+  const incompleteEngines = Object.entries(engines)
+    .filter(([, e]) => (e?.incompleteReasons?.length ?? 0) > 0)
+    .map(([name]) => name);
+  const unsteady = noSteadyStateReasons(steady, incompleteEngines);
+  reasons.push(...unsteady);
   const status = runStatusOf({
     interrupted: options.signal.aborted,
     invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
