@@ -1,4 +1,4 @@
-import type { FaultTarget } from '../../config/fault-flags.js';
+import { FAULT_TARGETS, type FaultTarget } from '../../config/fault-flags.js';
 import { describe } from '../../errors.js';
 import type { RestartRecord } from '../../results/fault-record.js';
 import type { FaultInjection, InjectableAction } from '../runtime.js';
@@ -32,18 +32,7 @@ function roleOf(target: FaultTarget): string {
 /** Targets of a docker stack: every role it runs, and the jobs through their containers. */
 export function dockerFaultTargets(state: StackState): FaultTarget[] {
   const roles = new Set(state.docker?.containers.map((c) => c.role) ?? []);
-  const all: FaultTarget[] = [
-    'spark',
-    'flink',
-    'baseline',
-    'kafka',
-    'postgres',
-    'flink-taskmanager',
-    'flink-jobmanager',
-    'spark-worker',
-    'spark-driver',
-  ];
-  return all.filter((target) => roles.has(roleOf(target)));
+  return FAULT_TARGETS.filter((target) => roles.has(roleOf(target)));
 }
 
 /** Does `action` to the target's container now. */
