@@ -3,6 +3,7 @@ import type { Engine } from '../config/defaults.js';
 import { engineTables } from '../engines/schema.js';
 import type { ProcessSample } from '../metrics/cost.js';
 import type { FreshnessSample } from '../metrics/freshness.js';
+import { perSecondFromCumulative } from '../metrics/recovery.js';
 import { nowUs } from '../producer/clock.js';
 import type { ProducerProgress } from '../producer/producer.js';
 import type { CostSampler } from '../runtime/runtime.js';
@@ -81,6 +82,15 @@ export class RunMonitor {
     const end = this.sentBySecond[index];
     const start = index === 0 ? 0 : this.sentBySecond[index - 1];
     return end === undefined || start === undefined ? null : end - start;
+  }
+
+  /**
+   * Events sent in each of the first `count` seconds of the run, none lost across seconds without a report
+   * (`perSecondFromCumulative`): what a backlog must be computed from, where `sentPerSecond`'s unknown seconds
+   * would drop events.
+   */
+  sentEachSecond(count: number): number[] {
+    return perSecondFromCumulative(this.sentBySecond, count);
   }
 
   private async tick(): Promise<void> {

@@ -13,44 +13,67 @@ export function enginesHitBy(target: FaultTarget, engines: readonly Engine[]): E
   return engines.includes(engine) ? [engine] : [];
 }
 
+/** Where the per-second series of {@link measureRecovery} come from. */
+export interface RecoverySeries {
+  /** Start of second 0, epoch µs. */
+  originUs: number;
+  /** Per engine, its per-second series since `originUs`. */
+  perEngine: Map<Engine, Map<number, Omit<EngineSecond, 'freshnessUs'>>>;
+  /** Events produced in each of the first `count` seconds, none lost (see `perSecondFromCumulative`). */
+  producedPerSecond: (count: number) => number[];
+  /** Start of the steady-state window, epoch µs: the warm-up before it does not define "normal". */
+  normalFromUs: number;
+}
+
 /**
  * Each engine's recovery from each injected fault: the pure figures from the per-second series, plus what
  * needs the rows (the first commit of a row produced after the fault; rows delayed beyond the p99 bound during
- * the incident). Fills `fault.recovery` in place.
+ * the incident). Faults are measured in the order they were injected, so that an earlier fault's incident (its
+ * injection to its recovery) is left out of a later one's normal level. Fills `fault.recovery` in place.
  */
 export async function measureRecovery(
   client: pg.Client,
   faults: FaultRecord[],
   engines: readonly Engine[],
   eventRunId: string,
-  originUs: number,
-  perEngine: Map<Engine, Map<number, Omit<EngineSecond, 'freshnessUs'>>>,
-  producedInSecond: (second: number) => number | null,
+  series: RecoverySeries,
 ): Promise<void> {
-  for (const fault of faults) {
-    if (fault.injectedAtUs === null || fault.outcome !== 'injected') continue;
+  const injected = faults
+    .filter((f) => f.injectedAtUs !== null && f.outcome === 'injected')
+    .sort((a, b) => (a.injectedAtUs as number) - (b.injectedAtUs as number));
+  for (const fault of injected) {
+    const faultUs = fault.injectedAtUs as number;
     for (const engine of enginesHitBy(fault.target, engines)) {
-      const perSecond = perEngine.get(engine) ?? new Map();
+      const perSecond = series.perEngine.get(engine) ?? new Map();
       const last = Math.max(0, ...perSecond.keys());
+      const produced = series.producedPerSecond(last + 1);
       const seconds: RecoverySecond[] = [];
       for (let second = 0; second <= last; second++) {
         const row = perSecond.get(second);
         seconds.push({
-          startUs: originUs + second * 1_000_000,
-          producedEvents: producedInSecond(second),
+          startUs: series.originUs + second * 1_000_000,
+          producedEvents: produced[second] ?? 0,
           committedEvents: row?.committedRateEventsPerSec ?? 0,
           p99Us: row?.p99Us ?? null,
         });
       }
+      const disturbedUs = injected.flatMap((earlier) => {
+        const hit = earlier.recovery[engine];
+        return earlier !== fault && hit && (earlier.injectedAtUs as number) < faultUs
+          ? [{ startUs: earlier.injectedAtUs as number, endUs: hit.incidentEndUs }]
+          : [];
+      });
       const table = engineTables(engine).timed;
       const first = await client.query<{ t: string | null }>(
         `SELECT min(commit_us) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
-        [eventRunId, fault.injectedAtUs],
+        [eventRunId, faultUs],
       );
       const firstCommit = first.rows[0]?.t;
       const figures = recoveryFigures({
-        faultUs: fault.injectedAtUs,
+        faultUs,
         seconds,
+        normalFromUs: series.normalFromUs,
+        disturbedUs,
         firstCommitAfterFaultUs:
           firstCommit === null || firstCommit === undefined ? null : Number(firstCommit),
       });
@@ -59,7 +82,7 @@ export async function measureRecovery(
         const delayed = await client.query<{ n: string }>(
           `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND commit_us >= $2 AND commit_us < $3
              AND commit_us - produced_at_us > $4`,
-          [eventRunId, fault.injectedAtUs, Math.round(figures.incidentEndUs), Math.round(figures.p99BoundUs)],
+          [eventRunId, faultUs, Math.round(figures.incidentEndUs), Math.round(figures.p99BoundUs)],
         );
         delayedEvents = Number(delayed.rows[0]?.n ?? 0);
       }

@@ -148,15 +148,12 @@ export async function finishRecord(
       }
       engines[engine] = result;
     });
-    await measureRecovery(
-      client,
-      segment.faults,
-      segment.engines,
-      segment.eventRunId,
-      span.startUs,
-      series[index] ?? new Map(),
-      (second) => segment.monitor.sentPerSecond(second),
-    );
+    await measureRecovery(client, segment.faults, segment.engines, segment.eventRunId, {
+      originUs: span.startUs,
+      perEngine: series[index] ?? new Map(),
+      producedPerSecond: (count) => segment.monitor.sentEachSecond(count),
+      normalFromUs: window.startUs,
+    });
     const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recoveryFigures, type RecoverySecond } from './recovery.js';
+import { perSecondFromCumulative, recoveryFigures, type RecoverySecond } from './recovery.js';
 
 const S = 1_000_000;
 const T0 = 1_700_000_000 * S;
@@ -124,5 +124,66 @@ describe('recoveryFigures', () => {
       firstCommitAfterFaultUs: null,
     });
     expect(figures.recoveryUs).toBeNull();
+  });
+
+  it('never reports a recovery sooner than the first commit after the fault (a slow engine whose bound is seconds)', () => {
+    // Spark-like: p99 5 s before the fault at 10.0 s; the restarted job's first commit at 11.9 s falls in a
+    // second that is normal by its p99 (3 s) and backlog; the engine was not back before 11.9 s.
+    const figures = recoveryFigures({
+      faultUs: T0 + 10 * S,
+      seconds: series(
+        [...Array(10).fill(100), 0, 200, 100, 100],
+        [...Array(10).fill(5000), null, 3000, 5000, 5000],
+      ),
+      firstCommitAfterFaultUs: T0 + 11 * S + 900_000,
+    });
+    expect(figures.downtimeUs).toBe(1_900_000);
+    expect(figures.recoveryUs).toBe(1_900_000);
+    expect(figures.incidentEndUs).toBe(T0 + 11 * S + 900_000);
+  });
+
+  it('leaves the warm-up out of the normal level, which would otherwise let a slow recovery pass as normal', () => {
+    // 5 warm-up seconds at p99 2 s, then 5 at 50 ms; after the fault the engine settles at 150 ms: 3x normal.
+    const committed = [...Array(10).fill(100), 0, 200, ...Array(8).fill(100)];
+    const p = [...Array(5).fill(2000), ...Array(5).fill(50), null, 400, ...Array(8).fill(150)];
+    const input = {
+      faultUs: T0 + 10 * S,
+      seconds: series(committed, p),
+      firstCommitAfterFaultUs: T0 + 11 * S,
+    };
+    // Without the warm-up left out, the median of 2 s and 50 ms seconds makes 150 ms look normal.
+    expect(recoveryFigures(input).recoveryUs).toBe(1 * S);
+    const figures = recoveryFigures({ ...input, normalFromUs: T0 + 5 * S });
+    expect(figures.preFaultP99Us).toBe(50_000);
+    expect(figures.recoveryUs).toBeNull();
+  });
+
+  it("leaves an earlier fault's incident out of a later fault's normal level, and says so when nothing else is left", () => {
+    // A first incident from 3 s to 9 s at p99 3 s; the second fault at 12 s; after it the engine sits at 400 ms.
+    const committed = [...Array(20).fill(100)];
+    const p = [
+      50, 50, 50, 3000, 3000, 3000, 3000, 3000, 3000, 50, 50, 50, 400, 400, 400, 400, 400, 400, 400, 400,
+    ];
+    const input = {
+      faultUs: T0 + 12 * S,
+      seconds: series(committed, p),
+      firstCommitAfterFaultUs: T0 + 12 * S,
+    };
+    expect(recoveryFigures(input).recoveryUs).not.toBeNull();
+    const figures = recoveryFigures({ ...input, disturbedUs: [{ startUs: T0 + 3 * S, endUs: T0 + 9 * S }] });
+    expect(figures.preFaultP99Us).toBe(50_000);
+    expect(figures.recoveryUs).toBeNull();
+    const nothingLeft = recoveryFigures({ ...input, disturbedUs: [{ startUs: T0, endUs: T0 + 12 * S }] });
+    expect(nothingLeft.notes).toContain(
+      'no undisturbed second before the fault: its normal level includes warm-up or an earlier incident',
+    );
+  });
+});
+
+describe('perSecondFromCumulative', () => {
+  it('carries the events of seconds without a report into the next report, so none is lost from a sum', () => {
+    // Reports at 300, 600, (none in second 2), 1200, (none in 4 and 5).
+    expect(perSecondFromCumulative([300, 600, undefined, 1200], 6)).toEqual([300, 300, 0, 600, 0, 0]);
+    expect(perSecondFromCumulative([], 2)).toEqual([0, 0]);
   });
 });

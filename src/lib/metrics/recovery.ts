@@ -32,6 +32,15 @@ export interface RecoveryInput {
   firstCommitAfterFaultUs: number | null;
   /** Seconds before the fault whose p99 and backlog define "normal"; default 30. */
   baselineSeconds?: number;
+  /**
+   * Seconds that do not show "normal" and are left out of it: the warm-up (seconds starting before this, epoch
+   * µs) and earlier incidents (`disturbedUs`, e.g. fault to recovery of an earlier fault of the run). A warm-up
+   * second's p99 or an earlier outage's backlog would raise the level to recover to, and so report a recovery
+   * sooner than it was. When nothing before the fault is left, every second before it counts, and a note says so.
+   */
+  normalFromUs?: number;
+  /** Spans (epoch µs, end exclusive) left out of "normal"; see `normalFromUs`. */
+  disturbedUs?: readonly { startUs: number; endUs: number }[];
   /** Seconds the engine must stay normal to count as recovered (null-p99 seconds do not break it); default 3. */
   stableSeconds?: number;
   /** p99 counts as normal up to this multiple of the pre-fault level; default 2. */
@@ -68,7 +77,9 @@ export interface RecoveryFigures {
  * flight and the series has one-second resolution. Recovered at the first second s after the fault with
  * commits, p99(s) ≤ p99Factor × pre-fault median p99 and backlog drained, which stays so (seconds without
  * commits excepted, when the backlog is drained) for `stableSeconds` or to the end of the series. The search
- * starts at the first whole second after the fault that ends after the first commit after it.
+ * starts at the first whole second after the fault that ends after the first commit after it, and recovery is
+ * never before that commit (recoveryUs ≥ downtimeUs). "Pre-fault" is the last `baselineSeconds` seconds before
+ * the fault's own, without the warm-up and earlier incidents (`normalFromUs`, `disturbedUs`).
  */
 export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
   const baselineSeconds = input.baselineSeconds ?? 30;
@@ -87,8 +98,24 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
   // The second the fault falls in is already disturbed: "before" is the seconds that ended by the fault.
   const faultIndex = seconds.findIndex((s) => s.startUs + 1_000_000 > faultUs);
   const firstAfter = faultIndex === -1 ? seconds.length : faultIndex;
-  const before = seconds.slice(Math.max(0, firstAfter - baselineSeconds), firstAfter);
-  const beforeBacklog = backlog.slice(Math.max(0, firstAfter - baselineSeconds), firstAfter);
+  const undisturbed = (i: number) => {
+    const s = seconds[i] as RecoverySecond;
+    const end = s.startUs + 1_000_000;
+    return (
+      s.startUs >= (input.normalFromUs ?? -Infinity) &&
+      !(input.disturbedUs ?? []).some((span) => s.startUs < span.endUs && end > span.startUs)
+    );
+  };
+  const allBefore = [...Array(firstAfter).keys()];
+  const quiet = allBefore.filter(undisturbed);
+  if (quiet.length === 0 && allBefore.length > 0) {
+    notes.push(
+      'no undisturbed second before the fault: its normal level includes warm-up or an earlier incident',
+    );
+  }
+  const normalSeconds = (quiet.length > 0 ? quiet : allBefore).slice(-baselineSeconds);
+  const before = normalSeconds.map((i) => seconds[i] as RecoverySecond);
+  const beforeBacklog = normalSeconds.map((i) => backlog[i] as number);
   const preFaultP99Us = median(before.map((s) => s.p99Us).filter((v): v is number => v !== null));
   const preFaultBacklog = median(beforeBacklog) ?? 0;
   const preFaultRate = median(before.map((s) => s.producedEvents ?? 0)) ?? 0;
@@ -125,9 +152,14 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
     notes.push('the engine did not get back to normal before the run ended');
   }
   const last = seconds[seconds.length - 1];
+  // A recovered second may start before the first commit after the fault that lies in it: the engine was not
+  // back before that commit, so recovery is never shorter than the downtime.
   const incidentEndUs =
     recoveredIndex !== null
-      ? (seconds[recoveredIndex] as RecoverySecond).startUs
+      ? Math.max(
+          (seconds[recoveredIndex] as RecoverySecond).startUs,
+          input.firstCommitAfterFaultUs ?? -Infinity,
+        )
       : last
         ? last.startUs + 1_000_000
         : faultUs;
@@ -143,6 +175,30 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
     incidentEndUs,
     notes,
   };
+}
+
+/**
+ * Events per second from a cumulative count reported now and then (`cumulative[i]`: the count last reported
+ * during second i; undefined when nothing was reported in it): count(i) − count(last report before i). A second
+ * without a report gets 0 and the next report carries its events, so the sum over any seconds up to a report is
+ * exact; taking such seconds as unknown (and so as 0) would drop their events from the backlog for good.
+ */
+export function perSecondFromCumulative(
+  cumulative: readonly (number | undefined)[],
+  seconds: number,
+): number[] {
+  const out: number[] = [];
+  let previous = 0;
+  for (let i = 0; i < seconds; i++) {
+    const now = cumulative[i];
+    if (now === undefined) {
+      out.push(0);
+      continue;
+    }
+    out.push(now - previous);
+    previous = now;
+  }
+  return out;
 }
 
 function median(values: readonly number[]): number | null {

@@ -42,15 +42,20 @@ export function recoveryRows(runs: readonly RunRecord[]): string[][] {
     const median = (read: (fault: FaultRecord, run: RunRecord) => number | null) =>
       summarizeRepeats(hits.map(({ fault, run }) => read(fault, run))).median;
     const recovered = hits.filter(({ fault }) => fault.recovery[engine]?.recoveryUs !== null).length;
+    // A run in which nothing produced after the fault was committed has no downtime figure: its outage lasted
+    // past the run. Left out of the median, it would make the downtime look shorter than it was.
+    const back = hits.filter(({ fault }) => fault.recovery[engine]?.downtimeUs !== null).length;
     const duplicates = median((_, run) => run.engines[engine]?.completeness?.duplicateDeliveries ?? null);
     return [
       text,
       engine,
       String(hits.length),
-      formatValue(
-        median((f) => f.recovery[engine]?.downtimeUs ?? null),
-        'us',
-      ),
+      back < hits.length
+        ? `no commit after it in ${hits.length - back} of ${hits.length}`
+        : formatValue(
+            median((f) => f.recovery[engine]?.downtimeUs ?? null),
+            'us',
+          ),
       recovered < hits.length
         ? `not recovered in ${hits.length - recovered} of ${hits.length}`
         : formatValue(
