@@ -14,7 +14,11 @@ export interface FlinkOverview {
  * jar (`POST /jars/upload`), running it (`POST /jars/:id/run`), a job's state and failure, and cancelling it.
  */
 export class FlinkRest {
-  constructor(private readonly baseUrl: string) {}
+  /** `timeoutMs`: how long one request may take (a health probe wants seconds, an upload minutes). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs = 120_000,
+  ) {}
 
   /** The cluster overview, or undefined while the JobManager does not answer. */
   async overview(): Promise<FlinkOverview | undefined> {
@@ -128,7 +132,7 @@ export class FlinkRest {
   }
 
   private async request(method: string, route: string, body?: FormData | object): Promise<unknown> {
-    const init: RequestInit = { method, signal: AbortSignal.timeout(120_000) };
+    const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs) };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {
       init.body = JSON.stringify(body);

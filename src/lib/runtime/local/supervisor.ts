@@ -5,7 +5,8 @@ import type { ServiceName } from '../../config/defaults.js';
 import type { RestartRecord } from '../../results/fault-record.js';
 import { packageRoot } from '../java.js';
 import { isOurs, startDetached, stopGroup } from '../processes.js';
-import { readState, statePaths, updateState } from '../state.js';
+import { readState, statePaths, updateState, type ServiceRecord } from '../state.js';
+import { deadJobReason } from './job-health.js';
 import { respawnService, supervisedServices } from './respawn.js';
 import { nextRestart } from './supervision-policy.js';
 
@@ -14,9 +15,10 @@ import { nextRestart } from './supervision-policy.js';
  * processes keep running. So `up` starts one small detached process per stack (`crypto-bench supervise
  * --state-dir DIR`, hidden), recorded in the state file like every service and stopped first by `down`. It polls
  * the recorded pids twice a second; a service that exited and was not stopped on purpose (`stopping`) is started
- * again the way `up` started it, with backoff and a cap (`supervision-policy.ts`). What it did is in
- * `supervision.json` (read by `status` and by `run`, which puts every restart during a run in the run record) and
- * in `logs/supervisor.log`. A separate process, rather than a thread of some CLI command, is what outlives the
+ * again the way `up` started it, with backoff and a cap (`supervision-policy.ts`); so is a job whose process
+ * is alive but whose job has ended (asked every 5 s, `job-health.ts`), after the supervisor stops it. What it
+ * did is in `supervision.json` (read by `status` and by `run`, which puts every restart during a run in the run
+ * record) and in `logs/supervisor.log`. A separate process, rather than a thread of some CLI command, is what outlives the
  * command that started the stack; one per stack keeps stacks in different state directories independent.
  */
 
@@ -41,6 +43,10 @@ export interface SupervisionFile {
 }
 
 const POLL_MS = 500;
+/** How often a live job's engine is asked whether its job still runs, ms. */
+const PROBE_EVERY_MS = 5000;
+/** How long a job stopped for an ended job gets to exit before SIGKILL, ms. */
+const STOP_GRACE_MS = 10_000;
 
 /** Reads what the supervisor did; undefined when no supervisor ever wrote it. */
 export function readSupervision(stateDir: string): SupervisionFile | undefined {
@@ -95,7 +101,20 @@ export async function superviseStack(stateDir: string, signal: AbortSignal): Pro
   const restartTimes = new Map<ServiceName, number[]>();
   const dueAt = new Map<ServiceName, number>();
   const exits = new Map<ServiceName, string>();
+  // Why a live process was stopped because its job had ended (see `job-health.ts`), until it is restarted.
+  const endedJobs = new Map<ServiceName, string>();
+  const probedAt = new Map<ServiceName, number>();
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  /** Probes a live job now and then; one whose job has ended is stopped here and restarted like a crash. */
+  const probe = async (name: ServiceName, record: ServiceRecord) => {
+    if (Date.now() - (probedAt.get(name) ?? 0) < PROBE_EVERY_MS) return;
+    probedAt.set(name, Date.now());
+    const reason = await deadJobReason(name, record);
+    if (!reason || signal.aborted) return;
+    endedJobs.set(name, `${reason}; stopped by the supervisor`);
+    log(`${name} (pid ${record.pid}): ${reason}; stopping it to restart it`);
+    await stopGroup(record.pid, 'SIGTERM', STOP_GRACE_MS);
+  };
   log(`supervising ${stateDir}`);
   while (!signal.aborted) {
     const state = readState(stateDir);
@@ -109,7 +128,10 @@ export async function superviseStack(stateDir: string, signal: AbortSignal): Pro
         gaveUp: null,
       });
       if (!record || record.stopping || entry.gaveUp || isOurs(record.pid, stateDir)) {
-        if (record && !record.stopping && isOurs(record.pid, stateDir)) dueAt.delete(name);
+        if (record && !record.stopping && !entry.gaveUp && isOurs(record.pid, stateDir)) {
+          dueAt.delete(name);
+          await probe(name, record);
+        }
         continue;
       }
       const now = Date.now();
@@ -126,12 +148,16 @@ export async function superviseStack(stateDir: string, signal: AbortSignal): Pro
       }
       if (now < (dueAt.get(name) as number)) continue;
       dueAt.delete(name);
-      const exitReason = exits.get(name) ?? 'exit status unknown (started by `up`, not by the supervisor)';
+      const exitReason =
+        endedJobs.get(name) ??
+        exits.get(name) ??
+        'exit status unknown (started by `up`, not by the supervisor)';
       try {
         const pid = await respawnService(state, name, (code, sig) =>
           exits.set(name, sig ? `killed by ${sig}` : `exited with code ${code}`),
         );
         exits.delete(name);
+        endedJobs.delete(name);
         restartTimes.set(name, [...(restartTimes.get(name) ?? []), now]);
         entry.restarts++;
         entry.lastExitReason = exitReason;
