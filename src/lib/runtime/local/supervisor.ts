@@ -16,10 +16,11 @@ import { nextRestart } from './supervision-policy.js';
  * --state-dir DIR`, hidden), recorded in the state file like every service and stopped first by `down`. It polls
  * the recorded pids twice a second; a service that exited and was not stopped on purpose (`stopping`) is started
  * again the way `up` started it, with backoff and a cap (`supervision-policy.ts`); so is a job whose process
- * is alive but whose job has ended (asked every 5 s, `job-health.ts`), after the supervisor stops it. What it
- * did is in `supervision.json` (read by `status` and by `run`, which puts every restart during a run in the run
- * record) and in `logs/supervisor.log`. A separate process, rather than a thread of some CLI command, is what outlives the
- * command that started the stack; one per stack keeps stacks in different state directories independent.
+ * is alive but whose job can no longer run (asked every 5 s, `job-health.ts`), once the supervisor stopped it.
+ * What it did is in `supervision.json` (read by `status` and by `run`, which puts every restart during a run in
+ * the run record) and in `logs/supervisor.log`. A separate process, rather than a thread of some CLI command, is
+ * what outlives the command that started the stack; one per stack keeps stacks in different state directories
+ * independent.
  */
 
 /** What the supervisor did to one service. */
@@ -101,16 +102,22 @@ export async function superviseStack(stateDir: string, signal: AbortSignal): Pro
   const restartTimes = new Map<ServiceName, number[]>();
   const dueAt = new Map<ServiceName, number>();
   const exits = new Map<ServiceName, string>();
-  // Why a live process was stopped because its job had ended (see `job-health.ts`), until it is restarted.
+  // Why a live process was stopped because its job could no longer run (`job-health.ts`), until it is restarted.
   const endedJobs = new Map<ServiceName, string>();
   const probedAt = new Map<ServiceName, number>();
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  /** Probes a live job now and then; one whose job has ended is stopped here and restarted like a crash. */
+  const strikes = new Map<ServiceName, number>();
+  /**
+   * Probes a live job now and then; one found dead by two probes in a row (a TaskManager may register a moment
+   * after its job was submitted) is stopped here and restarted like a crash.
+   */
   const probe = async (name: ServiceName, record: ServiceRecord) => {
     if (Date.now() - (probedAt.get(name) ?? 0) < PROBE_EVERY_MS) return;
     probedAt.set(name, Date.now());
     const reason = await deadJobReason(name, record);
-    if (!reason || signal.aborted) return;
+    strikes.set(name, reason ? (strikes.get(name) ?? 0) + 1 : 0);
+    if (!reason || (strikes.get(name) ?? 0) < 2 || signal.aborted) return;
+    strikes.set(name, 0);
     endedJobs.set(name, `${reason}; stopped by the supervisor`);
     log(`${name} (pid ${record.pid}): ${reason}; stopping it to restart it`);
     await stopGroup(record.pid, 'SIGTERM', STOP_GRACE_MS);

@@ -189,10 +189,27 @@ public final class FlinkJob {
         conf.set(StateBackendOptions.STATE_BACKEND, options.stateBackend().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        restartForever(conf);
+        return conf;
+    }
+
+    /**
+     * The restart strategy, as a production job has it: exponential delay, unbounded. A failed task restarts the
+     * job from its last checkpoint after 1 s, then 2, 4, ... up to 30 s between attempts (±10% jitter, so that
+     * jobs failing together do not retry together); after 10 minutes without a failure the delay starts at 1 s
+     * again. It never gives up: an outage of Kafka or PostgreSQL of any length ends with the job running again,
+     * and no attempt count is a guess at how long an outage may last. A job that cannot start at all fails its
+     * {@code main} instead, which the supervisor reports.
+     */
+    static void restartForever(Configuration conf) {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
-        return conf;
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                Duration.ofMinutes(10));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
     }
 
     /** Where the job's checkpoints go: {@code <state-dir>/checkpoints/flink}, one directory per run inside. */
@@ -224,13 +241,16 @@ public final class FlinkJob {
                 .build();
     }
 
-    /** Flink's at-least-once JDBC sink for {@code sql}; replays are harmless (every statement skips or upserts). */
+    /**
+     * Flink's at-least-once JDBC sink for {@code sql}; replays are harmless (every statement skips or upserts).
+     * Its writers close quietly ({@link QuietCloseSink}), so a PostgreSQL outage does not stop the TaskManager.
+     */
     private static <T> Sink<T> jdbcSink(SinkConfig sink, JdbcExecutionOptions batching, String sql,
             JdbcStatementBuilder<T> binder) {
-        return JdbcSink.<T>builder()
+        return new QuietCloseSink<>(JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(batching)
-                .buildAtLeastOnce(connection(sink));
+                .buildAtLeastOnce(connection(sink)));
     }
 
     /**
@@ -248,11 +268,11 @@ public final class FlinkJob {
                 .withBatchIntervalMs(options.batchIntervalMs())
                 .withMaxRetries(0)
                 .build();
-        return JdbcSink.<T>builder()
+        return new QuietCloseSink<>(JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(batching)
                 .buildExactlyOnce(JdbcExactlyOnceOptions.builder().withTransactionPerConnection(true).build(),
-                        new XaDataSources(sink));
+                        new XaDataSources(sink)));
     }
 
     private static JdbcConnectionOptions connection(SinkConfig sink) {

@@ -115,6 +115,18 @@ class FlinkArgsTest {
     }
 
     @Test
+    void restarts_a_failed_job_forever_with_a_delay_that_doubles_up_to_30_seconds() throws Exception {
+        Configuration conf = FlinkJob.jobConfiguration(parse("--cluster", "true"));
+        assertEquals("exponential-delay", conf.get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(Integer.MAX_VALUE, conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS));
+        assertEquals(Duration.ofSeconds(1),
+                conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF));
+        assertEquals(2.0, conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER));
+        assertEquals(Duration.ofSeconds(30),
+                conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF));
+    }
+
+    @Test
     void gives_a_cluster_only_the_jobs_own_settings_not_the_miniclusters_addresses() throws Exception {
         Configuration conf = FlinkJob.jobConfiguration(parse("--cluster", "true"));
         assertEquals(tmp.toAbsolutePath().resolve("checkpoints/flink").toUri().toString(),
