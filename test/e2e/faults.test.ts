@@ -225,7 +225,7 @@ describe('faults: supervision, fault injection and recovery on the local runtime
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     process.kill(readState(stateDir)?.services.flink?.pid as number, 'SIGKILL');
     const { code, stdout, stderr } = await running;
-    expect(code, stderr).toBe(7);
+    expect(code, `${stdout}\n${stderr}`).toBe(7);
     const run = JSON.parse(stdout).runs[0] as RunRecord;
     expect(run.status).toBe('incomplete');
     const flink = run.engines.flink;
