@@ -1,7 +1,7 @@
 import { describe } from '../errors.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
 import { nowUs } from './clock.js';
-import { EVENT_SCHEMA_VERSION, eventJson } from './event.js';
+import { EventEncoder } from './event.js';
 import { SymbolPartitioner } from './partitioner.js';
 import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
@@ -116,6 +116,7 @@ export async function produce(options: ProduceOptions): Promise<ProducerReport> 
 class ProducerRun {
   private readonly partitioner: SymbolPartitioner;
   private readonly lag = new LatencyRecorder();
+  private readonly encoder: EventEncoder;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly startedAtMs = Date.now();
@@ -136,6 +137,7 @@ class ProducerRun {
 
   constructor(private readonly options: ProduceOptions) {
     this.partitioner = new SymbolPartitioner(options.source.pairs, options.partitions);
+    this.encoder = new EventEncoder(options.runId);
     this.maxBatch = Math.max(1, options.maxBatchEvents ?? 500);
     this.maxInFlight = Math.max(1, options.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS);
   }
@@ -259,17 +261,15 @@ class ProducerRun {
     if (tick.intendedAtUs < this.firstIntendedAtUs) this.firstIntendedAtUs = tick.intendedAtUs;
     if (tick.intendedAtUs > this.lastIntendedAtUs) this.lastIntendedAtUs = tick.intendedAtUs;
     this.lag.record(producedAtUs - tick.intendedAtUs);
-    const value = eventJson({
-      v: EVENT_SCHEMA_VERSION,
-      run_id: this.options.runId,
+    const value = this.encoder.json(
       seq,
-      symbol: tick.symbol,
-      price: tick.price,
-      size: tick.size,
-      event_time: tick.eventTimeUs,
-      intended_at: tick.intendedAtUs,
-      produced_at: producedAtUs,
-    });
+      tick.symbol,
+      tick.price,
+      tick.size,
+      tick.eventTimeUs,
+      tick.intendedAtUs,
+      producedAtUs,
+    );
     return { key: tick.symbol, value, partition: this.partitioner.partitionOf(tick.symbol) };
   }
 
