@@ -76,6 +76,9 @@ export class EventEncoder {
     intendedAtUs: number,
     producedAtUs: number,
   ): string {
+    // A synthetic tick's event time is its intended time: one number written once.
+    const intended = jsonNumber(intendedAtUs);
+    const eventTime = eventTimeUs === intendedAtUs ? intended : jsonNumber(eventTimeUs);
     return (
       this.prefix +
       jsonNumber(seq) +
@@ -86,9 +89,9 @@ export class EventEncoder {
       ',"size":' +
       jsonString(size) +
       ',"event_time":' +
-      jsonNumber(eventTimeUs) +
+      eventTime +
       ',"intended_at":' +
-      jsonNumber(intendedAtUs) +
+      intended +
       ',"produced_at":' +
       jsonNumber(producedAtUs) +
       '}'

@@ -148,7 +148,7 @@ class ProducerRun {
     const share = this.options.share ?? { index: 0, of: 1 };
     for await (const batch of this.options.source.ticks(signal)) {
       for (const tick of batch) {
-        const index = this.nextIndex++;
+        const index = tick.seq ?? this.nextIndex++;
         if (share.of > 1 && this.partitioner.slotOf(tick.symbol) % share.of !== share.index) continue;
         this.queue.push(tick);
         this.queueSeq.push(index);
