@@ -172,6 +172,7 @@ function row(
 /** Kafka's own producer performance tool, same broker, records the size of our events, acks=all, idempotent. */
 async function kafkaPerf(recordSize: number): Promise<string> {
   const topic = await freshTopic('perf');
+  const brokerBefore = brokerCpuSec();
   const { stdout } = await promisify(execFile)(
     'java',
     [
@@ -194,7 +195,11 @@ async function kafkaPerf(recordSize: number): Promise<string> {
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  return stdout.trim().split('\n').at(-1) ?? '';
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  const brokerAfter = brokerCpuSec();
+  if (brokerBefore === undefined || brokerAfter === undefined) return last;
+  const records = Number(/^(\d+) records sent/.exec(last)?.[1]);
+  return `${last}; broker CPU ${(((brokerAfter - brokerBefore) * 1e6) / records).toFixed(2)} us/record`;
 }
 
 async function main(): Promise<void> {
