@@ -25,8 +25,9 @@ export interface ProduceOptions {
   /**
    * This producer's share when several send one source (`--producers`): it sends the symbols whose slot `s`
    * (their place in the source's pair list) has `s mod of = index`, and skips the rest. Every producer reads the
-   * whole deterministic source, so each event keeps its `seq` (its place in the source's stream) and each
-   * symbol is sent by one producer, in order. Default: everything.
+   * whole deterministic source (a synthetic source given the same share steps over the other ticks without
+   * making them, and stamps each tick's `seq`), so each event keeps its `seq` (its place in the source's stream)
+   * and each symbol is sent by one producer, in order. Default: everything.
    */
   share?: { index: number; of: number };
   /** Ctrl-C: stop taking ticks, flush what was handed to Kafka, report `interrupted`. */
