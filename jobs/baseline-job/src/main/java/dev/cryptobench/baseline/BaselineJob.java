@@ -1,6 +1,7 @@
 package dev.cryptobench.baseline;
 
 import dev.cryptobench.common.Cli;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -37,6 +38,9 @@ public final class BaselineJob {
     private static final Logger LOG = LoggerFactory.getLogger(BaselineJob.class);
 
     private static final long SHUTDOWN_WAIT_MS = 10_000;
+
+    /** Longest the start-up check of the topic's partitions waits: a broker that is down must not hold the job. */
+    private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(5);
 
     private BaselineJob() {}
 
@@ -125,7 +129,7 @@ public final class BaselineJob {
         }
         try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(consumerProperties(options, threads),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = probe.partitionsFor(options.common().topic());
+            List<PartitionInfo> partitions = probe.partitionsFor(options.common().topic(), PARTITIONS_TIMEOUT);
             int idle = idleThreads(threads, partitions == null ? 0 : partitions.size());
             if (idle > 0) {
                 LOG.warn("crypto-bench: {} consumer threads for {} partitions of {}: {} will stay idle", threads,
