@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mergeJobSettings, resolveStackConfig } from '../config/stack-config.js';
 import type { MaxRateResult, SweepPointRecord, SweepRecord } from '../results/sweep-record.js';
 import { scaleCurves } from './sweep-scale.js';
-import { sweepCsv, sweepTable } from './sweep.js';
+import { renderSweepReport } from './report.js';
+import { maxRateTable, sweepCsv, sweepTable } from './sweep.js';
 
 const base = resolveStackConfig({}, '/w').jobs;
 const at = (n: number) => mergeJobSettings(base, { parallelism: { spark: n, flink: n, baseline: n } });
@@ -140,5 +141,38 @@ describe('the sweep table and CSV over scales', () => {
       ['baseline', '6', '2'],
     ]);
     expect(sweepCsv(sweep, {}).split('\n')[0]).toMatch(/,status,partitions,parallelism$/);
+  });
+});
+
+describe('a --find-max-rate sweep over parallelism', () => {
+  const sweep = sweepOf({
+    config: { engines: ['flink'], durationMs: 10_000, repeat: 1, isolate: false, sloP99Us: 1_000_000 },
+    scaleSearches: [
+      {
+        partitions: 6,
+        parallelism: { spark: 1, flink: 1, baseline: 1 },
+        maxRate: { flink: found(4000, 80_000) },
+      },
+      {
+        partitions: 6,
+        parallelism: { spark: 2, flink: 2, baseline: 2 },
+        maxRate: { flink: found(6000, 90_000) },
+      },
+    ],
+  });
+
+  it('lists the sustainable throughput of every engine at every scale', () => {
+    const table = maxRateTable(sweep);
+    expect(table?.head.slice(0, 3)).toEqual(['partitions', 'parallelism', 'engine']);
+    expect(table?.rows.map((row) => row.slice(0, 4))).toEqual([
+      ['6', '1', 'flink', '4000/s'],
+      ['6', '2', 'flink', '6000/s'],
+    ]);
+  });
+
+  it('draws the sustainable throughput and the p99 at it against parallelism in the report', () => {
+    const html = renderSweepReport(sweep, {});
+    expect(html).toContain('Sustainable throughput against parallelism');
+    expect(html).toContain('End-to-end p99 at the sustainable rate against parallelism');
   });
 });
