@@ -8,6 +8,7 @@ import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import { json, runCli } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
+import { expectOneHostClock } from '../support/clock.js';
 import { CoinbaseStandin } from '../support/coinbase-standin.js';
 
 const { stateDir, resultsDir, stackArgs, config } = e2eStack('run', 22092);
@@ -54,6 +55,16 @@ describe('crypto-bench run and compare', () => {
     for (const file of ['run.json', 'latency.csv', 'timeseries.csv', 'report.html']) {
       expect(readFileSync(path.join(resultsDir, run.runId, file), 'utf8').length).toBeGreaterThan(0);
     }
+  });
+
+  it("records PostgreSQL's clock offset at the start and end with an uncertainty: ~0 on one host, nothing applied", async () => {
+    expectOneHostClock(run);
+    const saved = JSON.parse(readFileSync(path.join(resultsDir, run.runId, 'run.json'), 'utf8')) as RunRecord;
+    expect(saved.clock).toEqual(run.clock);
+    const summary = await runCli(['compare', run.runId, '--results-dir', resultsDir]);
+    expect(summary.stdout).toMatch(
+      /clock offset \S+ ms ± \d+\.\d\d ms \(one host: same clock, nothing applied/,
+    );
   });
 
   it('writes an HTML report of the newest run with report, the latency CDF of every engine in it', async () => {
@@ -111,6 +122,7 @@ describe('crypto-bench run and compare', () => {
     expect(asJson.runs.map((r) => r.runId)).toEqual([run.runId]);
     expect(Object.keys(asJson.runs[0] as object).sort()).toMatchInlineSnapshot(`
       [
+        "clock",
         "config",
         "endedAt",
         "engines",
