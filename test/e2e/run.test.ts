@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectEngine, collectSeries } from '../../src/lib/bench/collect.js';
 import { connect } from '../../src/lib/engines/postgres.js';
+import type { WindowUs } from '../../src/lib/metrics/window.js';
 import { engineTables } from '../../src/lib/engines/schema.js';
 import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
@@ -109,6 +111,37 @@ describe('crypto-bench run and compare', () => {
         expect(Math.abs((result?.latency?.p99Us ?? 0) - (row?.p99 ?? 0)), engine).toBeLessThanOrEqual(
           Math.max(2, (row?.p99 ?? 0) * 0.001),
         );
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("puts commit times on the producer's clock: an offset θ takes exactly θ off end-to-end and sink, nothing off the other stages", async () => {
+    const client = await connect(config);
+    const offsetUs = 7_000;
+    try {
+      for (const engine of run.config.engines) {
+        const window = run.window as WindowUs;
+        const plain = await collectEngine(client, engine, run.runId, window);
+        const shifted = await collectEngine(client, engine, run.runId, window, offsetUs);
+        for (const [before, after] of [
+          [plain.latencies.endToEnd.summarize(), shifted.latencies.endToEnd.summarize()],
+          [plain.latencies.stages.sink.summarize(), shifted.latencies.stages.sink.summarize()],
+        ] as const) {
+          expect(after.count, engine).toBe(before.count);
+          expect(after.minUs, engine).toBe((before.minUs as number) - offsetUs);
+          expect(after.maxUs, engine).toBe((before.maxUs as number) - offsetUs);
+          expect(after.meanUs as number, engine).toBeCloseTo((before.meanUs as number) - offsetUs, 3);
+        }
+        expect(shifted.latencies.stages.kafka.summarize(), engine).toEqual(
+          plain.latencies.stages.kafka.summarize(),
+        );
+        // The per-second series counts every row once on the shifted clock too: nothing in flight at its end.
+        const series = [
+          ...(await collectSeries(client, engine, run.runId, window.startUs, offsetUs)).values(),
+        ];
+        expect(series.at(-1)?.backlogEvents, engine).toBe(0);
       }
     } finally {
       await client.end();
