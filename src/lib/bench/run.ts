@@ -25,6 +25,7 @@ import {
   stopJobs,
 } from '../runtime/stack.js';
 import { FaultInjector } from './faults.js';
+import { checkAirflowForGold } from './gold-airflow.js';
 import { ReconnectingClient } from './reconnecting-client.js';
 import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
@@ -60,6 +61,7 @@ export async function runBenchmark(given: RunOptions, progress: ProgressOptions)
   const workload = resolveWorkload(given.stack, given);
   await createSource(workload.source);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
+  if (given.goldAirflow) await checkAirflowForGold(given.stack.stateDir);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;

@@ -62,7 +62,7 @@ export const GOLD_METRICS: readonly MetricDefinition<GoldProducerRecord>[] = [
 ];
 
 /** The gold producers of a run with their results, in a fixed order. */
-export function goldProducers(run: RunRecord): [string, GoldProducerRecord][] {
+export function goldProducers(run: Pick<RunRecord, 'gold'>): [string, GoldProducerRecord][] {
   const producers = run.gold?.producers ?? {};
   return (['spark', 'flink', 'airflow'] as const)
     .map((name): [string, GoldProducerRecord | undefined] => [name, producers[name]])
