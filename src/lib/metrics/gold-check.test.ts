@@ -180,23 +180,29 @@ describe('checkGold', () => {
     expect(frozen).toMatchObject({ rightWindows: 1, freshnessUs: [] });
   });
 
-  it('counts a batch run asked for after the windows ended fresh from when it was asked', () => {
-    // Every window of a finished run is due; the DAG run was triggered at 1300 s and committed at 1330 s.
+  it('counts every window of a batch run asked for after the run fresh from when it was asked', () => {
+    // The DAG run was triggered at 900 s, when the run had ended, and committed at 930 s: the window ending at
+    // 1200 s was due then too (no more event of the run could come).
     const check = checkGold({
       events: EVENTS,
       rows: [
         rowOf(
           EVENTS.filter((e) => e.seq !== 3),
           0,
-          1330,
+          930,
         ),
-        rowOf([EVENTS[3] as GoldEvent], 600, 1330),
+        rowOf([EVENTS[3] as GoldEvent], 600, 930),
       ],
       windowUs: WINDOW,
       watermarkDelayUs: DELAY,
-      closing: { kind: 'schedule', closedBeforeUs: Infinity, dueAtUs: 1300 * S },
+      closing: { kind: 'schedule', closedBeforeUs: Infinity, dueAtUs: 900 * S },
     });
-    expect(check).toMatchObject({ closedWindows: 2, rightWindows: 2, openWindows: 0 });
+    expect(check).toMatchObject({
+      closedWindows: 2,
+      rightWindows: 2,
+      openWindows: 0,
+      finalBeforeCloseWindows: 0,
+    });
     expect(check.freshnessUs).toEqual([30 * S, 30 * S]);
   });
 });

@@ -29,8 +29,8 @@ export interface WrittenGoldRow {
  * (Spark's and Flink's): a window `[s, e)` closes once an event with event time ≥ `e + delay` has been sent, and
  * it could close at the moment that event was produced. `schedule`: a batch producer (Airflow) computes a window
  * after its end; windows ending at or before `closedBeforeUs` are due (Infinity: every window of a finished
- * run), and each could close at its end or, when the batch run was only asked for later (`dueAtUs`, e.g. the
- * moment a DAG run was triggered after the benchmark), at that moment, whichever is later.
+ * run), each at its end on a schedule, or, when a batch run was asked for the finished run (`dueAtUs`: the
+ * moment a DAG run was triggered after the benchmark, when no more event of it could come), all at that moment.
  */
 export type GoldClosing =
   { kind: 'watermark' } | { kind: 'schedule'; closedBeforeUs: number; dueAtUs?: number };
@@ -150,7 +150,7 @@ export function checkGold(input: GoldCheckInput): GoldCheck {
     closing.kind === 'watermark'
       ? watermarkPasses(startUs + windowUs)
       : startUs + windowUs <= closing.closedBeforeUs
-        ? Math.max(startUs + windowUs, closing.dueAtUs ?? -Infinity)
+        ? (closing.dueAtUs ?? startUs + windowUs)
         : undefined;
 
   const rows = new Map(input.rows.map((row) => [goldKey(row.windowStartUs, row.symbol), row]));
