@@ -1,6 +1,7 @@
 import type { Engine } from '../config/defaults.js';
 import { AIRFLOW_DAGS } from '../airflow/settings.js';
 import { readAirflowState } from '../airflow/state.js';
+import { sampleAirflowCost } from '../airflow/status.js';
 import { triggerDag } from '../airflow/trigger.js';
 import { airflowClient } from '../airflow/up.js';
 import { describe, InfrastructureError, UsageError } from '../errors.js';
@@ -69,6 +70,7 @@ export async function buildAirflowGold(
   timeoutMs = AIRFLOW_GOLD_TIMEOUT_MS,
 ): Promise<AirflowGoldCheck> {
   try {
+    const before = sampleAirflowCost(stateDir);
     const result = await triggerDag({
       stateDir,
       dagId: AIRFLOW_DAGS.gold,
@@ -82,9 +84,21 @@ export async function buildAirflowGold(
         sourceEngine,
         triggeredAtUs: result.triggeredAtMs * 1000,
         durationMs: result.durationMs ?? null,
+        ...runCost(before, sampleAirflowCost(stateDir)),
       },
     };
   } catch (error) {
     return { failure: `Airflow did not build the run's gold: ${describe(error)}` };
   }
+}
+
+/** Airflow's cost between two samples: CPU seconds spent, memory at the end; null where a sample is missing. */
+export function runCost(
+  before: { cpuSeconds: number; rssBytes: number } | undefined,
+  after: { cpuSeconds: number; rssBytes: number } | undefined,
+): { cpuSeconds: number | null; rssBytes: number | null } {
+  return {
+    cpuSeconds: before && after ? Math.max(0, after.cpuSeconds - before.cpuSeconds) : null,
+    rssBytes: after ? after.rssBytes : null,
+  };
 }

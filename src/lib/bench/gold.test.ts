@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoldRecord, GoldTableRecord } from '../results/record.js';
 import { goldIncompleteReasons } from './gold.js';
-import { airflowSourceEngine } from './gold-airflow.js';
+import { airflowSourceEngine, runCost } from './gold-airflow.js';
 
 function table(overrides: Partial<GoldTableRecord>): GoldTableRecord {
   return {
@@ -62,5 +62,16 @@ describe('airflowSourceEngine', () => {
     expect(airflowSourceEngine(['spark', 'flink', 'baseline'])).toBe('baseline');
     expect(airflowSourceEngine(['flink', 'spark'])).toBe('flink');
     expect(airflowSourceEngine([])).toBeUndefined();
+  });
+});
+
+describe('runCost', () => {
+  it("is Airflow's CPU seconds between two samples and its memory at the end, null without a sample", () => {
+    expect(runCost({ cpuSeconds: 10, rssBytes: 1 }, { cpuSeconds: 14.5, rssBytes: 2 })).toEqual({
+      cpuSeconds: 4.5,
+      rssBytes: 2,
+    });
+    expect(runCost(undefined, { cpuSeconds: 14.5, rssBytes: 2 })).toEqual({ cpuSeconds: null, rssBytes: 2 });
+    expect(runCost({ cpuSeconds: 10, rssBytes: 1 }, undefined)).toEqual({ cpuSeconds: null, rssBytes: null });
   });
 });

@@ -50,7 +50,14 @@ const airflow: GoldProducerRecord = {
     }),
     hourly: table({}),
   },
-  airflowRun: { dagRunId: 'manual__1', sourceEngine: 'baseline', triggeredAtUs: 0, durationMs: 20_000 },
+  airflowRun: {
+    dagRunId: 'manual__1',
+    sourceEngine: 'baseline',
+    triggeredAtUs: 0,
+    durationMs: 20_000,
+    cpuSeconds: 12.34,
+    rssBytes: 2 ** 30,
+  },
 };
 
 describe('renderGoldRecheck', () => {
@@ -70,6 +77,9 @@ describe('renderGoldRecheck', () => {
     expect(text).toContain('12500.0 ms');
     expect(text).toContain('1 table(s) with wrong, missing or extra windows');
     expect(text.split(reason)).toHaveLength(2);
+    expect(text).toContain(
+      'airflow: DAG run manual__1 read crypto_prices_baseline, took 20.0 s, 12.3 CPU s, memory 1.00 GiB',
+    );
   });
 
   it('says so when every closed window is right', () => {

@@ -1,8 +1,8 @@
 import { GOLD_METRICS, goldProducers } from '../results/gold-figures.js';
 import type { GoldRecheck } from '../bench/gold-recheck.js';
-import type { RunRecord } from '../results/record.js';
+import type { AirflowGoldRun, RunRecord } from '../results/record.js';
 import { formatValue, type TableFormat } from './compare.js';
-import { renderMarkdownTable, renderTable } from './table.js';
+import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 
 /** The gold table of a run: a row per figure, a column per producer of gold; null when gold was not checked. */
 export function goldTable(run: Pick<RunRecord, 'gold'>): { head: string[]; rows: string[][] } | null {
@@ -37,6 +37,7 @@ export function renderGoldTable(run: Pick<RunRecord, 'gold'>, format: TableForma
         );
       }
     }
+    if (p.airflowRun) notes.push(`  ${name}: ${describeAirflowRun(p.airflowRun)}`);
     for (const problem of p.problems) notes.push(`  ${name}: ${problem}`);
   }
   const rendered =
@@ -56,4 +57,12 @@ export function renderGoldRecheck(result: GoldRecheck): string {
           ...result.reasons.filter((r) => !shown.has(r)).map((r) => `  ${r}`),
         ].join('\n');
   return [head, renderGoldTable(result), verdict].join('\n');
+}
+
+/** One line on the DAG run that built Airflow's gold of a run: what it read, how long, what it cost. */
+function describeAirflowRun(run: AirflowGoldRun): string {
+  const took = run.durationMs === null ? 'did not finish' : `took ${(run.durationMs / 1000).toFixed(1)} s`;
+  const cpu = run.cpuSeconds === null ? '' : `, ${run.cpuSeconds.toFixed(1)} CPU s`;
+  const memory = run.rssBytes === null ? '' : `, memory ${formatBytes(run.rssBytes)}`;
+  return `DAG run ${run.dagRunId} read crypto_prices_${run.sourceEngine}, ${took}${cpu}${memory}`;
 }

@@ -123,6 +123,13 @@ export interface AirflowGoldRun {
   triggeredAtUs: number;
   /** Trigger to the end of the DAG run, ms; null when it did not finish. */
   durationMs: number | null;
+  /**
+   * CPU seconds all of Airflow's processes (reaped task processes included) used from the trigger to the end of
+   * the DAG run: what building the run's gold cost; null when Airflow's processes could not be sampled.
+   */
+  cpuSeconds: number | null;
+  /** Resident memory of all of Airflow's processes when the DAG run ended, bytes; null when not sampled. */
+  rssBytes: number | null;
 }
 
 /** The two gold tables by window size. */

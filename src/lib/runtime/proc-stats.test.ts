@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { sampleProcessTree, treeRssBytes } from './proc-stats.js';
 
@@ -13,5 +14,13 @@ describe('sampleProcessTree', () => {
 
   it('returns nothing for a process that does not exist', () => {
     expect(sampleProcessTree(2 ** 22 + 7)).toBeUndefined();
+  });
+
+  it('also counts the CPU time of exited children a process waited for, when asked', () => {
+    const child = spawnSync(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 300);']);
+    expect(child.status).toBe(0);
+    const own = sampleProcessTree(process.pid)?.cpuSeconds ?? 0;
+    const withReaped = sampleProcessTree(process.pid, true)?.cpuSeconds ?? 0;
+    expect(withReaped - own).toBeGreaterThanOrEqual(0.2);
   });
 });
