@@ -147,6 +147,21 @@ describe('Airflow next to a running stack', () => {
     }
   });
 
+  it('refuses run --gold-airflow before producing anything when Airflow is not running, saying how to start it', async () => {
+    const result = await runCli([
+      'run',
+      ...STATE,
+      '--results-dir',
+      resultsDir,
+      ...BENCH_FLAGS,
+      '--gold-airflow',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--gold-airflow needs Airflow running beside the stack in ${stateDir}`);
+    expect(result.stderr).toContain('crypto-bench airflow up');
+    expect(result.stdout).not.toContain('producing');
+  });
+
   it(
     "reports a DAG that fails to import with Airflow's error, stops Airflow, and leaves the stack running",
     async () => {
