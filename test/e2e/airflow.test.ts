@@ -159,7 +159,7 @@ describe('Airflow next to a running stack', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`--gold-airflow needs Airflow running beside the stack in ${stateDir}`);
     expect(result.stderr).toContain('crypto-bench airflow up');
-    expect(result.stdout).not.toContain('producing');
+    expect(result.stderr).not.toContain('producing for');
   });
 
   it(
