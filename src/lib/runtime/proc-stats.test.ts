@@ -17,7 +17,8 @@ describe('sampleProcessTree', () => {
   });
 
   it('also counts the CPU time of exited children a process waited for, when asked', () => {
-    const child = spawnSync(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 300);']);
+    // The child spins until it has used 300 ms of CPU itself, however busy the machine is.
+    const child = spawnSync(process.execPath, ['-e', 'while (process.cpuUsage().user < 300000);']);
     expect(child.status).toBe(0);
     const own = sampleProcessTree(process.pid)?.cpuSeconds ?? 0;
     const withReaped = sampleProcessTree(process.pid, true)?.cpuSeconds ?? 0;
