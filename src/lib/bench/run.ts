@@ -26,6 +26,7 @@ import {
 } from '../runtime/stack.js';
 import { FaultInjector } from './faults.js';
 import { clockAssumption, runClock, tryEstimateServerClock } from './clock.js';
+import { checkAirflowForGold } from './gold-airflow.js';
 import { ReconnectingClient } from './reconnecting-client.js';
 import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
@@ -63,6 +64,7 @@ export async function runBenchmark(given: RunOptions, progress: ProgressOptions)
   const workload = resolveWorkload(given.stack, given);
   await createSource(workload.source);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
+  if (given.goldAirflow) await checkAirflowForGold(given.stack.stateDir);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;

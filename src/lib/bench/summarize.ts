@@ -180,12 +180,11 @@ export async function finishRecord(
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
   reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
-  // Gold adds its reasons to the engines' own (lost events, died, did not drain).
+  // Gold adds its reasons to the engines' own (lost events, died, did not drain); Airflow's stay its own.
   const gold = await goldOfRun(client, record, produced, options, engines);
   for (const [engine, result] of Object.entries(engines)) {
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
-  if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
   const incompleteEngines = Object.entries(engines)
     .filter(([, e]) => (e?.incompleteReasons?.length ?? 0) > 0)
     .map(([name]) => name);
@@ -194,9 +193,7 @@ export async function finishRecord(
   const status = runStatusOf({
     interrupted: options.signal.aborted,
     invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
-    incomplete:
-      gold.airflowReasons.length > 0 ||
-      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+    incomplete: Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
   });
   const firstWindow = windows[0] as SteadyStateWindow;
   return {
@@ -231,7 +228,7 @@ export async function finishRecord(
     },
     engines,
     timeseries: timeseriesPoints,
-    gold: gold.record,
+    gold,
     ...(segments.some((s) => s.faults.length > 0) ? { faults: segments.flatMap((s) => s.faults) } : {}),
     restarts: segments.flatMap((s) => s.restarts),
   };
