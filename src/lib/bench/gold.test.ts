@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GoldRecord, GoldTableRecord } from '../results/record.js';
-import { goldIncompleteReasons } from './gold.js';
+import { airflowGoldReasons, goldIncompleteReasons } from './gold.js';
 import { airflowSourceEngine, runCost } from './gold-airflow.js';
 
 function table(overrides: Partial<GoldTableRecord>): GoldTableRecord {
@@ -54,6 +54,44 @@ describe('goldIncompleteReasons', () => {
         'flink gold 10-minute windows: 1 wrong, 1 missing, 0 extra of 5 closed (first: BTC-USD 1970-01-01T00:00:00.000Z high expected 12, got 13)',
       ],
     });
+  });
+});
+
+describe('airflowGoldReasons', () => {
+  const airflow = (withRun: boolean): GoldRecord => ({
+    truthSource: 'kafka',
+    truthEvents: 10,
+    producers: {
+      airflow: {
+        closing: 'schedule',
+        watermarkDelayMs: null,
+        problems: [],
+        tables: { tenMinutes: table({ closedWindows: 2, missingWindows: 2 }), hourly: table({}) },
+        ...(withRun
+          ? {
+              airflowRun: {
+                dagRunId: 'manual__1',
+                sourceEngine: 'baseline',
+                triggeredAtUs: 0,
+                durationMs: 1,
+                cpuSeconds: 1,
+                rssBytes: 1,
+              },
+            }
+          : {}),
+      },
+    },
+  });
+
+  it("makes Airflow's wrong or missing windows the run's reasons once its DAG run finished", () => {
+    expect(airflowGoldReasons(airflow(true))).toEqual([
+      'airflow gold 10-minute windows: 0 wrong, 2 missing, 0 extra of 2 closed',
+    ]);
+  });
+
+  it('leaves the run alone when Airflow never built the gold (no DAG run), and when there is no gold', () => {
+    expect(airflowGoldReasons(airflow(false))).toEqual([]);
+    expect(airflowGoldReasons(null)).toEqual([]);
   });
 });
 

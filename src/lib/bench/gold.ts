@@ -163,7 +163,7 @@ async function checkProducer(
     problems: [],
     ...(airflow?.run ? { airflowRun: airflow.run } : {}),
   };
-  // Airflow is not under test: its wrong windows are its problem, reported, never the run's status.
+  // Listed under Airflow too; `airflowGoldReasons` makes them the run's.
   if (producer === 'airflow')
     record.problems.push(...(goldIncompleteReasons({ producers: { airflow: record } }).airflow ?? []));
   return record;
@@ -186,6 +186,17 @@ export async function checkSegmentsGold(
     ...first,
     producers: Object.assign({}, first.producers, ...rest.map((g) => g.producers)) as GoldRecord['producers'],
   };
+}
+
+/**
+ * Why Airflow's gold makes the run incomplete: wrong, missing or extra windows of a DAG run that finished (a
+ * wrong table is wrong gold, whoever built it). Airflow failing to build them (unreachable, a failed DAG run) is
+ * reported as Airflow's problem only and leaves the run alone: it says nothing about the gold or the engines.
+ */
+export function airflowGoldReasons(gold: GoldRecord | null | undefined): string[] {
+  const airflow = gold?.producers.airflow;
+  if (!airflow?.airflowRun) return [];
+  return goldIncompleteReasons({ producers: { airflow } }).airflow ?? [];
 }
 
 const TABLE_LABELS: Record<GoldTableName, string> = { tenMinutes: '10-minute', hourly: 'hourly' };
@@ -220,7 +231,8 @@ export function goldIncompleteReasons(
  * Gold, checked, when the jobs computed it or `--gold-airflow` asked for Airflow's: each wrong, missing or extra
  * window of Spark or Flink goes to its engine's `incompleteReasons`. Airflow's gold (of the first segment's
  * events, built by a DAG run triggered after the engines drained) is checked against the same truth; its
- * failures and wrong windows are its own problems and never change the engines' results or the run's status.
+ * failures never change the engines' results or the run's status, its wrong windows make the run incomplete
+ * ({@link airflowGoldReasons}).
  */
 export async function goldOfRun(
   client: pg.Client,

@@ -26,7 +26,7 @@ import {
   countRedeliveries,
   type EngineSeries,
 } from './collect.js';
-import { goldOfRun } from './gold.js';
+import { airflowGoldReasons, goldOfRun } from './gold.js';
 import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
 import type { FaultRecord, RestartRecord } from '../results/fault-record.js';
 import { measureRecovery } from './recovery.js';
@@ -180,11 +180,14 @@ export async function finishRecord(
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
   reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
-  // Gold adds its reasons to the engines' own (lost events, died, did not drain); Airflow's stay its own.
+  // Gold adds its reasons to the engines' own (lost events, died, did not drain); Airflow's wrong windows are the
+  // run's (its gold is wrong), Airflow failing to build them is only Airflow's problem.
   const gold = await goldOfRun(client, record, produced, options, engines);
   for (const [engine, result] of Object.entries(engines)) {
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
+  const wrongAirflowGold = airflowGoldReasons(gold);
+  reasons.push(...wrongAirflowGold);
   const incompleteEngines = Object.entries(engines)
     .filter(([, e]) => (e?.incompleteReasons?.length ?? 0) > 0)
     .map(([name]) => name);
@@ -193,7 +196,9 @@ export async function finishRecord(
   const status = runStatusOf({
     interrupted: options.signal.aborted,
     invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
-    incomplete: Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+    incomplete:
+      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0) ||
+      wrongAirflowGold.length > 0,
   });
   const firstWindow = windows[0] as SteadyStateWindow;
   return {
