@@ -128,7 +128,7 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
         title: `Start the Spark cluster (master, ${plural(scale.sparkWorkers, 'worker')})`,
         enabled: () => engines.includes('spark'),
         task: async (c, task) => {
-          await startSparkCluster(c, plan);
+          await startSparkCluster(c, plan, waitMs(startedAt, config, 90_000));
           task.title = `Spark cluster: master, ${plural(scale.sparkWorkers, 'worker')} of ${plural(scale.coresPerWorker, 'core')}`;
         },
       },
@@ -139,7 +139,7 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
           await start(c, plan, 'flink-jobmanager');
           for (const unit of unitsOfRole(config, 'flink-taskmanager'))
             await start(c, plan, 'flink-taskmanager', unit.instance);
-          const version = await waitForFlinkSlots(c.docker, c.state, 120_000);
+          const version = await waitForFlinkSlots(c.docker, c.state, waitMs(startedAt, config, 120_000));
           task.title = `Flink ${version} cluster on http://${DEFAULTS.host}:${config.ports.flinkUi}: ${plural(scale.taskmanagers, 'TaskManager')} of ${plural(scale.slotsPerTaskManager, 'slot')}`;
         },
       },
@@ -300,13 +300,21 @@ async function startKafka(ctx: UpContext, plan: DockerPlan, task: Task): Promise
 }
 
 /** The master, then every worker, each waited for until it has registered (so executors can spread). */
-async function startSparkCluster(ctx: UpContext, plan: DockerPlan): Promise<void> {
+async function startSparkCluster(ctx: UpContext, plan: DockerPlan, timeoutMs: number): Promise<void> {
   const master = await start(ctx, plan, 'spark-master');
-  await waitForLog(ctx.docker, master, /I have been elected leader/, 90_000);
+  await waitForLog(ctx.docker, master, /I have been elected leader/, timeoutMs);
   for (const unit of unitsOfRole(plan.config, 'spark-worker')) {
     const worker = await start(ctx, plan, 'spark-worker', unit.instance);
-    await waitForLog(ctx.docker, worker, /Successfully registered with master/, 90_000);
+    await waitForLog(ctx.docker, worker, /Successfully registered with master/, timeoutMs);
   }
+}
+
+/**
+ * How long a cluster may take to start: what is left of `up`'s --timeout, and at least `leastMs` (on a busy
+ * machine a JobManager and its TaskManagers starting together under one engine's CPU limit take minutes).
+ */
+function waitMs(startedAt: number, config: StackConfig, leastMs: number): number {
+  return Math.max(leastMs, startedAt + config.upTimeoutMs - Date.now());
 }
 
 /** `2 workers`, `1 core`. */
