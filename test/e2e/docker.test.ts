@@ -126,7 +126,8 @@ describe('the docker runtime', () => {
   });
 
   it('comes up on the host network: every container healthy, the Flink job submitted over REST', async () => {
-    const result = await runCli(['up', ...dockerArgs, ...CPUS, ...SCALE, '--json']);
+    // Nine JVMs starting on a shared 2-core machine: at load 27 this took 7.5 minutes.
+    const result = await runCli(['up', ...dockerArgs, ...CPUS, ...SCALE, '--timeout', '900s', '--json']);
     expect(result.code, result.stderr).toBe(0);
     up = json<UpResult>(result);
     expect(up.runtime).toBe('docker');

@@ -174,7 +174,8 @@ export async function dockerRestarts(stateDir: string, sinceUs: number): Promise
     restarts.push({
       service: unitOf(record),
       atUs,
-      exitReason: `restarted by Docker's on-failure policy (last exit code ${inspected.State.ExitCode})`,
+      // Docker resets the exit code when it starts the container again: only the restart itself is known.
+      exitReason: "exited unexpectedly; restarted by Docker's on-failure policy",
       attempt: inspected.RestartCount,
     });
   }
