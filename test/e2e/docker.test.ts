@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepOutcome } from '../../src/lib/bench/sweep.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
+import { expectOneHostClock } from '../support/clock.js';
 import {
   cgroupEngine,
   cgroupParent,
@@ -229,6 +230,7 @@ describe('the docker runtime', () => {
     const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(record.status).toBe('complete');
     expect(record.config.runtime).toBe('docker');
+    expectOneHostClock(record);
     expect(record.producer?.sentEvents).toBe(4500);
     for (const [engine, figures] of Object.entries(record.engines)) {
       expect(figures?.completeness?.missingRows, engine).toBe(0);

@@ -16,7 +16,8 @@ export function enginesHitBy(target: FaultTarget, engines: readonly Engine[]): E
 /**
  * Each engine's recovery from each injected fault: the pure figures from the per-second series, plus what
  * needs the rows (the first commit of a row produced after the fault; rows delayed beyond the p99 bound during
- * the incident). Fills `fault.recovery` in place.
+ * the incident). Fills `fault.recovery` in place. Commit times are put on the producer's clock by subtracting
+ * `clockOffsetUs`, PostgreSQL's clock minus the producer host's (docs/measurement.md#clocks-across-hosts).
  */
 export async function measureRecovery(
   client: pg.Client,
@@ -26,7 +27,9 @@ export async function measureRecovery(
   originUs: number,
   perEngine: Map<Engine, Map<number, Omit<EngineSecond, 'freshnessUs'>>>,
   producedInSecond: (second: number) => number | null,
+  clockOffsetUs = 0,
 ): Promise<void> {
+  const commit = `(commit_us - ${Math.round(clockOffsetUs)})`;
   for (const fault of faults) {
     if (fault.injectedAtUs === null || fault.outcome !== 'injected') continue;
     for (const engine of enginesHitBy(fault.target, engines)) {
@@ -44,7 +47,7 @@ export async function measureRecovery(
       }
       const table = engineTables(engine).timed;
       const first = await client.query<{ t: string | null }>(
-        `SELECT min(commit_us) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
+        `SELECT min(${commit}) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
         [eventRunId, fault.injectedAtUs],
       );
       const firstCommit = first.rows[0]?.t;
@@ -57,8 +60,8 @@ export async function measureRecovery(
       let delayedEvents: number | null = null;
       if (figures.p99BoundUs !== null) {
         const delayed = await client.query<{ n: string }>(
-          `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND commit_us >= $2 AND commit_us < $3
-             AND commit_us - produced_at_us > $4`,
+          `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND ${commit} >= $2 AND ${commit} < $3
+             AND ${commit} - produced_at_us > $4`,
           [eventRunId, fault.injectedAtUs, Math.round(figures.incidentEndUs), Math.round(figures.p99BoundUs)],
         );
         delayedEvents = Number(delayed.rows[0]?.n ?? 0);

@@ -84,10 +84,18 @@ export async function finishRecord(
     startUs: s.report.firstProducedAtUs,
     endUs: s.report.lastProducedAtUs + 1,
   }));
+  // Commit times go onto the producer's clock first (docs/measurement.md#clocks-across-hosts); 0 on one host.
+  const clockOffsetUs = record.clock?.appliedOffsetUs ?? 0;
   // Phase 1: every engine's per-second series, before any window is chosen.
   const series = await Promise.all(
     produced.map((segment, i) =>
-      collectSeriesOf(options.stack, segment.engines, segment.eventRunId, (spans[i] as WindowUs).startUs),
+      collectSeriesOf(
+        options.stack,
+        segment.engines,
+        segment.eventRunId,
+        (spans[i] as WindowUs).startUs,
+        clockOffsetUs,
+      ),
     ),
   );
   // Phase 2: where the steady state begins, the same offset for every engine and segment.
@@ -130,7 +138,16 @@ export async function finishRecord(
       segment.engines.map(async (engine) => {
         const own = await connect(options.stack);
         try {
-          return await engineResult(own, engine, segment.eventRunId, window, span, report, segment.monitor);
+          return await engineResult(
+            own,
+            engine,
+            segment.eventRunId,
+            window,
+            span,
+            report,
+            segment.monitor,
+            clockOffsetUs,
+          );
         } finally {
           await own.end();
         }
@@ -156,6 +173,7 @@ export async function finishRecord(
       span.startUs,
       series[index] ?? new Map(),
       (second) => segment.monitor.sentPerSecond(second),
+      clockOffsetUs,
     );
     const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
@@ -252,10 +270,11 @@ async function engineResult(
   span: WindowUs,
   report: RawProducerReport,
   monitor: RunMonitor,
+  clockOffsetUs: number,
 ): Promise<EngineResult> {
   const result = emptyEngineResult();
   try {
-    const collected = await collectEngine(client, engine, runId, window);
+    const collected = await collectEngine(client, engine, runId, window, clockOffsetUs);
     const latencies = collected.latencies;
     const counts = {
       ...collected,

@@ -341,6 +341,36 @@ export function jobSettingsProblem(
   return undefined;
 }
 
+/**
+ * What makes a parallelism impossible on a topic of `partitions` partitions, naming the flag and the fix;
+ * undefined when it fits. The baseline's consumer threads share one consumer group, and Kafka gives each
+ * partition to one consumer of a group: threads beyond the partitions would get none and sit idle, which would
+ * measure fewer consumers than the record claims. That is refused rather than warned about. (Flink's and
+ * Spark's sources are not held to it: their other operators still use the parallelism.)
+ */
+export function parallelismProblem(
+  jobs: JobSettings,
+  partitions: number,
+  engines: readonly Engine[],
+): { message: string; fix: string } | undefined {
+  const threads = parallelismOf(jobs, 'baseline');
+  if (!engines.includes('baseline') || threads <= partitions) return undefined;
+  return {
+    message: `--parallelism baseline=${threads} is more consumer threads than the topic's ${partitions} partitions: Kafka gives each partition to one consumer of the group, so ${threads - partitions} thread(s) would stay idle`,
+    fix: `Use at most --parallelism baseline=${partitions}, or --partitions ${threads} or more`,
+  };
+}
+
+/** Throws a usage error when {@link parallelismProblem} finds one. */
+export function assertParallelismFits(
+  jobs: JobSettings,
+  partitions: number,
+  engines: readonly Engine[],
+): void {
+  const problem = parallelismProblem(jobs, partitions, engines);
+  if (problem) throw new UsageError(problem.message, { suggestions: [problem.fix] });
+}
+
 /** Throws a usage error when {@link jobSettingsProblem} finds one. */
 export function assertJobSettings(jobs: Pick<JobSettings, 'sparkRealtime' | 'delivery'>): void {
   const problem = jobSettingsProblem(jobs);

@@ -10,6 +10,7 @@ import type { SourceStats } from '../producer/source.js';
 import type { SteadyStateWindow } from '../metrics/window.js';
 import type { GoldCheck } from '../metrics/gold-check.js';
 import type { GoldProducer } from '../engines/schema.js';
+import type { ClockRecord } from '../metrics/clock-offset.js';
 
 /**
  * Layout version of `run.json`. Bump it when a field is added, removed or changes meaning, and add an upgrade
@@ -78,6 +79,12 @@ export interface RunRecord {
    * absent in files from before supervision.
    */
   restarts?: RestartRecord[];
+  /**
+   * PostgreSQL's clock against the producer host's (docs/measurement.md#clocks-across-hosts): the offset
+   * estimated at the start and end of the run with its uncertainty, µs, and the offset subtracted from every
+   * commit time; absent in files from before it was measured (one host was assumed then).
+   */
+  clock?: ClockRecord;
 }
 
 /** Gold, checked (docs/measurement.md#gold): each producer's rows of the run against the truth of the events sent. */

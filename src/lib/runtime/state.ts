@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { RuntimeName, ServiceName } from '../config/defaults.js';
@@ -130,6 +131,16 @@ export function statePaths(stateDir: string) {
     lock: path.join(stateDir, 'up.lock'),
     supervision: path.join(stateDir, 'supervision.json'),
   };
+}
+
+/**
+ * Deletes the jobs' checkpoints and scratch files under the state directory (the local runtime's jobs and a
+ * cluster's Spark driver and baseline keep them there; Flink on a cluster too, README), keeping the directory.
+ */
+export async function clearCheckpointsDir(stateDir: string): Promise<void> {
+  const dir = statePaths(stateDir).checkpoints;
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) await rm(path.join(dir, entry), { recursive: true, force: true });
 }
 
 /** Reads the state file, or undefined when no stack was started here. */
