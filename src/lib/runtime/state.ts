@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { RuntimeName, ServiceName } from '../config/defaults.js';
 import type { StackConfig, StackPorts } from '../config/stack-config.js';
+import type { ClusterScale } from './docker/scale.js';
 
 /** Version of the state file layout; bump when a field changes meaning. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -48,6 +49,11 @@ export interface ContainerRecord {
   role: string;
   /** The stack service it belongs to (the engine, for a Spark or Flink cluster process). */
   service: ServiceName;
+  /**
+   * The name it goes by when its role has several containers (`flink-taskmanager-2`); absent for a role's only
+   * container, and in state files from before the docker runtime scaled its clusters.
+   */
+  unit?: string;
 }
 
 /** What the Docker runtime started: containers, network and volumes, all labelled with the stack id. */
@@ -70,6 +76,11 @@ export interface DockerState {
   flinkJarId?: string;
   /** Software version of each service, as far as it could be read. */
   versions: Partial<Record<ServiceName, string>>;
+  /**
+   * What the Spark and Flink clusters were started with (containers, slots, cores; fixed until `down`); absent
+   * in state files from before the docker runtime scaled its clusters (one of each then).
+   */
+  scale?: ClusterScale;
 }
 
 /** What the cluster runtime submitted to the user's clusters: only these are ever cancelled or killed. */
