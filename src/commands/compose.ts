@@ -16,6 +16,7 @@ export default class Compose extends BaseCommand {
     '<%= config.bin %> compose --output compose/docker-compose.yml',
     '<%= config.bin %> compose --network host --port-base 29092 --output /var/tmp/cb/docker-compose.yml',
     '<%= config.bin %> compose --engines flink,baseline --no-gold > docker-compose.yml',
+    '<%= config.bin %> compose --taskmanagers 2 --spark-workers 2 --parallelism flink=2 --output docker-compose.yml',
     '<%= config.bin %> compose --trigger 5s --buffer-timeout 10ms --output docker-compose.yml',
   ];
 
@@ -29,6 +30,8 @@ export default class Compose extends BaseCommand {
     gold: stackFlags.gold,
     network: stackFlags.network,
     cpus: stackFlags.cpus,
+    taskmanagers: stackFlags.taskmanagers,
+    'spark-workers': stackFlags['spark-workers'],
     'base-image': stackFlags['base-image'],
     ...jobFlags,
     output: Flags.string({

@@ -27,6 +27,7 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --source replay --file ticks.ndjson --speed 10 --json',
     '<%= config.bin %> run --duration 90s --disorder 2s --late 0.01:30s --event-time-start 2026-12-01T09:59:30Z',
     '<%= config.bin %> run --duration 3m --rate 1000 --fault flink:kill@60s --fault kafka:pause@120s+5s',
+    '<%= config.bin %> run --duration 25m --rate 1000 --gold-airflow',
   ];
 
   static override flags = {
@@ -67,6 +68,10 @@ export default class Run extends BaseCommand {
     }),
     'results-dir': Flags.string({ description: 'Where results are saved', default: 'results' }),
     fault: faultFlag(),
+    'gold-airflow': Flags.boolean({
+      description:
+        "After the run, have Airflow (running beside the stack: `airflow up`) build the run's gold with its DAG and check it against the same truth as Spark's and Flink's",
+    }),
   };
 
   async run(): Promise<RunOutcome> {
@@ -107,6 +112,7 @@ export default class Run extends BaseCommand {
           isolate: flags.isolate,
           repeat: flags.repeat,
           faults: flags.fault,
+          goldAirflow: flags['gold-airflow'],
           signal,
         },
         this.progress(),

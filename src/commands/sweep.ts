@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { runSweep, type SweepOutcome } from '../lib/bench/sweep.js';
-import { durationFlag, stackFlags } from '../lib/config/flags.js';
+import { durationFlag, orFail, stackFlags } from '../lib/config/flags.js';
+import { parallelismPoints } from '../lib/config/lists.js';
 import { checkOutputDir } from '../lib/config/output-paths.js';
 import { jobOverrides } from '../lib/config/job-flags.js';
 import { resolveStackConfig } from '../lib/config/stack-config.js';
@@ -18,7 +19,9 @@ export default class Sweep extends BaseCommand {
   static override summary =
     'Measure the same workload under each Spark trigger, Flink setting and rate; one table and CSV';
 
-  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); delivery guarantees, state backends and checkpoint intervals are crossed, each combination repeating that sequence; each --rate repeats it all. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).`;
+  static override description = `Spark triggers and Flink settings advance together (point k: Spark's k-th trigger, Flink's k-th combination of buffer timeout, batch size and batch interval; the shorter list keeps its last value); delivery guarantees, state backends and checkpoint intervals are crossed, each combination repeating that sequence; each --rate repeats it all. Only the job whose setting changed is restarted. Every point is saved as ordinary runs, listed in results/<sweep-id>/sweep.json and sweep.csv; \`compare <sweep-id>\` shows it again. A point that fails is recorded with its reason and the sweep goes on. --find-max-rate instead searches each engine's sustainable throughput (doubling the rate, then halving the bracket with the engine alone).
+
+Scale is outermost: each --partitions count (the topic deleted and created again with that many partitions, every job restarted without its checkpoints) and, within it, each --parallelism repeats all of the above; with --find-max-rate one search runs at each scale, and the report draws sustainable throughput and p99 against parallelism and partitions. --parallelism 1,2,4 sets every engine; --parallelism flink=1,2,4 --parallelism baseline=1,2 gives engines their own lists, which advance together. The baseline's consumer threads may not exceed the partitions.`;
 
   static override examples = [
     '<%= config.bin %> sweep --trigger 0,1s,5s,15s,30s --buffer-timeout 0,10ms,100ms --duration 1m',
@@ -26,6 +29,9 @@ export default class Sweep extends BaseCommand {
     '<%= config.bin %> sweep --flink-batch-size 100,1000,5000 --flink-batch-interval 0,200ms --engines flink,baseline',
     '<%= config.bin %> sweep --find-max-rate --slo-p99 1s --duration 30s',
     '<%= config.bin %> sweep --delivery at-least-once,exactly-once --state-backend hashmap,rocksdb --duration 2m',
+    '<%= config.bin %> sweep --find-max-rate --engines flink,baseline --parallelism 1,2 --partitions 6',
+    '<%= config.bin %> sweep --engines flink,baseline --parallelism 1,2,4 --partitions 3,6,12 --rate 5000 --duration 1m',
+    '<%= config.bin %> sweep --parallelism flink=1,2,4 --parallelism baseline=1,2 --partitions 6 --duration 1m',
   ];
 
   static override flags = {
@@ -72,7 +78,9 @@ export default class Sweep extends BaseCommand {
       throw new UsageError('--warmup must be shorter than --duration');
     if (flags['checkpoint-interval']?.some((ms) => ms < 10))
       throw new UsageError('--checkpoint-interval: give at least 10ms');
-    const stack = resolveStackConfig(flags);
+    const parallelisms = orFail('parallelism', parallelismPoints(flags.parallelism ?? []));
+    // A stack the sweep starts begins at the first partition count; a running one is moved to each in turn.
+    const stack = resolveStackConfig({ ...flags, partitions: flags.partitions?.[0] });
     checkOutputDir('--results-dir', flags['results-dir']);
     checkOutputDir('--state-dir', stack.stateDir);
     return this.interruptible(async (signal) => {
@@ -91,11 +99,12 @@ export default class Sweep extends BaseCommand {
             deliveries: flags.delivery ?? [],
             stateBackends: flags['state-backend'] ?? [],
             checkpointIntervalsMs: flags['checkpoint-interval'] ?? [],
+            parallelisms,
+            partitions: flags.partitions ?? [],
           },
           seed: flags.seed,
           symbols: flags.symbols,
           producers: flags.producers,
-          partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,

@@ -15,7 +15,7 @@ export default class Up extends BaseCommand {
   static override summary =
     'Start Kafka, PostgreSQL and the Spark, Flink and baseline jobs, and wait until healthy';
 
-  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (--partitions, default 3; a topic that exists must have that many), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints, after restarting the jobs whose settings (--trigger, --buffer-timeout, --flink-batch-size, --flink-batch-interval, --baseline-batch-size, --delivery, --checkpoint-interval, --state-backend, --[no-]gold) were given with another value; settings not given stay as the stack has them. With --runtime docker the same jars run in containers built from compose/ (Spark master + worker + driver, Flink JobManager + TaskManager with the job submitted over REST), on the stack's own bridge network or --network host.`;
+  static override description = `Starts the embedded local stack as supervised child processes bound to 127.0.0.1: PostgreSQL (track_commit_timestamp on), a Kafka broker in KRaft mode with topic crypto_prices (--partitions, default 3; a topic that exists must have that many), and each engine's job. The first run builds the Java jobs with the Maven Wrapper (a few minutes: it downloads Spark, Flink and Kafka). "Healthy" means every job has committed a probe event from every partition to its table. Running it again while the stack is up just prints the endpoints, after restarting the jobs whose settings (--trigger, --buffer-timeout, --flink-batch-size, --flink-batch-interval, --baseline-batch-size, --delivery, --checkpoint-interval, --state-backend, --[no-]gold) were given with another value; settings not given stay as the stack has them. With --runtime docker the same jars run in containers built from compose/ (Spark master + workers + driver, Flink JobManager + TaskManagers with the job submitted over REST; --taskmanagers and --spark-workers, default 1 each), on the stack's own bridge network or --network host.`;
 
   static override examples = [
     '<%= config.bin %> up',
@@ -27,6 +27,7 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up --no-supervise                 # nothing restarts a crashed service',
     '<%= config.bin %> up --runtime docker --cpus spark=1,flink=1,baseline=1',
     '<%= config.bin %> up --runtime docker --network host --base-image debian:bookworm',
+    '<%= config.bin %> up --runtime docker --taskmanagers 2 --spark-workers 2 --parallelism flink=2',
   ];
 
   static override flags = {

@@ -9,16 +9,19 @@
  *
  *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 --client platformatic --producers 2 \
  *     [--rates 1000,10000,100000,max] [--symbols 10] [--seconds 20] [--warmup-seconds 5] [--batch 500] \
- *     [--in-flight 1] [--perf-records 2000000]
+ *     [--in-flight 1] [--perf-records 2000000] [--broker-pid PID]
  *
  * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
  * asks for far more than the producers can give, so the achieved rate is their ceiling (that run ends on the
  * clock and shows as interrupted). `cpu us/ev` is this process's CPU time (user + system, every thread) per
  * acknowledged event while producing: on a shared machine it moves far less than the rates do, and at `max` it
- * is what bounds the producers. With two producers use an even `--symbols` (default 10): each producer sends
- * its share of the symbols, and five symbols split 3:2.
+ * is what bounds the producers. With `--broker-pid` (the local broker's pid, e.g. from `ps`), the broker's own CPU
+ * per acknowledged event and its share of a core are shown too (`brk us/ev`, `brk %`, from /proc): on a 2-core
+ * machine the broker shares the cores with the producers. With two producers use an even `--symbols` (default
+ * 10): each producer sends its share of the symbols, and five symbols split 3:2.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     producers: { type: 'string', default: '1' },
     symbols: { type: 'string', default: '10' },
     jars: { type: 'string', default: 'jobs/kafka-broker/target/lib/*' },
+    'broker-pid': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -66,6 +70,15 @@ async function freshTopic(label: string): Promise<string> {
   return topic;
 }
 
+/** CPU seconds (user + system) the broker process has used so far, from /proc (Linux), when --broker-pid is given. */
+function brokerCpuSec(): number | undefined {
+  if (values['broker-pid'] === undefined) return undefined;
+  const stat = readFileSync(`/proc/${values['broker-pid']}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in 1/100 s.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** A producer run's report and the CPU this process spent on it. */
 interface RateResult {
   report: ProducerReport;
@@ -73,6 +86,10 @@ interface RateResult {
   cpuUsPerEvent: number;
   /** That CPU time over the wall time of the run, percent of one core. */
   cpuPercent: number;
+  /** The broker's CPU per acknowledged event over the same time, µs (with --broker-pid). */
+  brokerCpuUsPerEvent?: number;
+  /** The broker's CPU over the wall time, percent of one core (with --broker-pid). */
+  brokerCpuPercent?: number;
 }
 
 async function runRate(rateText: string, runSeconds = seconds): Promise<RateResult> {
@@ -80,7 +97,7 @@ async function runRate(rateText: string, runSeconds = seconds): Promise<RateResu
   const topic = await freshTopic(rateText);
   // CPU is counted from the first progress report (a second after the common start) to the end, so that
   // starting the threads (loading modules, connecting) is not charged to the events.
-  let mark: { cpu: NodeJS.CpuUsage; atMs: number; sent: number } | undefined;
+  let mark: { cpu: NodeJS.CpuUsage; atMs: number; sent: number; brokerSec?: number } | undefined;
   const report = await produceInThreads({
     producers,
     client,
@@ -101,21 +118,36 @@ async function runRate(rateText: string, runSeconds = seconds): Promise<RateResu
     stopAfterMs: runSeconds * 1000 + 500,
     spawn: (setup) => new Worker(THREAD_SCRIPT, { workerData: setup }),
     onProgress: (progress) => {
-      mark ??= { cpu: process.cpuUsage(), atMs: performance.now(), sent: progress.sent };
+      mark ??= {
+        cpu: process.cpuUsage(),
+        atMs: performance.now(),
+        sent: progress.sent,
+        brokerSec: brokerCpuSec(),
+      };
     },
   });
   if (!mark) return { report, cpuUsPerEvent: 0, cpuPercent: 0 };
   const cpu = process.cpuUsage(mark.cpu);
+  const brokerSec = brokerCpuSec();
   const cpuUs = cpu.user + cpu.system;
   const events = report.sent - mark.sent;
+  const wallMs = performance.now() - mark.atMs;
+  const brokerUs =
+    brokerSec !== undefined && mark.brokerSec !== undefined ? (brokerSec - mark.brokerSec) * 1e6 : undefined;
   return {
     report,
     cpuUsPerEvent: events > 0 ? cpuUs / events : 0,
-    cpuPercent: cpuUs / 10 / (performance.now() - mark.atMs),
+    cpuPercent: cpuUs / 10 / wallMs,
+    ...(brokerUs !== undefined
+      ? { brokerCpuUsPerEvent: events > 0 ? brokerUs / events : 0, brokerCpuPercent: brokerUs / 10 / wallMs }
+      : {}),
   };
 }
 
-function row(rate: string, { report, cpuUsPerEvent, cpuPercent }: RateResult): string {
+function row(
+  rate: string,
+  { report, cpuUsPerEvent, cpuPercent, brokerCpuUsPerEvent, brokerCpuPercent }: RateResult,
+): string {
   const lag = report.scheduleLagUs;
   const ms = (us: number) => (us / 1000).toFixed(2);
   return [
@@ -131,12 +163,16 @@ function row(rate: string, { report, cpuUsPerEvent, cpuPercent }: RateResult): s
     String(report.behindSchedule).padStart(6),
     cpuUsPerEvent.toFixed(2).padStart(9),
     cpuPercent.toFixed(0).padStart(5),
+    ...(brokerCpuUsPerEvent !== undefined
+      ? [brokerCpuUsPerEvent.toFixed(2).padStart(9), (brokerCpuPercent ?? 0).toFixed(0).padStart(5)]
+      : []),
   ].join(' ');
 }
 
 /** Kafka's own producer performance tool, same broker, records the size of our events, acks=all, idempotent. */
 async function kafkaPerf(recordSize: number): Promise<string> {
   const topic = await freshTopic('perf');
+  const brokerBefore = brokerCpuSec();
   const { stdout } = await promisify(execFile)(
     'java',
     [
@@ -159,7 +195,11 @@ async function kafkaPerf(recordSize: number): Promise<string> {
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  return stdout.trim().split('\n').at(-1) ?? '';
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  const brokerAfter = brokerCpuSec();
+  if (brokerBefore === undefined || brokerAfter === undefined) return last;
+  const records = Number(/^(\d+) records sent/.exec(last)?.[1]);
+  return `${last}; broker CPU ${(((brokerAfter - brokerBefore) * 1e6) / records).toFixed(2)} us/record`;
 }
 
 async function main(): Promise<void> {
@@ -180,7 +220,8 @@ async function main(): Promise<void> {
   // A cold process (JIT, first connection, first topic) lags for a few seconds; measure a warm one.
   await runRate('10000', Number(values['warmup-seconds']));
   console.log(
-    '    rate   offered  achieved      sent failed  lag p50  lag p99 lag p999  lag max behind cpu us/ev cpu %',
+    '    rate   offered  achieved      sent failed  lag p50  lag p99 lag p999  lag max behind cpu us/ev cpu %' +
+      (values['broker-pid'] === undefined ? '' : ' brk us/ev brk %'),
   );
   let bestEventsPerSec = 0;
   for (const rate of (values.rates ?? '').split(',')) {

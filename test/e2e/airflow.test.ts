@@ -8,6 +8,7 @@ import type { AirflowStatus } from '../../src/lib/airflow/status.js';
 import { failedTaskLogs, waitForRun, type TriggerResult } from '../../src/lib/airflow/trigger.js';
 import { airflowClient } from '../../src/lib/airflow/up.js';
 import { connect } from '../../src/lib/engines/postgres.js';
+import type { GoldRecheck } from '../../src/lib/bench/gold-recheck.js';
 import type { RunOutcome } from '../../src/lib/bench/run.js';
 import type { DownResult, StackStatus } from '../../src/lib/runtime/types.js';
 import { json, runCli } from '../support/cli.js';
@@ -146,6 +147,21 @@ describe('Airflow next to a running stack', () => {
     }
   });
 
+  it('refuses run --gold-airflow before producing anything when Airflow is not running, saying how to start it', async () => {
+    const result = await runCli([
+      'run',
+      ...STATE,
+      '--results-dir',
+      resultsDir,
+      ...BENCH_FLAGS,
+      '--gold-airflow',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--gold-airflow needs Airflow running beside the stack in ${stateDir}`);
+    expect(result.stderr).toContain('crypto-bench airflow up');
+    expect(result.stderr).not.toContain('producing for');
+  });
+
   it(
     "reports a DAG that fails to import with Airflow's error, stops Airflow, and leaves the stack running",
     async () => {
@@ -217,6 +233,85 @@ describe('Airflow next to a running stack', () => {
       // Paused again: no scheduled run follows the one asked for.
       const status = json<AirflowStatus>(await runCli(['airflow', 'status', ...STATE, '--json']));
       expect(status.dags.find((d) => d.dagId === 'crypto_bench_gold')?.paused).toBe(true);
+    });
+
+    it("checks a run's Airflow gold against the run's truth, and the re-check finds a corrupted row wrong", async () => {
+      // The stack's jobs run with --no-gold: Airflow's gold alone is checked, read from the baseline's table.
+      const run = await runCli([
+        'run',
+        ...STATE,
+        '--results-dir',
+        resultsDir,
+        ...BENCH_FLAGS,
+        '--gold-airflow',
+        '--json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const record = json<RunOutcome>(run).runs[0]!;
+      expect(record.status, record.statusReasons.join('\n')).toBe('complete');
+      expect(Object.keys(record.gold?.producers ?? {})).toEqual(['airflow']);
+      expect(record.gold?.truthEvents).toBe(record.producer?.sentEvents);
+      const airflow = record.gold!.producers.airflow!;
+      expect(airflow.problems).toEqual([]);
+      expect(airflow.airflowRun).toMatchObject({ sourceEngine: 'baseline' });
+      for (const name of ['tenMinutes', 'hourly'] as const) {
+        const table = airflow.tables[name];
+        // Five pairs, in one window each (two when the 15 s run crossed a window's end).
+        expect([5, 10]).toContain(table.closedWindows);
+        expect(table).toMatchObject({
+          rightWindows: table.closedWindows,
+          wrongWindows: 0,
+          missingWindows: 0,
+        });
+        expect(table).toMatchObject({ extraWindows: 0, openWindows: 0 });
+        // Fresh from the trigger (the scheduler, the settle sensor, the SQL): after it, never 0 or negative.
+        expect(table.freshness.count).toBe(table.closedWindows);
+        expect(table.finalBeforeCloseWindows).toBe(0);
+        expect(table.freshness.p50Us).toBeGreaterThan(0);
+      }
+      const compare = await runCli(['compare', record.runId, '--results-dir', resultsDir]);
+      expect(compare.stdout).toContain('airflow (schedule)');
+      expect(compare.stdout).toMatch(/gold 10-min right\s*│\s*(5|10)\b/);
+
+      const client = await connect(config);
+      let corrupted: { symbol: string };
+      try {
+        const updated = await client.query<{ symbol: string }>(
+          `UPDATE gold_10min_metrics_airflow g SET high = high + 1
+           FROM (SELECT window_start, symbol FROM gold_10min_metrics_airflow WHERE run_id = $1
+                 ORDER BY window_start, symbol LIMIT 1) one
+           WHERE g.run_id = $1 AND g.window_start = one.window_start AND g.symbol = one.symbol
+           RETURNING g.symbol`,
+          [record.runId],
+        );
+        expect(updated.rowCount).toBe(1);
+        corrupted = updated.rows[0]!;
+      } finally {
+        await client.end();
+      }
+      const check = await runCli([
+        'gold',
+        'check',
+        record.runId,
+        ...STATE,
+        '--results-dir',
+        resultsDir,
+        '--json',
+      ]);
+      expect(check.code, check.stderr).toBe(7);
+      const recheck = json<GoldRecheck>(check);
+      const tenMinutes = recheck.gold.producers.airflow!.tables.tenMinutes;
+      expect(tenMinutes).toMatchObject({ wrongWindows: 1, rightWindows: tenMinutes.closedWindows - 1 });
+      expect(tenMinutes.wrong[0]).toMatchObject({ symbol: corrupted.symbol, field: 'high' });
+      expect(recheck.reasons).toEqual([
+        expect.stringMatching(/^airflow gold 10-minute windows: 1 wrong, 0 missing/),
+      ]);
+      expect(recheck.gold.producers.airflow!.tables.hourly.wrongWindows).toBe(0);
+
+      const unknown = await runCli(['gold', 'check', 'no-such-run', ...STATE, '--results-dir', resultsDir]);
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toContain(`No run 'no-such-run' in ${resultsDir}`);
+      expect(unknown.stderr).toContain(record.runId);
     });
 
     it('fails the nightly DAG when the threshold is below the measured regression, and passes above it', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkRest } from '../../src/lib/engines/flink-rest.js';
 import { SparkMaster } from '../../src/lib/engines/spark-master.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
+import { expectOneHostClock } from '../support/clock.js';
 import { readState } from '../../src/lib/runtime/state.js';
 import type { StackStatus } from '../../src/lib/runtime/types.js';
 import { json, runCli } from '../support/cli.js';
@@ -102,6 +103,8 @@ describe('the cluster runtime on a loopback cluster', () => {
     expect(result.code, result.stderr).toBe(0);
     const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(record.config.runtime).toBe('cluster');
+    // PostgreSQL on a 127.0.0.x "node" shares this host's clock.
+    expectOneHostClock(record);
     for (const engine of ['spark', 'flink', 'baseline'] as const) {
       const completeness = record.engines[engine]?.completeness;
       expect(completeness?.committedDistinctRows, engine).toBe(record.producer?.sentEvents);

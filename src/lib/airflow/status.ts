@@ -5,7 +5,13 @@ import { tailFile } from '../runtime/processes.js';
 import { UsageError } from '../errors.js';
 import { AirflowClient } from './rest.js';
 import { AIRFLOW_PROCESSES, AIRFLOW_USER, airflowPaths, type AirflowProcessName } from './settings.js';
-import { clearAirflowState, isRunning, readAirflowState, stopAirflowProcesses } from './state.js';
+import {
+  clearAirflowState,
+  isRunning,
+  readAirflowState,
+  stopAirflowProcesses,
+  type AirflowState,
+} from './state.js';
 
 /** One Airflow process as `airflow status` shows it. */
 export interface AirflowProcessStatus {
@@ -17,7 +23,10 @@ export interface AirflowProcessStatus {
   health: 'running' | 'dead';
   /** Resident memory of its process tree (workers and task processes included), bytes. */
   rssBytes?: number;
-  /** CPU time its process tree used since it started (user + system), seconds. */
+  /**
+   * CPU time its process tree used since it started (user + system), seconds, including the short-lived
+   * children it already reaped (the DAG processor's parsers, the executor's task processes).
+   */
   cpuSeconds?: number;
   /** Log file. */
   logFile: string;
@@ -59,6 +68,40 @@ export interface AirflowStatus {
   totalCpuSeconds: number;
 }
 
+/** Each recorded Airflow process: alive or not, with its tree's memory and CPU seconds (reaped children too). */
+function sampleAirflowProcesses(state: AirflowState): AirflowProcessStatus[] {
+  const processes: AirflowProcessStatus[] = [];
+  for (const name of AIRFLOW_PROCESSES) {
+    const record = state.processes[name];
+    if (!record) continue;
+    const alive = isRunning(record);
+    const sample = alive ? sampleProcessTree(record.pid, true) : undefined;
+    processes.push({
+      name,
+      pid: record.pid,
+      health: alive ? 'running' : 'dead',
+      rssBytes: sample?.rssBytes,
+      cpuSeconds: sample?.cpuSeconds,
+      logFile: record.logFile,
+    });
+  }
+  return processes;
+}
+
+/**
+ * CPU seconds and memory of all of Airflow's processes now (no API call): two samples around a piece of work give
+ * what Airflow spent on it. Undefined when Airflow is not running for the stack.
+ */
+export function sampleAirflowCost(stateDir: string): { cpuSeconds: number; rssBytes: number } | undefined {
+  const state = readAirflowState(stateDir);
+  if (!state) return undefined;
+  const processes = sampleAirflowProcesses(state);
+  return {
+    cpuSeconds: processes.reduce((sum, p) => sum + (p.cpuSeconds ?? 0), 0),
+    rssBytes: processes.reduce((sum, p) => sum + (p.rssBytes ?? 0), 0),
+  };
+}
+
 /** Reads Airflow's state and checks each process, the API server and the DAGs. */
 export async function airflowStatus(stateDir: string): Promise<AirflowStatus> {
   const state = readAirflowState(stateDir);
@@ -73,21 +116,7 @@ export async function airflowStatus(stateDir: string): Promise<AirflowStatus> {
     totalCpuSeconds: 0,
   };
   if (!state) return empty;
-  const processes: AirflowProcessStatus[] = [];
-  for (const name of AIRFLOW_PROCESSES) {
-    const record = state.processes[name];
-    if (!record) continue;
-    const alive = isRunning(record);
-    const sample = alive ? sampleProcessTree(record.pid) : undefined;
-    processes.push({
-      name,
-      pid: record.pid,
-      health: alive ? 'running' : 'dead',
-      rssBytes: sample?.rssBytes,
-      cpuSeconds: sample?.cpuSeconds,
-      logFile: record.logFile,
-    });
-  }
+  const processes = sampleAirflowProcesses(state);
   const url = `http://${state.host}:${state.ports.api}`;
   const paths = airflowPaths(stateDir);
   let dags: AirflowDagStatus[] = [];

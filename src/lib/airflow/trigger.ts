@@ -29,6 +29,8 @@ export interface TriggerResult {
   state: string;
   /** Each task's final state. */
   tasks: { taskId: string; state: string | null }[];
+  /** When the run was asked for (just before the trigger request), epoch ms. */
+  triggeredAtMs: number;
   /** Wall time from the trigger to the end of the run, ms (when waited for). */
   durationMs?: number;
   /** True when the DAG was paused and was unpaused for this run (paused again after it, when waited for). */
@@ -62,6 +64,7 @@ export async function triggerDag(options: TriggerOptions): Promise<TriggerResult
     dagRunId: run.dag_run_id,
     state,
     tasks: tasks.map((t) => ({ taskId: t.task_id, state: t.state })),
+    triggeredAtMs: begin,
     durationMs: options.wait ? Date.now() - begin : undefined,
     unpaused: dag.is_paused,
   });

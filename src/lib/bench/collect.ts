@@ -39,21 +39,24 @@ export type EngineSeries = Map<number, Omit<EngineSecond, 'freshnessUs'>>;
  * `secondIndexOf`): rows committed and their end-to-end p50 and p99 (percentile_cont, by PostgreSQL), and the
  * backlog at the second's end: rows produced by then minus rows committed by then (the events in flight, counted
  * exactly from the table; rows never committed are missing and reported as such). Steady-state detection and
- * the sustainability verdict read this series.
+ * the sustainability verdict read this series. Commit times are taken on the producer's clock: minus
+ * `clockOffsetUs`, PostgreSQL's clock minus the producer host's (docs/measurement.md#clocks-across-hosts).
  */
 export async function collectSeries(
   client: pg.Client,
   engine: Engine,
   runId: string,
   originUs: number,
+  clockOffsetUs = 0,
 ): Promise<EngineSeries> {
   const timed = engineTables(engine).timed;
+  const commit = '(commit_us - $3::bigint)';
   const committed = await client.query<{ s: number; n: string; p50: number; p99: number }>(
-    `SELECT floor((commit_us - $2::bigint) / 1000000.0)::int AS s, count(*) AS n,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99
+    `SELECT floor((${commit} - $2::bigint) / 1000000.0)::int AS s, count(*) AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${commit} - produced_at_us) AS p50,
+            percentile_cont(0.99) WITHIN GROUP (ORDER BY ${commit} - produced_at_us) AS p99
      FROM ${timed} WHERE run_id = $1 GROUP BY 1`,
-    [runId, originUs],
+    [runId, originUs, Math.round(clockOffsetUs)],
   );
   const produced = await client.query<{ s: number; n: string }>(
     `SELECT floor((produced_at_us - $2::bigint) / 1000000.0)::int AS s, count(*) AS n
@@ -80,12 +83,13 @@ export async function collectSeriesOf(
   engines: readonly Engine[],
   runId: string,
   originUs: number,
+  clockOffsetUs = 0,
 ): Promise<Map<Engine, EngineSeries>> {
   const read = await Promise.all(
     engines.map(async (engine): Promise<EngineSeries> => {
       const own = await connect(stack);
       try {
-        return await collectSeries(own, engine, runId, originUs);
+        return await collectSeries(own, engine, runId, originUs, clockOffsetUs);
       } catch {
         return new Map();
       } finally {
@@ -135,13 +139,17 @@ export function seriesFromCounts(
 /**
  * Phase two, once the window is chosen: streams every committed row of a run through a server-side cursor
  * (never the whole result set in one message) and computes, in one pass over PostgreSQL's commit timestamps,
- * the latency histograms of the rows produced in the window and the counts.
+ * the latency histograms of the rows produced in the window and the counts. Each commit time is first put on
+ * the producer's clock by subtracting `clockOffsetUs` (PostgreSQL's clock minus the producer host's), so
+ * end-to-end = commit − offset − produced_at, and the sink stage = commit − offset − engine_ts
+ * (docs/measurement.md#clocks-across-hosts).
  */
 export async function collectEngine(
   client: pg.Client,
   engine: Engine,
   runId: string,
   window: WindowUs,
+  clockOffsetUs = 0,
 ): Promise<EngineCollection> {
   const latencies: EngineLatencies = {
     endToEnd: new LatencyRecorder(),
@@ -163,7 +171,7 @@ export async function collectEngine(
       });
       for (const row of batch.rows) {
         const producedUs = Number(row[0]);
-        const commitUs = Number(row[1]);
+        const commitUs = Number(row[1]) - clockOffsetUs;
         const kafkaUs = Number(row[2]);
         const engineUs = Number(row[3]);
         committedRows++;

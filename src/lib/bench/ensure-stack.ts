@@ -1,7 +1,9 @@
 import type { Engine } from '../config/defaults.js';
 import {
   assertJobSettings,
+  assertParallelismFits,
   mergeJobSettings,
+  partitionsOf,
   type JobSettings,
   type StackConfig,
 } from '../config/stack-config.js';
@@ -48,12 +50,15 @@ export async function ensureStack(
  * on a stack whose Spark job runs `--trigger realtime`.
  */
 export function assertSettingsFit(stack: StackConfig, overrides: Partial<JobSettings>): void {
-  assertJobSettings(settingsInForce(stack, overrides));
+  const jobs = settingsInForce(stack, overrides);
+  assertJobSettings(jobs);
+  const running = runningConfig(stack.stateDir);
+  assertParallelismFits(jobs, running ? partitionsOf(running) : stack.partitions, stack.engines);
 }
 
 /** The job settings `overrides` would leave: on the running stack's, or on `stack`'s when none runs. */
 export function settingsInForce(stack: StackConfig, overrides: Partial<JobSettings>): JobSettings {
-  return { ...(runningConfig(stack.stateDir)?.jobs ?? stack.jobs), ...overrides };
+  return mergeJobSettings(runningConfig(stack.stateDir)?.jobs ?? stack.jobs, overrides);
 }
 
 function isHealthy(status: StackStatus, engines: Engine[]): boolean {

@@ -56,8 +56,14 @@ export class FaultInjector {
   }
 
   private async inject(record: FaultRecord, fault: FaultSpec): Promise<void> {
-    record.injectedAtUs = Date.now() * 1000;
+    const startedUs = Date.now() * 1000;
     const done = await this.act(fault.action, record);
+    // A kill, stop or pause has surely happened once the runtime returns (a `docker exec` may take seconds on a
+    // loaded machine): time it then, so no commit made before the signal landed can pass for the engine's first
+    // one after the fault (that would report a downtime near 0). A restart starts hurting when it starts.
+    record.injectedAtUs = fault.action === 'restart' ? startedUs : Date.now() * 1000;
+    const tookMs = (record.injectedAtUs - startedUs) / 1000;
+    if (tookMs >= 100) record.detail += ` (injecting took ${Math.round(tookMs)} ms; timed at its end)`;
     note(`Fault ${record.text}: ${done.detail}`, this.progress);
     if (fault.action !== 'pause' || done.outcome !== 'injected') return;
     this.paused.add(record);

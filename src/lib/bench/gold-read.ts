@@ -9,7 +9,11 @@ import { normalizeDecimal, type GoldEvent } from '../metrics/gold.js';
 /** Longest read of a run's events back from Kafka. */
 const READ_TIMEOUT_MS = 180_000;
 
-/** A producer's gold rows of one run, with the commit time of each row's last write. */
+/**
+ * A producer's gold rows of one run, each with the commit time of its current version: `xmin` of the row as it
+ * is now is the transaction of its last write (an upsert's update makes a new version), so this is when its
+ * final version became visible.
+ */
 export async function readGoldRows(
   client: pg.Client,
   table: string,
@@ -28,7 +32,7 @@ export async function readGoldRows(
     vwap: string | null;
     price_stddev: number | null;
     write_count: number;
-    commit_us: string;
+    commit_us: string | null;
   }>(
     `SELECT (extract(epoch FROM window_start) * 1000000)::bigint AS start_us, symbol, open::text, high::text,
        low::text, close::text, trade_count, volume::text, avg_price::text, vwap::text, price_stddev, write_count,
@@ -50,7 +54,7 @@ export async function readGoldRows(
       vwap: row.vwap === null ? null : Number(row.vwap),
       priceStddev: Number(row.price_stddev ?? 0),
     },
-    commitUs: Number(row.commit_us),
+    commitUs: row.commit_us === null ? null : Number(row.commit_us),
     writeCount: Number(row.write_count),
   }));
 }

@@ -3,7 +3,13 @@ import { DEFAULTS, type Engine } from '../config/defaults.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { goldTables, type GoldProducer } from '../engines/schema.js';
 import { describe } from '../errors.js';
-import { checkGold, goldFreshness, type GoldCheck, type GoldClosing } from '../metrics/gold-check.js';
+import {
+  checkGold,
+  goldFreshness,
+  type GoldCheck,
+  type GoldClosing,
+  type WrittenGoldRow,
+} from '../metrics/gold-check.js';
 import type { GoldEvent } from '../metrics/gold.js';
 import { JOB_WATERMARK_DELAY_MS } from '../producer/event-time.js';
 import type {
@@ -14,6 +20,7 @@ import type {
   GoldTableRecord,
   RunRecord,
 } from '../results/record.js';
+import { airflowSourceEngine, buildAirflowGold, type AirflowGoldCheck } from './gold-airflow.js';
 import { readGoldRows, readSentEvents } from './gold-read.js';
 import type { RunOptions } from './options.js';
 import type { Segment } from './summarize.js';
@@ -32,45 +39,65 @@ export interface RunGoldOptions {
   client: pg.Client;
   /** The run id the events carry. */
   eventRunId: string;
-  /** Streaming engines of the run whose gold is on. */
+  /** Streaming engines of the run whose gold is on (none when gold was off). */
   engines: Engine[];
   /** produced_at of the run's first event, epoch µs: where reading the topic back starts. */
   firstProducedAtUs: number;
-  /** Also check Airflow's tables when they exist. */
-  withAirflow: boolean;
+  /**
+   * Airflow's part, asked once the streaming producers are checked (so its DAG run never overlaps their
+   * settling); absent: Airflow is not checked.
+   */
+  airflow?: () => Promise<AirflowGoldCheck>;
+  /** Wait (at most 30 s) for the streaming jobs' last closed windows to land: true right after a run. */
+  settle: boolean;
 }
 
 /**
  * Gold, checked: reads the run's events back from Kafka (the truth's source), waits until the streaming jobs'
- * closed windows have landed (at most 30 s), and checks every producer's two tables (spark, flink; airflow
- * when its tables exist) with {@link checkGold}. Null when no producer of gold took part.
+ * closed windows have landed (at most 30 s, when `settle`), and checks every producer's two tables (spark,
+ * flink; then airflow when asked) with {@link checkGold}. Null when no producer of gold took part.
  */
 export async function checkRunGold(options: RunGoldOptions): Promise<GoldRecord | null> {
   const { client, eventRunId } = options;
-  const producers: GoldProducer[] = options.engines.filter(
+  const streaming = options.engines.filter(
     (engine): engine is 'spark' | 'flink' => engine === 'spark' || engine === 'flink',
   );
-  if (options.withAirflow && (await tableExists(client, goldTables('airflow').tenMinutes)))
-    producers.push('airflow');
-  if (producers.length === 0) return null;
+  if (streaming.length === 0 && !options.airflow) return null;
   const events = await readSentEvents(options.stack, eventRunId, options.firstProducedAtUs);
   const record: GoldRecord = { truthSource: TRUTH_SOURCE, truthEvents: events.length, producers: {} };
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  for (const producer of producers) {
+  const deadline = options.settle ? Date.now() + SETTLE_TIMEOUT_MS : 0;
+  const checkOne = async (producer: GoldProducer, airflow?: AirflowGoldCheck) => {
     try {
-      record.producers[producer] = await checkProducer(client, producer, eventRunId, events, deadline);
-    } catch (error) {
-      const nothing = tableRecord(
-        checkGold({ events: [], rows: [], windowUs: 1, watermarkDelayUs: 0, closing: { kind: 'watermark' } }),
+      record.producers[producer] = await checkProducer(
+        client,
+        producer,
+        eventRunId,
+        events,
+        deadline,
+        airflow,
       );
-      record.producers[producer] = {
-        ...semantics(producer),
-        tables: { tenMinutes: nothing, hourly: nothing },
-        problems: [`could not check its gold: ${describe(error)}`],
-      };
+    } catch (error) {
+      record.producers[producer] = uncheckedProducer(
+        producer,
+        `could not check its gold: ${describe(error)}`,
+      );
     }
+  };
+  for (const producer of streaming) await checkOne(producer);
+  if (options.airflow) {
+    const airflow = await options.airflow();
+    if (airflow.failure) record.producers.airflow = uncheckedProducer('airflow', airflow.failure);
+    else await checkOne('airflow', airflow);
   }
   return record;
+}
+
+/** A producer whose gold could not be checked: nothing judged, the reason as its problem. */
+function uncheckedProducer(producer: GoldProducer, problem: string): GoldProducerRecord {
+  const nothing = tableRecord(
+    checkGold({ events: [], rows: [], windowUs: 1, watermarkDelayUs: 0, closing: { kind: 'watermark' } }),
+  );
+  return { ...semantics(producer), tables: { tenMinutes: nothing, hourly: nothing }, problems: [problem] };
 }
 
 /** How a producer's windows close: Spark and Flink by their 10 s watermark, Airflow by its schedule. */
@@ -82,7 +109,21 @@ function semantics(producer: GoldProducer): Pick<GoldProducerRecord, 'closing' |
 
 function tableRecord(check: GoldCheck): GoldTableRecord {
   const { freshnessUs, ...rest } = check;
-  return { ...rest, freshness: goldFreshness({ ...check, freshnessUs }) };
+  return { ...rest, freshness: goldFreshness({ freshnessUs }) };
+}
+
+/**
+ * Airflow's windows: with a DAG run asked for the finished run, every window, each due from the trigger; else
+ * the windows up to the latest one it wrote (its schedule's progress), each due at its end.
+ */
+function airflowClosing(airflow: AirflowGoldCheck | undefined, rows: WrittenGoldRow[], windowUs: number) {
+  const closing: GoldClosing = airflow?.run
+    ? { kind: 'schedule', closedBeforeUs: Infinity, dueAtUs: airflow.run.triggeredAtUs }
+    : {
+        kind: 'schedule',
+        closedBeforeUs: Math.max(-Infinity, ...rows.map((r) => r.windowStartUs + windowUs)),
+      };
+  return closing;
 }
 
 async function checkProducer(
@@ -91,25 +132,19 @@ async function checkProducer(
   runId: string,
   events: GoldEvent[],
   settleDeadlineMs: number,
+  airflow?: AirflowGoldCheck,
 ): Promise<GoldProducerRecord> {
   const tables = goldTables(producer);
   const names: Record<GoldTableName, string> = { tenMinutes: tables.tenMinutes, hourly: tables.hourly };
-  const problems: string[] = [];
   const check = async (name: GoldTableName): Promise<GoldCheck> => {
     const rows = await readGoldRows(client, names[name], runId);
-    const closing: GoldClosing =
-      producer === 'airflow'
-        ? {
-            kind: 'schedule',
-            closedBeforeUs: Math.max(-Infinity, ...rows.map((r) => r.windowStartUs + TABLE_WINDOWS_US[name])),
-          }
-        : { kind: 'watermark' };
+    const windowUs = TABLE_WINDOWS_US[name];
     return checkGold({
       events,
       rows,
-      windowUs: TABLE_WINDOWS_US[name],
+      windowUs,
       watermarkDelayUs: JOB_WATERMARK_DELAY_MS * 1000,
-      closing,
+      closing: producer === 'airflow' ? airflowClosing(airflow, rows, windowUs) : { kind: 'watermark' },
     });
   };
   let checks = { tenMinutes: await check('tenMinutes'), hourly: await check('hourly') };
@@ -122,30 +157,27 @@ async function checkProducer(
     await new Promise((resolve) => setTimeout(resolve, 1000));
     checks = { tenMinutes: await check('tenMinutes'), hourly: await check('hourly') };
   }
-  if (producer === 'airflow' && checks.tenMinutes.closedWindows === 0) {
-    problems.push('Airflow has written no gold row of this run yet: no window of it was judged');
-  }
-  return {
+  const record: GoldProducerRecord = {
     ...semantics(producer),
     tables: { tenMinutes: tableRecord(checks.tenMinutes), hourly: tableRecord(checks.hourly) },
-    problems,
+    problems: [],
+    ...(airflow?.run ? { airflowRun: airflow.run } : {}),
   };
-}
-
-async function tableExists(client: pg.Client, table: string): Promise<boolean> {
-  const result = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
-  return result.rows[0]?.t != null;
+  // Listed under Airflow too; `airflowGoldReasons` makes them the run's.
+  if (producer === 'airflow')
+    record.problems.push(...(goldIncompleteReasons({ producers: { airflow: record } }).airflow ?? []));
+  return record;
 }
 
 /** Gold of every segment of a run (one, or one per engine under `--isolate`), merged; null when none took part. */
 export async function checkSegmentsGold(
   stack: StackConfig,
   client: pg.Client,
-  segments: readonly { engines: Engine[]; eventRunId: string; firstProducedAtUs: number }[],
+  segments: readonly Omit<RunGoldOptions, 'stack' | 'client'>[],
 ): Promise<GoldRecord | null> {
   const checked: GoldRecord[] = [];
-  for (const [index, segment] of segments.entries()) {
-    const gold = await checkRunGold({ stack, client, ...segment, withAirflow: index === 0 });
+  for (const segment of segments) {
+    const gold = await checkRunGold({ stack, client, ...segment });
     if (gold) checked.push(gold);
   }
   const [first, ...rest] = checked;
@@ -156,13 +188,26 @@ export async function checkSegmentsGold(
   };
 }
 
+/**
+ * Why Airflow's gold makes the run incomplete: wrong, missing or extra windows of a DAG run that finished (a
+ * wrong table is wrong gold, whoever built it). Airflow failing to build them (unreachable, a failed DAG run) is
+ * reported as Airflow's problem only and leaves the run alone: it says nothing about the gold or the engines.
+ */
+export function airflowGoldReasons(gold: GoldRecord | null | undefined): string[] {
+  const airflow = gold?.producers.airflow;
+  if (!airflow?.airflowRun) return [];
+  return goldIncompleteReasons({ producers: { airflow } }).airflow ?? [];
+}
+
 const TABLE_LABELS: Record<GoldTableName, string> = { tenMinutes: '10-minute', hourly: 'hourly' };
 
 /**
  * Why each producer's gold makes the run incomplete: wrong, missing or extra closed windows, one sentence per
  * table, naming the first wrong window and field. Empty for a producer whose gold is right.
  */
-export function goldIncompleteReasons(gold: GoldRecord): Partial<Record<GoldProducer, string[]>> {
+export function goldIncompleteReasons(
+  gold: Pick<GoldRecord, 'producers'>,
+): Partial<Record<GoldProducer, string[]>> {
   const reasons: Partial<Record<GoldProducer, string[]>> = {};
   for (const [producer, result] of Object.entries(gold.producers) as [GoldProducer, GoldProducerRecord][]) {
     const list: string[] = [];
@@ -183,8 +228,11 @@ export function goldIncompleteReasons(gold: GoldRecord): Partial<Record<GoldProd
 }
 
 /**
- * Gold, checked, when the jobs computed it: each wrong, missing or extra gold window goes to its engine's
- * `incompleteReasons` (Airflow's, having no engine result, to the run's reasons).
+ * Gold, checked, when the jobs computed it or `--gold-airflow` asked for Airflow's: each wrong, missing or extra
+ * window of Spark or Flink goes to its engine's `incompleteReasons`. Airflow's gold (of the first segment's
+ * events, built by a DAG run triggered after the engines drained) is checked against the same truth; its
+ * failures never change the engines' results or the run's status, its wrong windows make the run incomplete
+ * ({@link airflowGoldReasons}).
  */
 export async function goldOfRun(
   client: pg.Client,
@@ -192,28 +240,37 @@ export async function goldOfRun(
   segments: Segment[],
   options: RunOptions,
   engines: Partial<Record<Engine, EngineResult>>,
-): Promise<{ record: RunRecord['gold']; airflowReasons: string[] }> {
-  if (record.config.jobs?.gold === false) return { record: null, airflowReasons: [] };
+): Promise<RunRecord['gold']> {
+  const streamingGold = record.config.jobs?.gold !== false;
+  if (!streamingGold && !options.goldAirflow) return null;
   try {
     const gold = await checkSegmentsGold(
       options.stack,
       client,
-      segments.map((s) => ({
-        engines: s.engines,
-        eventRunId: s.eventRunId,
-        firstProducedAtUs: s.report.firstProducedAtUs,
-      })),
+      segments.map((s, index) => {
+        const source = airflowSourceEngine(s.engines);
+        return {
+          engines: streamingGold ? s.engines : [],
+          eventRunId: s.eventRunId,
+          firstProducedAtUs: s.report.firstProducedAtUs,
+          settle: true,
+          airflow:
+            options.goldAirflow && index === 0 && source
+              ? () => buildAirflowGold(options.stack.stateDir, s.eventRunId, source)
+              : undefined,
+        };
+      }),
     );
-    if (!gold) return { record: null, airflowReasons: [] };
+    if (!gold) return null;
     const reasons = goldIncompleteReasons(gold);
     for (const engine of ['spark', 'flink'] as const) {
       const result = engines[engine];
       if (!result || !reasons[engine]) continue;
       result.incompleteReasons = [...(result.incompleteReasons ?? []), ...reasons[engine]];
     }
-    return { record: gold, airflowReasons: reasons.airflow ?? [] };
+    return gold;
   } catch (error) {
     for (const result of Object.values(engines)) result.problems.push(`gold not checked: ${describe(error)}`);
-    return { record: null, airflowReasons: [] };
+    return null;
   }
 }

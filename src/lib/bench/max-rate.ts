@@ -1,4 +1,5 @@
 import type { Engine } from '../config/defaults.js';
+import { partitionsOf } from '../config/stack-config.js';
 import {
   assessSustainability,
   MAX_BACKLOG_GROWTH_FRACTION,
@@ -124,6 +125,7 @@ export async function findMaxRates(
     const point: SweepPoint = {
       index: 0,
       rateEventsPerSec: rate,
+      partitions: partitionsOf(options.stack),
       settings: options.stack.jobs,
       labels: { spark: '', flink: '', baseline: '' },
     };

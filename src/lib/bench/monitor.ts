@@ -47,6 +47,8 @@ export class RunMonitor {
     private readonly runId: string,
     engines: Engine[],
     private readonly sampleCost: CostSampler,
+    /** Subtracted from commit times: PostgreSQL's clock minus this host's, µs (docs/measurement.md#clocks-across-hosts). */
+    private readonly clockOffsetUs = 0,
   ) {
     for (const engine of engines) {
       this.freshness[engine] = [];
@@ -111,10 +113,10 @@ export class RunMonitor {
       p99: number | null;
     }>(
       `SELECT count(*) AS n, max(seq) AS max_seq, max(produced_at_us) AS max_produced,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p50,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - produced_at_us) AS p99
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_us - $3::bigint - produced_at_us) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_us - $3::bigint - produced_at_us) AS p99
        FROM ${engineTables(engine).timed} WHERE run_id = $1 AND seq > $2`,
-      [this.runId, cursor.lastSeq],
+      [this.runId, cursor.lastSeq, Math.round(this.clockOffsetUs)],
     );
     const row = result.rows[0];
     const atUs = nowUs();

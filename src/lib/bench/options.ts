@@ -32,6 +32,11 @@ export interface RunOptions {
   isolate: boolean;
   /** Runs to make (`--repeat`). */
   repeat: number;
+  /**
+   * `--gold-airflow`: after each run, trigger Airflow's gold DAG for the run and check its rows against the same
+   * truth as Spark's and Flink's (Airflow must run beside the stack); absent = false.
+   */
+  goldAirflow?: boolean;
   /** Faults to inject during each run (`--fault`), validated; none when absent. */
   faults?: FaultSpec[];
   /** Ctrl-C. */

@@ -23,6 +23,8 @@ export interface RecoverySeries {
   producedPerSecond: (count: number) => number[];
   /** Start of the steady-state window, epoch µs: the warm-up before it does not define "normal". */
   normalFromUs: number;
+  /** PostgreSQL's clock minus the producer host's, µs (0 on one host). */
+  clockOffsetUs?: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface RecoverySeries {
  * needs the rows (the first commit of a row produced after the fault; rows delayed beyond the p99 bound during
  * the incident). Faults are measured in the order they were injected, so that an earlier fault's incident (its
  * injection to its recovery) is left out of a later one's normal level. Fills `fault.recovery` in place.
+ * Commit times are put on the producer's clock by subtracting `clockOffsetUs`, PostgreSQL's clock minus the
+ * producer host's (docs/measurement.md#clocks-across-hosts).
  */
 export async function measureRecovery(
   client: pg.Client,
@@ -38,6 +42,7 @@ export async function measureRecovery(
   eventRunId: string,
   series: RecoverySeries,
 ): Promise<void> {
+  const commit = `(commit_us - ${Math.round(series.clockOffsetUs ?? 0)})`;
   const injected = faults
     .filter((f) => f.injectedAtUs !== null && f.outcome === 'injected')
     .sort((a, b) => (a.injectedAtUs as number) - (b.injectedAtUs as number));
@@ -65,7 +70,7 @@ export async function measureRecovery(
       });
       const table = engineTables(engine).timed;
       const first = await client.query<{ t: string | null }>(
-        `SELECT min(commit_us) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
+        `SELECT min(${commit}) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
         [eventRunId, faultUs],
       );
       const firstCommit = first.rows[0]?.t;
@@ -80,8 +85,8 @@ export async function measureRecovery(
       let delayedEvents: number | null = null;
       if (figures.p99BoundUs !== null) {
         const delayed = await client.query<{ n: string }>(
-          `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND commit_us >= $2 AND commit_us < $3
-             AND commit_us - produced_at_us > $4`,
+          `SELECT count(*) AS n FROM ${table} WHERE run_id = $1 AND ${commit} >= $2 AND ${commit} < $3
+             AND ${commit} - produced_at_us > $4`,
           [eventRunId, faultUs, Math.round(figures.incidentEndUs), Math.round(figures.p99BoundUs)],
         );
         delayedEvents = Number(delayed.rows[0]?.n ?? 0);

@@ -25,6 +25,8 @@ import {
   stopJobs,
 } from '../runtime/stack.js';
 import { FaultInjector } from './faults.js';
+import { clockAssumption, runClock, tryEstimateServerClock } from './clock.js';
+import { checkAirflowForGold } from './gold-airflow.js';
 import { ReconnectingClient } from './reconnecting-client.js';
 import { deadJobParts, drain } from './drain.js';
 import type { StackStatus } from '../runtime/types.js';
@@ -39,6 +41,8 @@ import { resolveWorkload, type Workload } from './workload.js';
 interface ResolvedRunOptions extends RunOptions {
   /** Partitions, symbols and producer threads. */
   workload: Workload;
+  /** The offset applied to commit times while the run goes (the live panel), µs: the start estimate's, or 0. */
+  liveClockOffsetUs?: number;
 }
 
 /** What `run` returns: one record per repeat. */
@@ -60,6 +64,7 @@ export async function runBenchmark(given: RunOptions, progress: ProgressOptions)
   const workload = resolveWorkload(given.stack, given);
   await createSource(workload.source);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
+  if (given.goldAirflow) await checkAirflowForGold(given.stack.stateDir);
   const ensured = await ensureStack(given.stack, progress, given.jobOverrides);
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { status, startedStack } = ensured;
@@ -96,10 +101,26 @@ async function runOnce(
   await saveRun(options.resultsDir, unfinishedRecord(record));
   // Outlives a restart of PostgreSQL during the run (a fault, or a crash the supervisor repairs).
   const client = new ReconnectingClient(options.stack) as unknown as pg.Client;
+  // PostgreSQL's clock against this host's, before producing and after draining (docs/measurement.md#clocks-across-hosts).
+  const clockProblems: string[] = [];
+  const clockStart = await tryEstimateServerClock(options.stack, 'start', clockProblems);
+  const live = runClock(options.stack, clockStart, null, []).appliedOffsetUs;
+  const measured = { ...options, liveClockOffsetUs: live };
   try {
     const segments = options.isolate
-      ? await isolatedSegments(options, runId, client, progress)
-      : [await segment(options, options.stack.engines, runId, runId, client, progress)];
+      ? await isolatedSegments(measured, runId, client, progress)
+      : [await segment(measured, options.stack.engines, runId, runId, client, progress)];
+    const clock = runClock(
+      options.stack,
+      clockStart,
+      await tryEstimateServerClock(options.stack, 'end', clockProblems),
+      clockProblems,
+    );
+    record = {
+      ...record,
+      clock,
+      environment: { ...record.environment, clockAssumption: clockAssumption(clock) },
+    };
     record = await finishRecord(client, record, segments, options);
   } finally {
     await client.end();
@@ -159,7 +180,13 @@ async function segment(
   client: pg.Client,
   progress: ProgressOptions,
 ): Promise<Segment> {
-  const monitor = new RunMonitor(client, eventRunId, engines, await costSampler(options.stack.stateDir));
+  const monitor = new RunMonitor(
+    client,
+    eventRunId,
+    engines,
+    await costSampler(options.stack.stateDir),
+    options.liveClockOffsetUs,
+  );
   const panel = new LivePanel(progress.json);
   const panelState: PanelState = {
     runId: eventRunId,

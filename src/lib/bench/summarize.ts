@@ -26,7 +26,7 @@ import {
   countRedeliveries,
   type EngineSeries,
 } from './collect.js';
-import { goldOfRun } from './gold.js';
+import { airflowGoldReasons, goldOfRun } from './gold.js';
 import { chooseSteadyState, noSteadyStateReasons, p50Series } from './steady-state.js';
 import type { FaultRecord, RestartRecord } from '../results/fault-record.js';
 import { measureRecovery } from './recovery.js';
@@ -84,10 +84,18 @@ export async function finishRecord(
     startUs: s.report.firstProducedAtUs,
     endUs: s.report.lastProducedAtUs + 1,
   }));
+  // Commit times go onto the producer's clock first (docs/measurement.md#clocks-across-hosts); 0 on one host.
+  const clockOffsetUs = record.clock?.appliedOffsetUs ?? 0;
   // Phase 1: every engine's per-second series, before any window is chosen.
   const series = await Promise.all(
     produced.map((segment, i) =>
-      collectSeriesOf(options.stack, segment.engines, segment.eventRunId, (spans[i] as WindowUs).startUs),
+      collectSeriesOf(
+        options.stack,
+        segment.engines,
+        segment.eventRunId,
+        (spans[i] as WindowUs).startUs,
+        clockOffsetUs,
+      ),
     ),
   );
   // Phase 2: where the steady state begins, the same offset for every engine and segment.
@@ -130,7 +138,16 @@ export async function finishRecord(
       segment.engines.map(async (engine) => {
         const own = await connect(options.stack);
         try {
-          return await engineResult(own, engine, segment.eventRunId, window, span, report, segment.monitor);
+          return await engineResult(
+            own,
+            engine,
+            segment.eventRunId,
+            window,
+            span,
+            report,
+            segment.monitor,
+            clockOffsetUs,
+          );
         } finally {
           await own.end();
         }
@@ -153,18 +170,21 @@ export async function finishRecord(
       perEngine: series[index] ?? new Map(),
       producedPerSecond: (count) => segment.monitor.sentEachSecond(count),
       normalFromUs: window.startUs,
+      clockOffsetUs,
     });
     const points = timeseries(segment.engines, series[index] ?? new Map(), span, segment.monitor);
     timeseriesPoints = mergeTimeseries(timeseriesPoints, points);
   }
   if (failed > 0) reasons.push(`${failed} events could not be sent to Kafka`);
   reasons.push(...died.map((failure) => `the producer stopped early: ${failure}`));
-  // Gold adds its reasons to the engines' own (lost events, died, did not drain).
+  // Gold adds its reasons to the engines' own (lost events, died, did not drain); Airflow's wrong windows are the
+  // run's (its gold is wrong), Airflow failing to build them is only Airflow's problem.
   const gold = await goldOfRun(client, record, produced, options, engines);
   for (const [engine, result] of Object.entries(engines)) {
     for (const reason of result.incompleteReasons ?? []) reasons.push(`${engine}: ${reason}`);
   }
-  if (gold.airflowReasons.length > 0) reasons.push(...gold.airflowReasons);
+  const wrongAirflowGold = airflowGoldReasons(gold);
+  reasons.push(...wrongAirflowGold);
   const incompleteEngines = Object.entries(engines)
     .filter(([, e]) => (e?.incompleteReasons?.length ?? 0) > 0)
     .map(([name]) => name);
@@ -174,8 +194,8 @@ export async function finishRecord(
     interrupted: options.signal.aborted,
     invalid: behind || failed > 0 || died.length > 0 || unsteady.length > 0,
     incomplete:
-      gold.airflowReasons.length > 0 ||
-      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0),
+      Object.values(engines).some((e) => (e?.incompleteReasons?.length ?? 0) > 0) ||
+      wrongAirflowGold.length > 0,
   });
   const firstWindow = windows[0] as SteadyStateWindow;
   return {
@@ -210,7 +230,7 @@ export async function finishRecord(
     },
     engines,
     timeseries: timeseriesPoints,
-    gold: gold.record,
+    gold,
     ...(segments.some((s) => s.faults.length > 0) ? { faults: segments.flatMap((s) => s.faults) } : {}),
     restarts: segments.flatMap((s) => s.restarts),
   };
@@ -249,10 +269,11 @@ async function engineResult(
   span: WindowUs,
   report: RawProducerReport,
   monitor: RunMonitor,
+  clockOffsetUs: number,
 ): Promise<EngineResult> {
   const result = emptyEngineResult();
   try {
-    const collected = await collectEngine(client, engine, runId, window);
+    const collected = await collectEngine(client, engine, runId, window, clockOffsetUs);
     const latencies = collected.latencies;
     const counts = {
       ...collected,

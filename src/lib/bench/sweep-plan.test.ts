@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveStackConfig } from '../config/stack-config.js';
-import { planSweep, type SweepAxes } from './sweep-plan.js';
+import { planScales, planSweep, type SweepAxes } from './sweep-plan.js';
 
 const base = resolveStackConfig({}, '/w').jobs;
 const none: SweepAxes = {
@@ -81,5 +81,75 @@ describe('planSweep', () => {
     const points = planSweep({ ...none, checkpointIntervalsMs: [1000, 60_000] }, base);
     expect(points.map((p) => p.settings.flinkCheckpointIntervalMs)).toEqual([1000, 60_000]);
     expect(points[1]?.labels.flink).toBe('buffer 100ms, batch 1000/200ms, checkpoint 1m');
+  });
+
+  it('puts the stack partitions and parallelism on every point when the scale is not swept', () => {
+    const points = planSweep({ ...none, sparkTriggers: [0, 1000] }, base, 6);
+    expect(points.map((p) => p.partitions)).toEqual([6, 6]);
+    expect(points.map((p) => p.settings.parallelism)).toEqual([
+      { spark: 1, flink: 1, baseline: 1 },
+      { spark: 1, flink: 1, baseline: 1 },
+    ]);
+  });
+
+  it('makes the scale outermost: each partition count, then each parallelism, repeats every other setting', () => {
+    const points = planSweep(
+      {
+        ...none,
+        flinkBufferTimeoutsMs: [0, 100],
+        partitions: [3, 6],
+        parallelisms: [
+          { spark: 1, flink: 1, baseline: 1 },
+          { spark: 2, flink: 2, baseline: 2 },
+        ],
+      },
+      base,
+    );
+    expect(points).toHaveLength(8);
+    expect(
+      points.map((p) => [p.partitions, p.settings.parallelism?.flink, p.settings.flinkBufferTimeoutMs]),
+    ).toEqual([
+      [3, 1, 0],
+      [3, 1, 100],
+      [3, 2, 0],
+      [3, 2, 100],
+      [6, 1, 0],
+      [6, 1, 100],
+      [6, 2, 0],
+      [6, 2, 100],
+    ]);
+  });
+
+  it('keeps the parallelism of the engines a per-engine list does not name', () => {
+    const stack = { ...base, parallelism: { spark: 3, flink: 1, baseline: 1 } };
+    const points = planSweep(
+      {
+        ...none,
+        parallelisms: [
+          { flink: 1, baseline: 1 },
+          { flink: 2, baseline: 2 },
+        ],
+      },
+      stack,
+    );
+    expect(points.map((p) => p.settings.parallelism)).toEqual([
+      { spark: 3, flink: 1, baseline: 1 },
+      { spark: 3, flink: 2, baseline: 2 },
+    ]);
+  });
+
+  it('lists the scales of a --find-max-rate search, partitions outermost', () => {
+    const scales = planScales(
+      { ...none, partitions: [6, 12], parallelisms: [{ flink: 1 }, { flink: 2 }] },
+      base,
+      3,
+    );
+    expect(scales.map((s) => [s.partitions, s.settings.parallelism?.flink])).toEqual([
+      [6, 1],
+      [6, 2],
+      [12, 1],
+      [12, 2],
+    ]);
+    expect(planScales(none, base, 3)).toEqual([{ partitions: 3, settings: base }]);
   });
 });

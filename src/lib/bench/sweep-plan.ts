@@ -1,6 +1,6 @@
-import type { DeliveryGuarantee, Engine, StateBackend } from '../config/defaults.js';
-import type { SparkTrigger } from '../config/lists.js';
-import type { JobSettings } from '../config/stack-config.js';
+import { DEFAULTS, type DeliveryGuarantee, type Engine, type StateBackend } from '../config/defaults.js';
+import type { Parallelism, SparkTrigger } from '../config/lists.js';
+import { mergeJobSettings, type JobSettings } from '../config/stack-config.js';
 import { baselineLabel, flinkLabel, sparkLabel } from '../render/settings.js';
 
 /** The lists a sweep was asked to cover; an empty list leaves that setting at the stack's value. */
@@ -21,6 +21,21 @@ export interface SweepAxes {
   stateBackends?: StateBackend[];
   /** Flink checkpoint intervals, ms; absent = not swept. */
   checkpointIntervalsMs?: number[];
+  /**
+   * Parallelism at each scale step (`--parallelism`, see `parallelismPoints`): the engines named get it, the
+   * others keep the stack's; absent or empty = not swept.
+   */
+  parallelisms?: Partial<Parallelism>[];
+  /** Partition counts of the topic (`--partitions`), each a new topic; absent or empty = the stack's. */
+  partitions?: number[];
+}
+
+/** One scale of a sweep: the topic's partitions and the job settings with the parallelism at that scale. */
+export interface SweepScale {
+  /** Partitions of the topic. */
+  partitions: number;
+  /** The base settings with this scale's parallelism. */
+  settings: JobSettings;
 }
 
 /** One point of a sweep: a rate and the job settings in force. */
@@ -29,7 +44,9 @@ export interface SweepPoint {
   index: number;
   /** Offered rate, events/s. */
   rateEventsPerSec: number;
-  /** Job settings at this point. */
+  /** Partitions of the topic at this point. */
+  partitions: number;
+  /** Job settings at this point (their `parallelism` is the point's). */
   settings: JobSettings;
   /** Label of each engine's setting at this point, e.g. spark "trigger 5s", flink "buffer 100ms, batch 1000/200ms". */
   labels: Record<Engine, string>;
@@ -40,10 +57,15 @@ export interface SweepPoint {
  * and batch interval) are independent, so they advance together: point k sets Spark to its k-th trigger and
  * Flink to its k-th combination; the shorter list stays at its last value. Settings of several engines (delivery
  * guarantee, state backend) and Flink's checkpoint interval are crossed: each combination repeats that sequence,
- * and each rate repeats all of it. Consecutive points thus change as few jobs as possible, and every engine is
- * measured at every point.
+ * and each rate repeats all of it. The scale is outermost ({@link planScales}): each partition count, and within
+ * it each parallelism, repeats everything else, since a new partition count means a new topic and every job
+ * restarted. Consecutive points thus change as few jobs as possible, and every engine is measured at every point.
  */
-export function planSweep(axes: SweepAxes, base: JobSettings): SweepPoint[] {
+export function planSweep(
+  axes: SweepAxes,
+  base: JobSettings,
+  basePartitions: number = DEFAULTS.topicPartitions,
+): SweepPoint[] {
   const sparkSettings = axes.sparkTriggers.map((trigger): Partial<JobSettings> =>
     trigger === 'realtime' ? { sparkRealtime: true } : { sparkRealtime: false, sparkTriggerMs: trigger },
   );
@@ -51,29 +73,47 @@ export function planSweep(axes: SweepAxes, base: JobSettings): SweepPoint[] {
   const steps = Math.max(sparkSettings.length, flinkSettings.length, 1);
   const rates = axes.ratesEventsPerSec.length > 0 ? axes.ratesEventsPerSec : [1000];
   const points: SweepPoint[] = [];
-  for (const rateEventsPerSec of rates) {
-    for (const shared of sharedCombinations(axes, base)) {
-      for (let step = 0; step < steps; step++) {
-        const settings: JobSettings = {
-          ...base,
-          ...shared,
-          ...(sparkSettings[Math.min(step, sparkSettings.length - 1)] ?? {}),
-          ...(flinkSettings[Math.min(step, flinkSettings.length - 1)] ?? {}),
-        };
-        points.push({
-          index: points.length,
-          rateEventsPerSec,
-          settings,
-          labels: {
-            spark: sparkLabel(settings),
-            flink: flinkLabel(settings),
-            baseline: baselineLabel(settings),
-          },
-        });
+  for (const scale of planScales(axes, base, basePartitions)) {
+    for (const rateEventsPerSec of rates) {
+      for (const shared of sharedCombinations(axes, base)) {
+        for (let step = 0; step < steps; step++) {
+          const settings: JobSettings = {
+            ...scale.settings,
+            ...shared,
+            ...(sparkSettings[Math.min(step, sparkSettings.length - 1)] ?? {}),
+            ...(flinkSettings[Math.min(step, flinkSettings.length - 1)] ?? {}),
+          };
+          points.push({
+            index: points.length,
+            rateEventsPerSec,
+            partitions: scale.partitions,
+            settings,
+            labels: {
+              spark: sparkLabel(settings),
+              flink: flinkLabel(settings),
+              baseline: baselineLabel(settings),
+            },
+          });
+        }
       }
     }
   }
   return points;
+}
+
+/**
+ * The scales a sweep covers: every partition count asked (or the stack's), each with every parallelism asked
+ * (or the stack's), partitions outermost.
+ */
+export function planScales(axes: SweepAxes, base: JobSettings, basePartitions: number): SweepScale[] {
+  const partitionCounts = axes.partitions?.length ? axes.partitions : [basePartitions];
+  const parallelisms = axes.parallelisms?.length ? axes.parallelisms : [{}];
+  return partitionCounts.flatMap((partitions) =>
+    parallelisms.map((parallelism) => ({
+      partitions,
+      settings: mergeJobSettings(base, { parallelism: parallelism as Parallelism }),
+    })),
+  );
 }
 
 /** Every combination of delivery guarantee, state backend and checkpoint interval asked for (one when none). */

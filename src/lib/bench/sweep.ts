@@ -1,10 +1,5 @@
 import { DEFAULTS, type Engine } from '../config/defaults.js';
-import {
-  assertJobSettings,
-  changedEngines,
-  type JobSettings,
-  type StackConfig,
-} from '../config/stack-config.js';
+import { assertJobSettings, type JobSettings } from '../config/stack-config.js';
 import { describe } from '../errors.js';
 import { note, type ProgressOptions } from '../render/progress.js';
 import { renderSweepReport } from '../render/report.js';
@@ -16,14 +11,23 @@ import {
   type SweepPointRecord,
   type SweepRecord,
 } from '../results/sweep-record.js';
-import { checkFaults, downStack, startJobs } from '../runtime/stack.js';
+import { checkFaults, downStack } from '../runtime/stack.js';
 import { findMaxRates } from './max-rate.js';
 import { ensureStack, settingsInForce } from './ensure-stack.js';
 import type { RunOptions, SweepOptions } from './options.js';
 import { runBenchmark } from './run.js';
-import { resolveWorkload } from './workload.js';
+import { resolveWorkloadAt } from './workload.js';
 import type { SourceConfig } from '../producer/sources.js';
-import { planSweep, type SweepPoint } from './sweep-plan.js';
+import { planScales, planSweep, type SweepPoint } from './sweep-plan.js';
+import {
+  applyScale,
+  checkScales,
+  coversScales,
+  partitionsNow,
+  restoreScale,
+  scaleLabel,
+  searchScales,
+} from './sweep-scale.js';
 
 /** What `sweep` returns (the `--json` shape). */
 export interface SweepOutcome {
@@ -40,22 +44,26 @@ export interface SweepOutcome {
  * own settings back at the end.
  */
 export async function runSweep(given: SweepOptions, progress: ProgressOptions): Promise<SweepOutcome> {
-  // Every point's settings must be able to run, checked before anything starts.
-  for (const point of planSweep(given.axes, settingsInForce(given.stack, given.jobOverrides ?? {})))
+  // Every point's settings and scale must be able to run, checked before anything starts.
+  const base = settingsInForce(given.stack, given.jobOverrides ?? {});
+  for (const point of planSweep(given.axes, base, partitionsNow(given.stack)))
     assertJobSettings(point.settings);
-  // --producers, --symbols and --partitions must fit every rate the sweep will offer, before anything starts.
+  const scales = planScales(given.axes, base, partitionsNow(given.stack));
+  checkScales(given, scales);
+  // --producers and --symbols must fit every rate and partition count the sweep will offer, before anything starts.
   const rates = given.findMaxRate
     ? [given.minRateEventsPerSec]
     : given.axes.ratesEventsPerSec.length > 0
       ? given.axes.ratesEventsPerSec
       : [1000];
-  for (const rate of rates) {
-    resolveWorkload(given.stack, { ...given, source: syntheticSource(given, rate, given.durationMs) });
-  }
+  for (const partitions of new Set(scales.map((scale) => scale.partitions)))
+    for (const rate of rates)
+      resolveWorkloadAt(partitions, { ...given, source: syntheticSource(given, rate, given.durationMs) });
   if (given.faults?.length) checkFaults(given.stack.stateDir, given.faults, given.durationMs);
   const { stack, startedStack } = await ensureStack(given.stack, progress, given.jobOverrides);
   // What is not swept stays as the running stack has it, and is restored to that at the end.
   const options = { ...given, stack };
+  const stackPartitions = partitionsNow(stack);
   const sweep: SweepRecord = {
     schemaVersion: 1,
     sweepId: newRunId(),
@@ -80,7 +88,15 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
   };
   let current = options.stack.jobs;
   try {
-    if (options.findMaxRate) {
+    if (options.findMaxRate && coversScales(options)) {
+      current = await searchScales(
+        options,
+        sweep,
+        measure,
+        () => writeSweep(options.resultsDir, sweep),
+        progress,
+      );
+    } else if (options.findMaxRate) {
       sweep.maxRate = await findMaxRates(
         options,
         measure,
@@ -88,10 +104,13 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
         progress,
       );
     } else {
-      for (const point of planSweep(options.axes, options.stack.jobs)) {
+      for (const point of planSweep(options.axes, options.stack.jobs, stackPartitions)) {
         if (options.signal.aborted) break;
+        const scale = coversScales(options)
+          ? `; ${scaleLabel(point.partitions, point.settings, options.stack.engines)}`
+          : '';
         note(
-          `Point ${point.index + 1}: ${point.rateEventsPerSec} events/s; spark ${point.labels.spark}; flink ${point.labels.flink}`,
+          `Point ${point.index + 1}: ${point.rateEventsPerSec} events/s; spark ${point.labels.spark}; flink ${point.labels.flink}${scale}`,
           progress,
         );
         sweep.points.push(await runPoint(options, point, current, measure));
@@ -104,7 +123,7 @@ export async function runSweep(given: SweepOptions, progress: ProgressOptions): 
     sweep.endedAt = new Date().toISOString();
     await writeSweep(options.resultsDir, sweep, renderSweepReport(sweep, runs));
     if (startedStack) await downStack(options.stack.stateDir, { volumes: false });
-    else await restore(options.stack, current, progress);
+    else await restoreScale(options.stack, stackPartitions, current, progress);
   }
   return { sweep, runs };
 }
@@ -117,13 +136,7 @@ async function runPoint(
 ): Promise<SweepPointRecord> {
   const record: SweepPointRecord = { ...point, runIds: [], status: 'complete', reasons: [] };
   try {
-    const changed = changedEngines(current, point.settings).filter((e) => options.stack.engines.includes(e));
-    if (changed.length > 0) {
-      await startJobs(options.stack.stateDir, changed, {
-        settings: point.settings,
-        timeoutMs: options.stack.upTimeoutMs,
-      });
-    }
+    await applyScale(options, point, current);
     const made = await measure(point, options.stack.engines);
     record.runIds = made.map((run) => run.runId);
     record.status = worstStatus(made.map((run) => run.status));
@@ -139,7 +152,8 @@ async function runPoint(
 export function pointOptions(options: SweepOptions, point: SweepPoint, engines: Engine[]): RunOptions {
   return {
     ...options,
-    stack: { ...options.stack, engines, jobs: point.settings },
+    stack: { ...options.stack, engines, jobs: point.settings, partitions: point.partitions },
+    partitions: point.partitions,
     source: syntheticSource(options, point.rateEventsPerSec, options.durationMs),
   };
 }
@@ -153,18 +167,4 @@ function worstStatus(statuses: string[]): PointStatus {
   for (const status of ['failed', 'interrupted', 'invalid', 'incomplete'] as const)
     if (statuses.includes(status)) return status;
   return 'complete';
-}
-
-/** Gives the jobs the stack's own settings back (every engine runs again). */
-async function restore(stack: StackConfig, current: JobSettings, progress: ProgressOptions): Promise<void> {
-  const changed = changedEngines(current, stack.jobs).filter((e) => stack.engines.includes(e));
-  if (changed.length === 0) return;
-  note(`Restoring ${changed.join(', ')} to the stack's settings`, progress);
-  await startJobs(stack.stateDir, changed, { settings: stack.jobs, timeoutMs: stack.upTimeoutMs }).catch(
-    (error: unknown) =>
-      note(
-        `Could not restore ${changed.join(', ')}: ${describe(error)}; run \`crypto-bench down\` and \`up\``,
-        progress,
-      ),
-  );
 }

@@ -49,7 +49,14 @@ export function plannedPartitions(stack: StackConfig, asked: number | undefined)
  * producer count is `--producers` or the rate's default. Throws a UsageError naming the flag and the fix.
  */
 export function resolveWorkload(stack: StackConfig, asked: WorkloadAsked): Workload {
-  const partitions = plannedPartitions(stack, asked.partitions);
+  return resolveWorkloadAt(plannedPartitions(stack, asked.partitions), asked);
+}
+
+/**
+ * {@link resolveWorkload} on a topic of `partitions` partitions, whatever runs now: how `sweep --partitions`
+ * checks each partition count it will create before anything starts.
+ */
+export function resolveWorkloadAt(partitions: number, asked: WorkloadAsked): Workload {
   const source = withSymbols(asked.source, asked.symbols, partitions);
   const input = {
     source: source.kind,

@@ -55,6 +55,34 @@ export const enginesFlag = Flags.custom<Engine[]>({
   },
 });
 
+/**
+ * How many of one kind of container (`--taskmanagers 2`): a whole number from 1 to `max`; returns the message
+ * (without the flag name) otherwise.
+ */
+export function parseCount(input: string, max: number): number | string {
+  const text = input.trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max)
+    return `"${input}" is not a whole number from 1 to ${max}`;
+  return Number(text);
+}
+
+/** A flag counting containers of the docker runtime, checked by {@link parseCount}. */
+function countFlag(description: string, max: number) {
+  return Flags.custom<number>({
+    description,
+    helpValue: '<n>',
+    async parse(input, _context, opts) {
+      const parsed = parseCount(input, max);
+      if (typeof parsed === 'string')
+        throw new UsageError(`--${opts.name}: ${parsed}`, { suggestions: [`e.g. --${opts.name} 2`] });
+      return parsed;
+    },
+  })();
+}
+
+/** Most containers of one kind a docker stack starts (a TaskManager or worker takes 1.25-2 GiB). */
+export const MAX_CLUSTER_CONTAINERS = 16;
+
 /** A TCP port flag. */
 export function portFlag(description: string) {
   return Flags.integer({ description, min: 1, max: 65_535 });
@@ -115,6 +143,15 @@ export const stackFlags = {
     helpValue: '<list>',
     parse: async (input) => orFail('cpus', parseCpuLimits(input)),
   })(),
+  // No oclif default: a runtime that cannot use them refuses them only when given.
+  taskmanagers: countFlag(
+    'Flink TaskManager containers of the docker runtime; the slots of each fit --parallelism flink=N [default: 1]',
+    MAX_CLUSTER_CONTAINERS,
+  ),
+  'spark-workers': countFlag(
+    "Spark worker containers of the docker runtime; Spark's executors spread over them [default: 1]",
+    MAX_CLUSTER_CONTAINERS,
+  ),
   cluster: Flags.string({
     description:
       'Cluster file (YAML) naming the existing Kafka, PostgreSQL, Flink and Spark of --runtime cluster',

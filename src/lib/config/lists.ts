@@ -89,6 +89,65 @@ export function parseParallelism(text: string): Partial<Parallelism> | string {
   return parsed;
 }
 
+/** One `--parallelism` list of `sweep`: for every engine (`1,2,4`), or for one (`flink=1,2,4`). */
+export interface ParallelismList {
+  /** The engine the list is for; undefined = every engine. */
+  engine?: Engine;
+  /** Parallelism at each point, in order. */
+  values: number[];
+}
+
+/**
+ * Parses one `--parallelism` value of `sweep`: `1,2,4` (every engine at 1, then 2, then 4) or `flink=1,2,4`
+ * (that engine only); each value a whole number from 1 to 256. `flink=1,flink=2` is refused with the form to
+ * use, so that no list can be read two ways.
+ */
+export function parseParallelismList(text: string): ParallelismList | string {
+  const named = /^([a-z]+)=(.*)$/.exec(text.trim());
+  const engine = named?.[1];
+  if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine))
+    return `"${engine}" is not an engine; choose from ${ENGINES.join(', ')}`;
+  const list = named ? (named[2] as string) : text;
+  if (/[a-z]+=/.test(list))
+    return `"${text}" names an engine inside the list; give each engine its own list: --parallelism ${engine ?? 'flink'}=1,2,4 (or 1,2,4 for every engine)`;
+  const values = mapItems<number>(list, (item) => {
+    if (!/^-?\d+$/.test(item)) return `"${item}" is not a whole number`;
+    const n = Number(item);
+    if (n < 1 || n > 256) return `"${item}": parallelism is a whole number from 1 to 256`;
+    return { value: n };
+  });
+  if (typeof values === 'string') return values;
+  return engine === undefined ? { values } : { engine: engine as Engine, values };
+}
+
+/**
+ * The parallelism of every point of a sweep, from the `--parallelism` lists given: one list for every engine,
+ * or one list per engine, whose values advance together (point k takes each engine's k-th value, a shorter
+ * list keeping its last one; engines without a list keep the stack's). A message naming the conflict
+ * otherwise: a list for every engine with lists per engine, or one engine given twice.
+ */
+export function parallelismPoints(lists: readonly ParallelismList[]): Partial<Parallelism>[] | string {
+  if (lists.length === 0) return [];
+  const shared = lists.filter((list) => list.engine === undefined);
+  if (shared.length > 0 && lists.length > 1)
+    return 'give either one list for every engine (--parallelism 1,2,4) or one list per engine (--parallelism flink=1,2 --parallelism baseline=1,2), not both';
+  const seen = new Set<Engine>();
+  for (const list of lists) {
+    if (list.engine === undefined) continue;
+    if (seen.has(list.engine)) return `"${list.engine}" is given twice`;
+    seen.add(list.engine);
+  }
+  const steps = Math.max(...lists.map((list) => list.values.length));
+  return Array.from({ length: steps }, (_, k) => {
+    const point: Partial<Parallelism> = {};
+    for (const list of lists) {
+      const value = list.values[Math.min(k, list.values.length - 1)] as number;
+      for (const engine of list.engine === undefined ? ENGINES : [list.engine]) point[engine] = value;
+    }
+    return point;
+  });
+}
+
 /**
  * A parsed value, or the message saying what is wrong with it; the value is wrapped, so that one that is itself
  * a string (`realtime`) is never taken for a message.

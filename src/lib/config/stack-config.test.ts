@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { UsageError } from '../errors.js';
 import { changedEngines, jobSettingsProblem, resolveStackConfig, stackDifferences } from './stack-config.js';
+import type { StackFlagValues } from './stack-config.js';
 
 describe('resolveStackConfig', () => {
   it('lays out five consecutive ports from the default base', () => {
@@ -39,6 +41,34 @@ describe('resolveStackConfig', () => {
       network: 'bridge',
       cpus: { spark: 1, flink: 1 },
       baseImage: 'eclipse-temurin:17-jre',
+      taskmanagers: 1,
+      sparkWorkers: 1,
+    });
+  });
+
+  it('sizes the docker clusters with --taskmanagers and --spark-workers, and refuses them elsewhere with the fix', () => {
+    const scaled = resolveStackConfig({ runtime: 'docker', taskmanagers: 2, 'spark-workers': 3 }, '/work');
+    expect(scaled.docker).toMatchObject({ taskmanagers: 2, sparkWorkers: 3 });
+    const refusal = (flags: StackFlagValues) => {
+      try {
+        resolveStackConfig(flags, '/work');
+      } catch (error) {
+        return { message: (error as UsageError).message, fix: (error as UsageError).suggestions };
+      }
+      return undefined;
+    };
+    expect(refusal({ taskmanagers: 2 })).toEqual({
+      message: '--taskmanagers applies to the docker runtime only (this is --runtime local)',
+      fix: [
+        'Add --runtime docker, or drop --taskmanagers (the local runtime runs each job in one process; scale it with --parallelism flink=N)',
+      ],
+    });
+    expect(refusal({ runtime: 'cluster', cluster: 'x.yaml', 'spark-workers': 2 })?.fix).toEqual([
+      'Drop --spark-workers: a cluster runs the workers it has; raise --parallelism spark=N instead',
+    ]);
+    expect(refusal({ runtime: 'docker', engines: ['spark', 'baseline'], taskmanagers: 2 })).toEqual({
+      message: '--taskmanagers sizes the flink cluster, but --engines leaves flink out',
+      fix: ['Add flink to --engines, or drop --taskmanagers'],
     });
   });
 

@@ -67,6 +67,13 @@ export interface DockerSettings {
   cpus: CpuLimits;
   /** Base image of the images built from compose/. */
   baseImage: string;
+  /**
+   * Flink TaskManager containers (`--taskmanagers`, default 1). State files from before it existed lack it:
+   * read it through {@link dockerScaleOf}.
+   */
+  taskmanagers?: number;
+  /** Spark worker containers (`--spark-workers`, default 1); absent in older state files, as above. */
+  sparkWorkers?: number;
 }
 
 /** Everything needed to bring a stack up, resolved once from flags. */
@@ -112,6 +119,8 @@ export interface StackFlagValues {
   network?: DockerNetwork;
   cpus?: CpuLimits;
   'base-image'?: string;
+  taskmanagers?: number;
+  'spark-workers'?: number;
   cluster?: string;
 }
 
@@ -147,6 +156,7 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       },
     );
   }
+  assertDockerScale(flags, runtime);
   const cluster = flags.cluster === undefined ? undefined : readClusterFile(path.resolve(cwd, flags.cluster));
   return {
     runtime,
@@ -155,6 +165,8 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       network: flags.network ?? 'bridge',
       cpus: flags.cpus ?? {},
       baseImage: flags['base-image'] ?? DEFAULTS.baseImage,
+      taskmanagers: flags.taskmanagers ?? 1,
+      sparkWorkers: flags['spark-workers'] ?? 1,
     },
     stateDir: path.resolve(cwd, flags['state-dir'] ?? DEFAULTS.stateDir),
     host: DEFAULTS.host,
@@ -177,6 +189,41 @@ export function resolveStackConfig(flags: StackFlagValues, cwd = process.cwd()):
       stateBackend: DEFAULTS.stateBackend,
     },
   };
+}
+
+/**
+ * `--taskmanagers` and `--spark-workers` size the docker runtime's Flink and Spark clusters: refused on a runtime
+ * that does not start those clusters (local: one JVM per job; cluster: the user's own), and for an engine that
+ * is not run, each naming the fix.
+ */
+function assertDockerScale(flags: StackFlagValues, runtime: RuntimeName): void {
+  const given = (
+    [
+      ['taskmanagers', flags.taskmanagers, 'flink'],
+      ['spark-workers', flags['spark-workers'], 'spark'],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  for (const [flag, , engine] of given) {
+    if (runtime !== 'docker') {
+      throw new UsageError(`--${flag} applies to the docker runtime only (this is --runtime ${runtime})`, {
+        suggestions: [
+          runtime === 'cluster'
+            ? `Drop --${flag}: a cluster runs the ${engine === 'flink' ? 'TaskManagers' : 'workers'} it has; raise --parallelism ${engine}=N instead`
+            : `Add --runtime docker, or drop --${flag} (the local runtime runs each job in one process; scale it with --parallelism ${engine}=N)`,
+        ],
+      });
+    }
+    if (flags.engines !== undefined && !flags.engines.includes(engine)) {
+      throw new UsageError(`--${flag} sizes the ${engine} cluster, but --engines leaves ${engine} out`, {
+        suggestions: [`Add ${engine} to --engines, or drop --${flag}`],
+      });
+    }
+  }
+}
+
+/** The docker runtime's cluster sizes of a stack config, also of one saved before they existed (1 each). */
+export function dockerScaleOf(config: StackConfig): { taskmanagers: number; sparkWorkers: number } {
+  return { taskmanagers: config.docker.taskmanagers ?? 1, sparkWorkers: config.docker.sparkWorkers ?? 1 };
 }
 
 /** The topic's partitions of a stack config, also of one saved before `partitions` existed (3 then). */
@@ -268,6 +315,11 @@ export function stackDifferences(running: StackConfig, asked: StackConfig): stri
   }
   if (asked.docker.baseImage !== baseImage)
     differences.push(`--base-image ${baseImage} (asked ${asked.docker.baseImage})`);
+  const [has, wants] = [dockerScaleOf(running), dockerScaleOf(asked)];
+  if (wants.taskmanagers !== has.taskmanagers)
+    differences.push(`--taskmanagers ${has.taskmanagers} (asked ${wants.taskmanagers})`);
+  if (wants.sparkWorkers !== has.sparkWorkers)
+    differences.push(`--spark-workers ${has.sparkWorkers} (asked ${wants.sparkWorkers})`);
   return differences;
 }
 
@@ -287,6 +339,36 @@ export function jobSettingsProblem(
     };
   }
   return undefined;
+}
+
+/**
+ * What makes a parallelism impossible on a topic of `partitions` partitions, naming the flag and the fix;
+ * undefined when it fits. The baseline's consumer threads share one consumer group, and Kafka gives each
+ * partition to one consumer of a group: threads beyond the partitions would get none and sit idle, which would
+ * measure fewer consumers than the record claims. That is refused rather than warned about. (Flink's and
+ * Spark's sources are not held to it: their other operators still use the parallelism.)
+ */
+export function parallelismProblem(
+  jobs: JobSettings,
+  partitions: number,
+  engines: readonly Engine[],
+): { message: string; fix: string } | undefined {
+  const threads = parallelismOf(jobs, 'baseline');
+  if (!engines.includes('baseline') || threads <= partitions) return undefined;
+  return {
+    message: `--parallelism baseline=${threads} is more consumer threads than the topic's ${partitions} partitions: Kafka gives each partition to one consumer of the group, so ${threads - partitions} thread(s) would stay idle`,
+    fix: `Use at most --parallelism baseline=${partitions}, or --partitions ${threads} or more`,
+  };
+}
+
+/** Throws a usage error when {@link parallelismProblem} finds one. */
+export function assertParallelismFits(
+  jobs: JobSettings,
+  partitions: number,
+  engines: readonly Engine[],
+): void {
+  const problem = parallelismProblem(jobs, partitions, engines);
+  if (problem) throw new UsageError(problem.message, { suggestions: [problem.fix] });
 }
 
 /** Throws a usage error when {@link jobSettingsProblem} finds one. */

@@ -10,7 +10,9 @@ import {
   parseCountList,
   parseDurationList,
   parseOptionList,
+  parseParallelismList,
   parseTriggerList,
+  type ParallelismList,
   type SparkTrigger,
 } from './lists.js';
 
@@ -41,6 +43,14 @@ const optionList = <T extends string>(flag: string, options: readonly T[], descr
     parse: async (input) => orFail(flag, parseOptionList(input, options)),
   })();
 
+/** Parses `3,6,12` into partition counts (whole numbers from 1 to 10,000). */
+export function parsePartitionList(text: string): number[] | string {
+  const counts = parseCountList(text);
+  if (typeof counts === 'string') return counts;
+  const tooMany = counts.find((n) => n > 10_000);
+  return tooMany === undefined ? counts : `"${tooMany}": give at most 10000 partitions`;
+}
+
 /** Flags of `sweep`: the settings and rates to cover, and the sustainable-throughput search. */
 export const sweepFlags = {
   trigger: triggerList(),
@@ -61,6 +71,19 @@ export const sweepFlags = {
     `State backends of Spark's and Flink's gold windows to sweep: ${STATE_BACKENDS.join(', ')}`,
   ),
   'checkpoint-interval': msList('checkpoint-interval', 'Flink checkpoint intervals to sweep (at least 10ms)'),
+  parallelism: Flags.custom<ParallelismList>({
+    description:
+      "Parallelism to sweep: 1,2,4 for every engine, or one list per engine, the flag repeated (flink=1,2,4 --parallelism baseline=1,2), which advance together (point k: each engine's k-th value, a shorter list keeping its last). Flink's job parallelism, Spark's executors (local: threads), the baseline's consumer threads (at most the partitions)",
+    helpValue: '<list>',
+    multiple: true,
+    parse: async (input) => orFail('parallelism', parseParallelismList(input)),
+  })(),
+  partitions: Flags.custom<number[]>({
+    description:
+      'Partition counts of the topic to sweep, e.g. 3,6,12: at each the topic is deleted and created again with that many, and every job restarted without its checkpoints (local and cluster runtimes; a cluster topic only when kafka.topic.create is true)',
+    helpValue: '<list>',
+    parse: async (input) => orFail('partitions', parsePartitionList(input)),
+  })(),
   rate: countList(
     'rate',
     'Offered rates to sweep, events/s: a throughput-latency curve per engine [default: 1000]',

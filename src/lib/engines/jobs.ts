@@ -170,7 +170,14 @@ function engineArgs(engine: Engine, config: StackConfig, placement: JobPlacement
         ...stateBackend,
       ];
     case 'baseline':
-      return ['--batch-size', String(jobs.baselineBatchSize), ...delivery];
+      return [
+        '--batch-size',
+        String(jobs.baselineBatchSize),
+        // Consumer threads in the one consumer group, each with its own connection.
+        '--threads',
+        String(parallelismOf(jobs, 'baseline')),
+        ...delivery,
+      ];
   }
 }
 

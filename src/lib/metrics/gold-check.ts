@@ -14,8 +14,12 @@ export interface WrittenGoldRow {
   windowStartUs: number;
   symbol: string;
   values: GoldValues;
-  /** When PostgreSQL committed the row's last write (`pg_xact_commit_timestamp`), epoch µs. */
-  commitUs: number;
+  /**
+   * When PostgreSQL committed the row's current version, its last write (`pg_xact_commit_timestamp(xmin)`: an
+   * upsert's update makes a new row version whose xmin is the updating transaction), epoch µs; null when
+   * PostgreSQL no longer knows it (a row frozen by VACUUM long after the run).
+   */
+  commitUs: number | null;
   /** How many times the row was written (1 = once). */
   writeCount: number;
 }
@@ -24,9 +28,12 @@ export interface WrittenGoldRow {
  * When a producer's window counts as closed. `watermark`: a streaming job's bounded-out-of-orderness watermark
  * (Spark's and Flink's): a window `[s, e)` closes once an event with event time ≥ `e + delay` has been sent, and
  * it could close at the moment that event was produced. `schedule`: a batch producer (Airflow) computes a window
- * after its end; windows ending at or before `closedBeforeUs` are due, and could close at their end.
+ * after its end; windows ending at or before `closedBeforeUs` are due (Infinity: every window of a finished
+ * run), each at its end on a schedule, or, when a batch run was asked for the finished run (`dueAtUs`: the
+ * moment a DAG run was triggered after the benchmark, when no more event of it could come), all at that moment.
  */
-export type GoldClosing = { kind: 'watermark' } | { kind: 'schedule'; closedBeforeUs: number };
+export type GoldClosing =
+  { kind: 'watermark' } | { kind: 'schedule'; closedBeforeUs: number; dueAtUs?: number };
 
 /** What {@link checkGold} compares. */
 export interface GoldCheckInput {
@@ -81,7 +88,16 @@ export interface GoldCheck {
   lateDroppedEvents: number;
   /** Rows written more than once. */
   rewrittenWindows: number;
-  /** Freshness of each closed window's row: commit − the moment the window could close, µs; sorted. */
+  /**
+   * Right windows whose final version was committed before the window could close (Spark's update mode keeps
+   * an open window's row current, so its last write precedes the close): their freshness counts as 0.
+   */
+  finalBeforeCloseWindows: number;
+  /**
+   * Freshness of each right window's row, µs, sorted, never negative: max(0, commit of the row's final version
+   * (its last write) − the moment the window could close). Wrong rows have no correct version and are left out,
+   * as are rows whose commit time PostgreSQL no longer knows.
+   */
   freshnessUs: number[];
 }
 
@@ -134,7 +150,7 @@ export function checkGold(input: GoldCheckInput): GoldCheck {
     closing.kind === 'watermark'
       ? watermarkPasses(startUs + windowUs)
       : startUs + windowUs <= closing.closedBeforeUs
-        ? startUs + windowUs
+        ? (closing.dueAtUs ?? startUs + windowUs)
         : undefined;
 
   const rows = new Map(input.rows.map((row) => [goldKey(row.windowStartUs, row.symbol), row]));
@@ -150,6 +166,7 @@ export function checkGold(input: GoldCheckInput): GoldCheck {
     lateIncludedEvents: 0,
     lateDroppedEvents: 0,
     rewrittenWindows: input.rows.filter((row) => row.writeCount > 1).length,
+    finalBeforeCloseWindows: 0,
     freshnessUs: [],
   };
   const keys = [...all.keys()].sort(byWindow);
@@ -167,12 +184,16 @@ export function checkGold(input: GoldCheckInput): GoldCheck {
       else check.rightWindows++; // only late events: a job that drops them writes no row
       continue;
     }
-    check.freshnessUs.push(row.commitUs - closedAt);
     const included = Math.min(lateCount, Math.max(0, row.values.tradeCount - (expected?.tradeCount ?? 0)));
     check.lateIncludedEvents += included;
     const field = expected ? firstDifference(expected, row.values) : 'tradeCount';
     if (field === null || firstDifference(truth.values, row.values) === null) {
       check.rightWindows++;
+      if (row.commitUs !== null) {
+        const freshness = windowFreshnessUs(row.commitUs, closedAt);
+        if (freshness.finalBeforeClose) check.finalBeforeCloseWindows++;
+        check.freshnessUs.push(freshness.freshnessUs);
+      }
       continue;
     }
     check.wrongWindows++;
@@ -200,14 +221,32 @@ export function checkGold(input: GoldCheckInput): GoldCheck {
   return check;
 }
 
+/**
+ * Gold freshness of one right window (docs/measurement.md#gold): how long after the window could close a reader
+ * first saw its final row, max(0, commit of the final version − close). A final version committed before the
+ * close (a row kept current while the window was open) was readable, right, the moment the window closed: 0,
+ * and flagged, never a negative figure.
+ */
+export function windowFreshnessUs(
+  finalCommitUs: number,
+  closedAtUs: number,
+): { freshnessUs: number; finalBeforeClose: boolean } {
+  const differenceUs = finalCommitUs - closedAtUs;
+  return { freshnessUs: Math.max(0, differenceUs), finalBeforeClose: differenceUs < 0 };
+}
+
 function byWindow(a: string, b: string): number {
   const [startA = '', symbolA = ''] = a.split('|');
   const [startB = '', symbolB = ''] = b.split('|');
   return Number(startA) - Number(startB) || symbolA.localeCompare(symbolB);
 }
 
-/** Freshness figures of a check: p50, p95, max and mean, µs; null when no closed window had a row. */
-export function goldFreshness(check: GoldCheck): {
+/**
+ * Freshness figures of a check: p50, p95, max and mean, µs; null when no right window had a row. A negative
+ * value is a bug in the caller (gold freshness is never negative, see {@link windowFreshnessUs}) and throws
+ * rather than being reported.
+ */
+export function goldFreshness(check: Pick<GoldCheck, 'freshnessUs'>): {
   count: number;
   p50Us: number | null;
   p95Us: number | null;
@@ -215,6 +254,12 @@ export function goldFreshness(check: GoldCheck): {
   meanUs: number | null;
 } {
   const sorted = check.freshnessUs;
+  const negative = sorted.find((value) => value < 0);
+  if (negative !== undefined) {
+    throw new Error(
+      `gold freshness ${negative} µs is negative: freshness counts from when a window could close`,
+    );
+  }
   return {
     count: sorted.length,
     p50Us: percentileCont(sorted, 0.5),

@@ -85,9 +85,14 @@ export class EventTimeShaper {
       ((options.watermarkDelayMs ?? JOB_WATERMARK_DELAY_MS) + (options.late?.delayMs ?? 0)) * 1000;
   }
 
+  /** Whether shaping draws random numbers per tick (disorder or late events), so it must see every tick. */
+  drawsPerTick(): boolean {
+    return this.disorderUs > 0 || this.options.late !== undefined;
+  }
+
   /** The tick to send now, or undefined when it is held back as a late event. */
   shape(tick: Tick): Tick | undefined {
-    if (this.offsetUs === 0 && this.disorderUs === 0 && this.options.late === undefined) return tick;
+    if (this.offsetUs === 0 && !this.drawsPerTick()) return tick;
     const jitterUs = this.disorderUs > 0 ? Math.floor(this.random() * (this.disorderUs + 1)) : 0;
     const eventTimeUs = tick.eventTimeUs + this.offsetUs - jitterUs;
     const shaped = { ...tick, eventTimeUs };

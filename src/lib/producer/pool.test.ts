@@ -100,7 +100,8 @@ describe('produceInThreads', () => {
     const cannotConnect = script(
       `post({ type: 'failed', message: 'Kafka is not reachable at 127.0.0.1:9' });`,
     );
-    await expect(produceInThreads(options([waitsForStop, cannotConnect]))).rejects.toThrow(
+    // The other thread, told to stop, answers with its report as a real one does (an unhandled error otherwise).
+    await expect(produceInThreads(options([waitsForStop, cannotConnect], [report(0, 0)]))).rejects.toThrow(
       /The producer could not start: Kafka is not reachable at 127.0.0.1:9/,
     );
   });

@@ -179,6 +179,23 @@ describe('produce', () => {
     expect(progress[1]?.elapsedMs).toBeGreaterThanOrEqual(1_900);
   });
 
+  it("sends the same events when each producer thread's synthetic source makes only its share of the ticks", async () => {
+    const startUs = nowUs();
+    const options = { pairs: DEFAULTS.pairs, rateEventsPerSec: 1e6, seed: 7, count: 5_000, startUs };
+    const strip = (events: TickEvent[]) =>
+      events.map(({ produced_at: _produced, ...rest }) => rest).sort((a, b) => a.seq - b.seq);
+    const alone = new RecordingSend();
+    await produce({ ...base, sender: alone, source: new SyntheticSource(options) });
+    const shares = [new RecordingSend(), new RecordingSend(), new RecordingSend()];
+    await Promise.all(
+      shares.map((sender, index) => {
+        const share = { index, of: 3 };
+        return produce({ ...base, sender, source: new SyntheticSource({ ...options, share }), share });
+      }),
+    );
+    expect(strip(shares.flatMap((share) => share.events()))).toEqual(strip(alone.events()));
+  });
+
   it('splits a source over producers by symbol: together they send exactly the events one producer sends', async () => {
     const startUs = nowUs();
     const source = () =>

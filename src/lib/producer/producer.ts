@@ -1,7 +1,7 @@
 import { describe } from '../errors.js';
 import { LatencyRecorder } from '../metrics/histogram.js';
 import { nowUs } from './clock.js';
-import { EVENT_SCHEMA_VERSION, eventJson } from './event.js';
+import { EventEncoder } from './event.js';
 import { SymbolPartitioner } from './partitioner.js';
 import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
@@ -25,8 +25,9 @@ export interface ProduceOptions {
   /**
    * This producer's share when several send one source (`--producers`): it sends the symbols whose slot `s`
    * (their place in the source's pair list) has `s mod of = index`, and skips the rest. Every producer reads the
-   * whole deterministic source, so each event keeps its `seq` (its place in the source's stream) and each
-   * symbol is sent by one producer, in order. Default: everything.
+   * whole deterministic source (a synthetic source given the same share steps over the other ticks without
+   * making them, and stamps each tick's `seq`), so each event keeps its `seq` (its place in the source's stream)
+   * and each symbol is sent by one producer, in order. Default: everything.
    */
   share?: { index: number; of: number };
   /** Ctrl-C: stop taking ticks, flush what was handed to Kafka, report `interrupted`. */
@@ -116,6 +117,7 @@ export async function produce(options: ProduceOptions): Promise<ProducerReport> 
 class ProducerRun {
   private readonly partitioner: SymbolPartitioner;
   private readonly lag = new LatencyRecorder();
+  private readonly encoder: EventEncoder;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly startedAtMs = Date.now();
@@ -136,6 +138,7 @@ class ProducerRun {
 
   constructor(private readonly options: ProduceOptions) {
     this.partitioner = new SymbolPartitioner(options.source.pairs, options.partitions);
+    this.encoder = new EventEncoder(options.runId);
     this.maxBatch = Math.max(1, options.maxBatchEvents ?? 500);
     this.maxInFlight = Math.max(1, options.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS);
   }
@@ -146,7 +149,7 @@ class ProducerRun {
     const share = this.options.share ?? { index: 0, of: 1 };
     for await (const batch of this.options.source.ticks(signal)) {
       for (const tick of batch) {
-        const index = this.nextIndex++;
+        const index = tick.seq ?? this.nextIndex++;
         if (share.of > 1 && this.partitioner.slotOf(tick.symbol) % share.of !== share.index) continue;
         this.queue.push(tick);
         this.queueSeq.push(index);
@@ -259,17 +262,15 @@ class ProducerRun {
     if (tick.intendedAtUs < this.firstIntendedAtUs) this.firstIntendedAtUs = tick.intendedAtUs;
     if (tick.intendedAtUs > this.lastIntendedAtUs) this.lastIntendedAtUs = tick.intendedAtUs;
     this.lag.record(producedAtUs - tick.intendedAtUs);
-    const value = eventJson({
-      v: EVENT_SCHEMA_VERSION,
-      run_id: this.options.runId,
+    const value = this.encoder.json(
       seq,
-      symbol: tick.symbol,
-      price: tick.price,
-      size: tick.size,
-      event_time: tick.eventTimeUs,
-      intended_at: tick.intendedAtUs,
-      produced_at: producedAtUs,
-    });
+      tick.symbol,
+      tick.price,
+      tick.size,
+      tick.eventTimeUs,
+      tick.intendedAtUs,
+      producedAtUs,
+    );
     return { key: tick.symbol, value, partition: this.partitioner.partitionOf(tick.symbol) };
   }
 

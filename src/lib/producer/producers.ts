@@ -1,7 +1,7 @@
 /**
- * How many producer threads a run uses (`--producers`). Each producer thread reads the whole deterministic
- * synthetic source and sends its share of the symbols (see `ProduceOptions.share`), so the events, their seq
- * numbers and partitions are those of one producer, whatever the count.
+ * How many producer threads a run uses (`--producers`). Each producer thread walks the whole deterministic
+ * synthetic source, makes only its share of the symbols' ticks and sends them (see `ProduceOptions.share`), so
+ * the events, their seq numbers and partitions are those of one producer, whatever the count.
  */
 
 /** One producer thread keeps up with about this many events/s with room to spare (the default adds one per). */

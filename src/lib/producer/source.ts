@@ -16,6 +16,11 @@ export interface Tick {
    * scheduled time for REST, the receive time for the WebSocket feed.
    */
   intendedAtUs: number;
+  /**
+   * The tick's place in the source's stream (0-based), set only by a source that leaves out the ticks of other
+   * producers' shares (the synthetic source with `share`); the producer numbers the others itself.
+   */
+  seq?: number;
 }
 
 /** Counters a source keeps, shown in the run summary. Every failure is counted here, none is thrown. */

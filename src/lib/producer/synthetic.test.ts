@@ -131,4 +131,28 @@ describe('SyntheticSource', () => {
       /--rate/,
     );
   });
+
+  it('makes only a share of the ticks, each the one the whole source makes at the same place (its seq)', async () => {
+    const options = { pairs: DEFAULTS.pairs, rateEventsPerSec: 1e6, seed: 5, count: 1_000, startUs: nowUs() };
+    const { ticks: all } = await collect(new SyntheticSource(options));
+    const { ticks: share } = await collect(new SyntheticSource({ ...options, share: { index: 1, of: 2 } }));
+    const expected = all.flatMap((tick, seq) =>
+      (DEFAULTS.pairs as readonly string[]).indexOf(tick.symbol) % 2 === 1 ? [{ ...tick, seq }] : [],
+    );
+    expect(share).toEqual(expected);
+  });
+
+  it('makes every tick despite a share when late events need their random draws', async () => {
+    const options = {
+      pairs: DEFAULTS.pairs,
+      rateEventsPerSec: 1e6,
+      seed: 5,
+      count: 1_000,
+      startUs: nowUs(),
+      eventTime: { disorderMs: 5 },
+    };
+    const { ticks } = await collect(new SyntheticSource({ ...options, share: { index: 1, of: 2 } }));
+    expect(ticks).toHaveLength(1_000);
+    expect(ticks.every((tick) => tick.seq === undefined)).toBe(true);
+  });
 });

@@ -42,6 +42,13 @@ export interface SyntheticOptions {
   maxBatchEvents?: number;
   /** Late and out-of-order events, and where event time starts (`--disorder`, `--late`, `--event-time-start`). */
   eventTime?: EventTimeOptions;
+  /**
+   * The share of one of several producer threads (`ProduceOptions.share`): the ticks of the other threads' pairs
+   * are skipped without being made (the walk's random numbers are still drawn, so every tick is the one a single
+   * producer makes) and each tick carries its `seq`. Ignored with `--disorder` or `--late`, whose per-tick
+   * random draws need every tick: then every tick is made and the producer skips.
+   */
+  share?: { index: number; of: number };
 }
 
 /**
@@ -63,6 +70,20 @@ export class TickGenerator {
     this.prices = pairs.map((pair) => START_PRICES[pair] ?? 100);
     // Coinbase quotes BTC to cents and DOGE to 1e-5: keep about six significant digits, at least cents.
     this.decimals = this.prices.map((price) => Math.min(8, Math.max(2, 4 - Math.floor(Math.log10(price)))));
+  }
+
+  /**
+   * Steps over the next tick without making it: draws its random numbers, so the ticks after it are the same as
+   * with `next`. Its pair's price is not moved, so a pair is either always skipped or never.
+   */
+  skip(): void {
+    this.index++;
+    for (let draw = 0; draw < 4; draw++) this.random(); // two standard normals, two uniforms each
+  }
+
+  /** The slot (place in the pair list) of the next tick. */
+  nextSlot(): number {
+    return this.index % this.pairs.length;
   }
 
   /** The next tick of the walk, due at `intendedAtUs` (which is also its event time). */
@@ -123,6 +144,7 @@ export class SyntheticSource implements TickSource {
     const limitUs = this.options.durationMs === undefined ? Infinity : this.options.durationMs * 1000;
     const limitCount = this.options.count ?? Infinity;
     const maxBatch = this.options.maxBatchEvents ?? 10_000;
+    const owned = this.ownedSlots(shaper);
     let index = 0;
     let offsetUs = this.schedule.offsetUs(0);
     const scheduled = () => index < limitCount && offsetUs < limitUs;
@@ -135,14 +157,33 @@ export class SyntheticSource implements TickSource {
       }
       const batch: Tick[] = shaper.release(startUs + elapsedUs);
       while (offsetUs <= elapsedUs && batch.length < maxBatch && scheduled()) {
-        const tick = shaper.shape(generator.next(Math.round(startUs + offsetUs)));
-        if (tick) batch.push(tick);
+        if (owned === undefined) {
+          const tick = shaper.shape(generator.next(Math.round(startUs + offsetUs)));
+          if (tick) batch.push(tick);
+        } else if (owned[generator.nextSlot()]) {
+          // Never held back: a share is skipped only when shaping draws nothing per tick (no late events).
+          const tick = shaper.shape(generator.next(Math.round(startUs + offsetUs))) as Tick;
+          tick.seq = index;
+          batch.push(tick);
+        } else {
+          generator.skip();
+        }
         index += 1;
         offsetUs = this.schedule.offsetUs(index);
       }
       if (batch.length > 0) yield batch;
       if (batch.length >= maxBatch) await yieldToEventLoop();
     }
+  }
+
+  /**
+   * Which slots this producer's share makes, when it may skip the others: a pair's slot is the place of its first
+   * appearance in the list, as the producer's partitioner numbers it. Undefined: make every tick.
+   */
+  private ownedSlots(shaper: EventTimeShaper): boolean[] | undefined {
+    const share = this.options.share;
+    if (share === undefined || share.of <= 1 || shaper.drawsPerTick()) return undefined;
+    return this.pairs.map((pair) => this.pairs.indexOf(pair) % share.of === share.index);
   }
 
   /** Counters (all zero: nothing remote can fail). */

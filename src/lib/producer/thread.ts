@@ -39,8 +39,11 @@ try {
   sender = await connectSender(setup.client, setup.target);
   post({ type: 'ready', priorityRaised });
   const startUs = await started;
+  // A synthetic source makes only this thread's share of the ticks (the others' are skipped, not made).
   const source = await createSource(
-    setup.source.kind === 'synthetic' && startUs !== undefined ? { ...setup.source, startUs } : setup.source,
+    setup.source.kind === 'synthetic' && startUs !== undefined
+      ? { ...setup.source, startUs, share: { index: setup.index, of: setup.of } }
+      : setup.source,
   );
   const report = await produce({
     sender,

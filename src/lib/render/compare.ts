@@ -7,6 +7,7 @@ import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 import { describeStats } from './source-stats.js';
 import { survivorshipNote } from '../metrics/incomplete.js';
 import { faultLines, RECOVERY_HEAD, recoveryRows } from './recovery.js';
+import { CLOCK_MARK, clockEngineNotes, describeClock } from './clock.js';
 
 /** Text formats of a table. */
 export type TableFormat = 'table' | 'markdown';
@@ -135,7 +136,10 @@ export function engineTable(
     .filter((m): m is MetricDefinition<EngineResult> => Boolean(m));
   const pairs = ratioPairs(engines);
   const incomplete = incompleteEngineNotes(runs);
-  const mark = (engine: Engine) => (incomplete.has(engine) ? ` ${SURVIVORSHIP_MARK}` : '');
+  const clockNotes = clockEngineNotes(runs);
+  const mark = (engine: Engine) =>
+    (incomplete.has(engine) ? ` ${SURVIVORSHIP_MARK}` : '') +
+    (clockNotes.has(engine) ? ` ${CLOCK_MARK}` : '');
   const head = [
     'figure',
     ...engines.map((engine) => (incomplete.has(engine) ? `${engine} (incomplete)` : engine)),
@@ -161,7 +165,7 @@ export function engineTable(
       ),
     ),
   ]);
-  return { head, rows: [...rows, ...overheadRows], notes: [...incomplete.values()] };
+  return { head, rows: [...rows, ...overheadRows], notes: [...incomplete.values(), ...clockNotes.values()] };
 }
 
 /**
@@ -241,6 +245,9 @@ export function renderRunHeading(run: RunRecord): string {
   for (const reason of run.statusReasons) lines.push(`  ! ${reason}`);
   const steady = describeSteadyState(run);
   if (steady) lines.push(`  ${steady}`);
+  const clock = describeClock(run.clock);
+  if (clock) lines.push(`  ${clock}`);
+  for (const problem of run.clock?.problems ?? []) lines.push(`  clock: ${problem}`);
   const p = run.producer;
   if (p) {
     lines.push(
@@ -302,8 +309,11 @@ export function renderChangeTables(runs: RunRecord[], metricNames: string[], for
       return [metric.label, ...values.map((v) => formatValue(v, metric.unit)), changeCell];
     });
     const table = format === 'markdown' ? renderMarkdownTable(head, rows) : renderTable(head, rows);
-    const notes = runs.flatMap(
-      (run) => incompleteEngineNotes([run]).get(engine)?.replace(' — ', ` in ${run.runId} — `) ?? [],
+    const notes = runs.flatMap((run) =>
+      [
+        incompleteEngineNotes([run]).get(engine)?.replace(' — ', ` in ${run.runId} — `),
+        clockEngineNotes([run]).get(engine)?.replace(`${engine}:`, `${engine} in ${run.runId}:`),
+      ].filter((note): note is string => note !== undefined),
     );
     return [`${format === 'markdown' ? '### ' : ''}${engine}`, table, ...notes].join('\n');
   });

@@ -1,10 +1,11 @@
 import { GOLD_METRICS, goldProducers } from '../results/gold-figures.js';
-import type { RunRecord } from '../results/record.js';
+import type { GoldRecheck } from '../bench/gold-recheck.js';
+import type { AirflowGoldRun, RunRecord } from '../results/record.js';
 import { formatValue, type TableFormat } from './compare.js';
-import { renderMarkdownTable, renderTable } from './table.js';
+import { formatBytes, renderMarkdownTable, renderTable } from './table.js';
 
 /** The gold table of a run: a row per figure, a column per producer of gold; null when gold was not checked. */
-export function goldTable(run: RunRecord): { head: string[]; rows: string[][] } | null {
+export function goldTable(run: Pick<RunRecord, 'gold'>): { head: string[]; rows: string[][] } | null {
   const producers = goldProducers(run);
   if (producers.length === 0) return null;
   const head = [
@@ -23,7 +24,7 @@ export function goldTable(run: RunRecord): { head: string[]; rows: string[][] } 
 }
 
 /** The gold table as text, with the first wrong window of each producer and what could not be checked. */
-export function renderGoldTable(run: RunRecord, format: TableFormat = 'table'): string {
+export function renderGoldTable(run: Pick<RunRecord, 'gold'>, format: TableFormat = 'table'): string {
   const table = goldTable(run);
   if (!table) return '';
   const notes: string[] = [];
@@ -36,9 +37,32 @@ export function renderGoldTable(run: RunRecord, format: TableFormat = 'table'): 
         );
       }
     }
+    if (p.airflowRun) notes.push(`  ${name}: ${describeAirflowRun(p.airflowRun)}`);
     for (const problem of p.problems) notes.push(`  ${name}: ${problem}`);
   }
   const rendered =
     format === 'markdown' ? renderMarkdownTable(table.head, table.rows) : renderTable(table.head, table.rows);
   return [rendered, ...notes].join('\n');
+}
+
+/** `gold check`: what was checked against what, the gold table (with each producer's problems), the verdict. */
+export function renderGoldRecheck(result: GoldRecheck): string {
+  const head = `Gold of run ${result.runId}, checked ${result.checkedAt} against ${result.gold.truthEvents} events (${result.gold.truthSource})`;
+  const shown = new Set(goldProducers(result).flatMap(([, p]) => p.problems));
+  const verdict =
+    result.reasons.length === 0
+      ? 'Every closed window of every producer is right.'
+      : [
+          `${result.reasons.length} table(s) with wrong, missing or extra windows`,
+          ...result.reasons.filter((r) => !shown.has(r)).map((r) => `  ${r}`),
+        ].join('\n');
+  return [head, renderGoldTable(result), verdict].join('\n');
+}
+
+/** One line on the DAG run that built Airflow's gold of a run: what it read, how long, what it cost. */
+function describeAirflowRun(run: AirflowGoldRun): string {
+  const took = run.durationMs === null ? 'did not finish' : `took ${(run.durationMs / 1000).toFixed(1)} s`;
+  const cpu = run.cpuSeconds === null ? '' : `, ${run.cpuSeconds.toFixed(1)} CPU s`;
+  const memory = run.rssBytes === null ? '' : `, memory ${formatBytes(run.rssBytes)}`;
+  return `DAG run ${run.dagRunId} read crypto_prices_${run.sourceEngine}, ${took}${cpu}${memory}`;
 }

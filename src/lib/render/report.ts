@@ -6,6 +6,7 @@ import { escapeXml, lineChart, type Series } from './chart.js';
 import { engineTable, HEADLINE_METRICS, renderRunHeading } from './compare.js';
 import { goldTable } from './gold.js';
 import { maxRateStepsTable, maxRateTable, sweepRows, sweepTable } from './sweep.js';
+import { scaleCurves, type ScaleLine } from './sweep-scale.js';
 import { RECOVERY_HEAD, recoveryRows } from './recovery.js';
 
 /**
@@ -249,6 +250,52 @@ function stepsSection(sweep: SweepRecord): string {
   ].join('\n');
 }
 
+/** A sweep over scales: throughput (sustainable or committed) and p99 against parallelism or partitions. */
+function scaleCharts(sweep: SweepRecord, runs: Record<string, RunRecord>): string[] {
+  const curves = scaleCurves(sweep, runs);
+  if (!curves) return [];
+  const xLabel = curves.x === 'parallelism' ? "each engine's parallelism" : 'partitions of the topic';
+  const chart = (
+    title: string,
+    yLabel: string,
+    lines: ScaleLine[],
+    scale: (v: number | null) => number | null,
+  ) =>
+    lineChart({
+      title,
+      xLabel,
+      yLabel,
+      formatX: (v) => (Number.isInteger(v) ? String(v) : ''),
+      formatY: count,
+      series: lines.map((line, i) => ({
+        name: line.name,
+        color: ENGINE_COLORS[line.engine],
+        markers: true,
+        // A second line of one engine (another partition count or rate) is dashed.
+        dashed: lines.findIndex((other) => other.engine === line.engine) !== i,
+        points: line.points.map(([x, y]): [number, number | null] => [x, scale(y)]),
+      })),
+    });
+  const sustainable = curves.throughputKind === 'sustainable';
+  return [
+    '<h2>Scaling</h2>',
+    chart(
+      sustainable ? `Sustainable throughput against ${curves.x}` : `Committed throughput against ${curves.x}`,
+      'events/s',
+      curves.throughput,
+      (v) => v,
+    ),
+    chart(
+      sustainable
+        ? `End-to-end p99 at the sustainable rate against ${curves.x}`
+        : `End-to-end p99 against ${curves.x}`,
+      'ms',
+      curves.p99Us,
+      toMs,
+    ),
+  ];
+}
+
 /** A sweep: its table, p50/p99 and throughput across points, the sustainable rates, then every run. */
 export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRecord>): string {
   const rows = sweepRows(sweep, runs);
@@ -278,6 +325,7 @@ export function renderSweepReport(sweep: SweepRecord, runs: Record<string, RunRe
   const made = sweep.points.flatMap((point) => point.runIds).map((id) => runs[id]);
   return page(`crypto-bench sweep ${sweep.sweepId}`, [
     sweep.interrupted ? '<p class="status bad">Interrupted before every point ran.</p>' : '',
+    ...scaleCharts(sweep, runs),
     curve('latency_e2e_p50_us', 'End-to-end latency p50 per point', 'ms', toMs),
     curve('latency_e2e_p99_us', 'End-to-end latency p99 per point', 'ms', toMs),
     curve('throughput_events_per_sec', 'Throughput per point', 'events/s', (v) => v),

@@ -39,9 +39,9 @@ describe('the --find-max-rate steps', () => {
   it("put every run's figures and verdict in the CSV, rounded to what is resolved", () => {
     const lines = maxRateCsv(sweep).trim().split('\n');
     expect(lines).toEqual([
-      'sweep_id,engine,rate_events_per_sec,run_id,offered_rate_events_per_sec,committed_rate_events_per_sec,backlog_slope_events_per_sec,backlog_growth_fraction,latency_e2e_p50_us,latency_e2e_p99_us,run_sustainable,step_sustainable,reasons',
-      's1,flink,16000,r1,16000,15990,3.1,0.0002,47001,100000,true,true,',
-      's1,flink,32000,r2,,,,,,,,null,the producer fell behind',
+      'sweep_id,engine,rate_events_per_sec,run_id,offered_rate_events_per_sec,committed_rate_events_per_sec,backlog_slope_events_per_sec,backlog_growth_fraction,latency_e2e_p50_us,latency_e2e_p99_us,run_sustainable,step_sustainable,reasons,partitions,parallelism',
+      's1,flink,16000,r1,16000,15990,3.1,0.0002,47001,100000,true,true,,,',
+      's1,flink,32000,r2,,,,,,,,null,the producer fell behind,,',
     ]);
   });
 

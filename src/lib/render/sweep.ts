@@ -3,7 +3,14 @@ import { summarizeFigureRepeats } from '../metrics/repeats.js';
 import { formatCsv } from '../results/csv.js';
 import { engineFigures, roundToResolution } from '../results/figures.js';
 import type { EngineResult, RunRecord } from '../results/record.js';
-import type { MaxRateResult, MaxRateStep, RunVerdict, SweepRecord } from '../results/sweep-record.js';
+import { parallelismOf } from '../config/stack-config.js';
+import {
+  maxRateSearches,
+  type MaxRateResult,
+  type MaxRateStep,
+  type RunVerdict,
+  type SweepRecord,
+} from '../results/sweep-record.js';
 import { floorNotes, formatValue, type TableFormat } from './compare.js';
 import { renderMarkdownTable, renderTable } from './table.js';
 
@@ -28,6 +35,10 @@ export interface SweepRow {
   setting: string;
   /** Point status. */
   status: string;
+  /** Partitions of the topic; null in sweeps from before `sweep --partitions`. */
+  partitions: number | null;
+  /** The engine's parallelism at the point (1 in sweeps from before parallelism existed). */
+  parallelism: number;
   /** Figures by CSV name; null when not measured. */
   figures: Record<string, number | null>;
 }
@@ -48,6 +59,8 @@ export function sweepRows(sweep: SweepRecord, runs: Record<string, RunRecord>): 
         engine,
         setting: point.labels[engine],
         status: point.status === 'complete' ? 'ok' : `${point.status}: ${point.reasons.join('; ')}`,
+        partitions: point.partitions ?? null,
+        parallelism: parallelismOf(point.settings, engine),
         figures: Object.fromEntries(COLUMNS.map(([name]) => [name, summary[name]?.median ?? null])),
       };
     }),
@@ -87,10 +100,19 @@ export function sweepTable(
   sweep: SweepRecord,
   runs: Record<string, RunRecord>,
 ): { head: string[]; rows: string[][] } {
-  const head = ['rate', 'engine', 'setting', ...COLUMNS.map(([, label]) => label), 'status'];
+  const scaled = coversScales(sweep);
+  const head = [
+    'rate',
+    'engine',
+    ...(scaled ? ['partitions', 'parallelism'] : []),
+    'setting',
+    ...COLUMNS.map(([, label]) => label),
+    'status',
+  ];
   const rows = sweepRows(sweep, runs).map((row) => [
     `${row.rateEventsPerSec}/s`,
     row.engine,
+    ...(scaled ? [String(row.partitions ?? '-'), String(row.parallelism)] : []),
     row.setting,
     ...COLUMNS.map(([name, , unit]) => formatValue(row.figures[name], unit)),
     row.status,
@@ -98,32 +120,74 @@ export function sweepTable(
   return { head, rows };
 }
 
-/** The `--find-max-rate` result as a header and rows; undefined for a sweep without it. */
-export function maxRateTable(sweep: SweepRecord): { head: string[]; rows: string[][] } | undefined {
-  if (!sweep.maxRate) return undefined;
-  const rows = Object.entries(sweep.maxRate).map(([engine, result]) => [
-    engine,
-    sustainableLabel(result),
-    result?.firstUnsustainableRateEventsPerSec
-      ? `${result.firstUnsustainableRateEventsPerSec}/s`
-      : 'not reached',
-    result?.steps.at(-1)?.reasons.join('; ') ?? '',
-  ]);
-  return { head: ['engine', 'sustainable throughput', 'first unsustainable', 'last verdict'], rows };
+/**
+ * Whether a sweep covered several scales (partition counts or parallelisms): its tables then get a column for
+ * each. Sweeps from before scale sweeps have one scale.
+ */
+export function coversScales(sweep: Pick<SweepRecord, 'points' | 'scaleSearches'>): boolean {
+  if (sweep.scaleSearches?.length) return true;
+  const scales = new Set(
+    sweep.points.map((point) => `${point.partitions}|${JSON.stringify(point.settings.parallelism ?? {})}`),
+  );
+  return scales.size > 1;
 }
 
-/** Every run judged by `--find-max-rate`: one row per engine, rate and run, with the figures of its verdict. */
+/** The `--find-max-rate` result as a header and rows (one per scale and engine); undefined without it. */
+export function maxRateTable(sweep: SweepRecord): { head: string[]; rows: string[][] } | undefined {
+  const searches = maxRateSearches(sweep);
+  if (searches.length === 0) return undefined;
+  const scaled = sweep.scaleSearches !== undefined;
+  const rows = searches.flatMap((search) =>
+    Object.entries(search.maxRate).map(([engine, result]) => [
+      ...(scaled ? [String(search.partitions), String(search.parallelism?.[engine as Engine] ?? 1)] : []),
+      engine,
+      sustainableLabel(result),
+      result?.firstUnsustainableRateEventsPerSec
+        ? `${result.firstUnsustainableRateEventsPerSec}/s`
+        : 'not reached',
+      result?.steps.at(-1)?.reasons.join('; ') ?? '',
+    ]),
+  );
+  const failed = (sweep.scaleSearches ?? [])
+    .filter((search) => search.error !== undefined)
+    .map((search) => [String(search.partitions), '-', '-', 'not searched', '-', search.error as string]);
+  return {
+    head: [
+      ...(scaled ? ['partitions', 'parallelism'] : []),
+      'engine',
+      'sustainable throughput',
+      'first unsustainable',
+      'last verdict',
+    ],
+    rows: [...rows, ...failed],
+  };
+}
+
+/**
+ * Every run judged by `--find-max-rate`: one row per scale, engine, rate and run, with the figures of its
+ * verdict (the scale is absent for a search of one scale from before scale sweeps).
+ */
 export function maxRateSteps(sweep: SweepRecord): {
   engine: Engine;
+  partitions: number | null;
+  parallelism: number | null;
   step: MaxRateStep;
   verdict: RunVerdict | null;
 }[] {
-  return Object.entries(sweep.maxRate ?? {}).flatMap(([engine, result]) =>
-    (result?.steps ?? []).flatMap((step) => {
-      const verdicts = step.verdicts ?? [];
-      const rows: (RunVerdict | null)[] = verdicts.length === 0 ? [null] : verdicts;
-      return rows.map((verdict) => ({ engine: engine as Engine, step, verdict }));
-    }),
+  return maxRateSearches(sweep).flatMap((search) =>
+    Object.entries(search.maxRate).flatMap(([engine, result]) =>
+      (result?.steps ?? []).flatMap((step) => {
+        const verdicts = step.verdicts ?? [];
+        const rows: (RunVerdict | null)[] = verdicts.length === 0 ? [null] : verdicts;
+        return rows.map((verdict) => ({
+          engine: engine as Engine,
+          partitions: search.partitions ?? null,
+          parallelism: search.parallelism?.[engine as Engine] ?? null,
+          step,
+          verdict,
+        }));
+      }),
+    ),
   );
 }
 
@@ -132,7 +196,9 @@ const verdictWord = (sustainable: boolean | null | undefined) =>
 
 /** The `--find-max-rate` steps as a header and rows: offered, committed, backlog growth, p50/p99, verdict. */
 export function maxRateStepsTable(sweep: SweepRecord): { head: string[]; rows: string[][] } {
+  const scaled = sweep.scaleSearches !== undefined;
   const head = [
+    ...(scaled ? ['partitions', 'parallelism'] : []),
     'engine',
     'rate',
     'run',
@@ -145,7 +211,8 @@ export function maxRateStepsTable(sweep: SweepRecord): { head: string[]; rows: s
     'verdict',
     'why',
   ];
-  const rows = maxRateSteps(sweep).map(({ engine, step, verdict }) => [
+  const rows = maxRateSteps(sweep).map(({ engine, partitions, parallelism, step, verdict }) => [
+    ...(scaled ? [String(partitions ?? '-'), String(parallelism ?? '-')] : []),
     engine,
     `${step.rateEventsPerSec}/s`,
     verdict?.runId ?? step.runId ?? '-',
@@ -179,10 +246,12 @@ export function maxRateCsv(sweep: SweepRecord): string {
     'run_sustainable',
     'step_sustainable',
     'reasons',
+    'partitions',
+    'parallelism',
   ];
   const round = (value: number | null | undefined, digits = 0) =>
     value == null ? null : Number(value.toFixed(digits));
-  const rows = maxRateSteps(sweep).map(({ engine, step, verdict }) => [
+  const rows = maxRateSteps(sweep).map(({ engine, partitions, parallelism, step, verdict }) => [
     sweep.sweepId,
     engine,
     step.rateEventsPerSec,
@@ -198,6 +267,8 @@ export function maxRateCsv(sweep: SweepRecord): string {
     [...(verdict ? verdict.reasons : []), ...step.reasons.filter((r) => !verdict?.reasons.includes(r))].join(
       '; ',
     ),
+    partitions,
+    parallelism,
   ]);
   return formatCsv(header, rows);
 }
@@ -207,7 +278,7 @@ export function maxRateCsv(sweep: SweepRecord): string {
  * has no points, gives its steps ({@link maxRateCsv}).
  */
 export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): string {
-  if (sweep.maxRate && sweep.points.length === 0) return maxRateCsv(sweep);
+  if (maxRateSearches(sweep).length > 0 && sweep.points.length === 0) return maxRateCsv(sweep);
   const header = [
     'sweep_id',
     'point',
@@ -216,6 +287,8 @@ export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): s
     'setting',
     ...COLUMNS.map(([name]) => name),
     'status',
+    'partitions',
+    'parallelism',
   ];
   const rows = sweepRows(sweep, runs).map((row) => [
     sweep.sweepId,
@@ -225,6 +298,8 @@ export function sweepCsv(sweep: SweepRecord, runs: Record<string, RunRecord>): s
     row.setting,
     ...COLUMNS.map(([name, , unit]) => roundToResolution(row.figures[name] ?? null, unit)),
     row.status,
+    row.partitions,
+    row.parallelism,
   ]);
   return formatCsv(header, rows);
 }

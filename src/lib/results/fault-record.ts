@@ -14,7 +14,10 @@ export interface FaultRecord {
   plannedAtMs: number;
   /** When it was planned, epoch µs. */
   plannedAtUs: number;
-  /** When the signal was sent (or the attempt failed), epoch µs; null when the run ended before its time came. */
+  /**
+   * When the signal had surely landed: the runtime's injection returned (a restart: when it began), or the attempt
+   * failed; epoch µs. Null when the run ended before its time came.
+   */
   injectedAtUs: number | null;
   /** Pause only: how long it was asked to last, ms; null otherwise. */
   pauseMs: number | null;

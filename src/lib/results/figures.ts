@@ -1,3 +1,4 @@
+import type { ClockRecord } from '../metrics/clock-offset.js';
 import type { Figures } from '../metrics/compare.js';
 import type { LatencySummary } from '../metrics/summary.js';
 import { formatCsv } from './csv.js';
@@ -139,6 +140,24 @@ export const PRODUCER_METRICS: readonly MetricDefinition<ProducerReport>[] = [
   ...latencyMetrics<ProducerReport>('source_delay', 'source delay', (p) => p.sourceDelay),
 ];
 
+/**
+ * The clock of a run (shown under the pseudo-engine `clock`): PostgreSQL's clock minus the producer host's at the
+ * start and end, each with its uncertainty, and the offset applied to commit times (docs/measurement.md#clocks-across-hosts).
+ */
+export const CLOCK_METRICS: readonly MetricDefinition<ClockRecord>[] = [
+  { name: 'clock_start_offset_us', unit: 'us', label: 'clock offset at start', read: (c) => c.startOffsetUs },
+  { name: 'clock_start_uncertainty_us', unit: 'us', label: 'its uncertainty', read: (c) => c.startUncertaintyUs },
+  { name: 'clock_end_offset_us', unit: 'us', label: 'clock offset at end', read: (c) => c.endOffsetUs },
+  { name: 'clock_end_uncertainty_us', unit: 'us', label: 'its uncertainty', read: (c) => c.endUncertaintyUs },
+  { name: 'clock_applied_offset_us', unit: 'us', label: 'clock offset applied', read: (c) => c.appliedOffsetUs },
+  {
+    name: 'clock_applied_uncertainty_us',
+    unit: 'us',
+    label: 'its uncertainty',
+    read: (c) => c.appliedUncertaintyUs,
+  },
+];
+
 /** The named figures of one engine, for `ratioFigures`, `changeFigures` and `summarizeFigureRepeats`. */
 export function engineFigures(result: EngineResult): Figures {
   return Object.fromEntries(ENGINE_METRICS.map((m) => [m.name, m.read(result)]));
@@ -162,7 +181,7 @@ export interface FigureCsvRow {
   runId: string;
   /** Status of that run, so an interrupted or invalid run is never mixed in unnoticed. */
   runStatus: RunStatus;
-  /** Engine, or `producer`. */
+  /** Engine, a producer of gold, `clock` or `producer`. */
   engine: string;
   /** Metric name, ending with its unit. */
   metric: string;
@@ -179,7 +198,10 @@ export interface FigureCsvRow {
   engineStatusReasons: string;
 }
 
-/** One row per (run, engine, metric): every engine of the run in config order, gold per producer, then the producer. */
+/**
+ * One row per (run, engine, metric): every engine of the run in config order, gold per producer, the clock
+ * (engine `clock`), then the producer.
+ */
 export function toCsvRows(run: RunRecord): FigureCsvRow[] {
   const rows: FigureCsvRow[] = [];
   const base = { runId: run.runId, runStatus: run.status };
@@ -198,6 +220,11 @@ export function toCsvRows(run: RunRecord): FigureCsvRow[] {
   for (const [name, gold] of goldProducers(run)) {
     for (const m of GOLD_METRICS)
       rows.push({ ...base, engine: name, metric: m.name, unit: m.unit, value: m.read(gold), ...none });
+  }
+  if (run.clock) {
+    const clock = run.clock;
+    for (const m of CLOCK_METRICS)
+      rows.push({ ...base, engine: 'clock', metric: m.name, unit: m.unit, value: m.read(clock), ...none });
   }
   if (run.producer) {
     const producer = run.producer;

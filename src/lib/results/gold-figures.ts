@@ -39,6 +39,12 @@ function tableMetrics(table: GoldTableName): MetricDefinition<GoldProducerRecord
       label: `${label} late included share`,
       read: read((t) => (t.lateEvents > 0 ? t.lateIncludedEvents / t.lateEvents : null)),
     },
+    {
+      name: `${prefix}_final_before_close_windows`,
+      unit: 'windows',
+      label: `${label} final before close (freshness 0)`,
+      read: read((t) => t.finalBeforeCloseWindows ?? null),
+    },
     { name: `${prefix}_freshness_p50_us`, unit: 'us', label: `${label} freshness p50`, read: read((t) => t.freshness.p50Us) },
     { name: `${prefix}_freshness_p95_us`, unit: 'us', label: `${label} freshness p95`, read: read((t) => t.freshness.p95Us) },
     { name: `${prefix}_freshness_max_us`, unit: 'us', label: `${label} freshness max`, read: read((t) => t.freshness.maxUs) },
@@ -47,7 +53,8 @@ function tableMetrics(table: GoldTableName): MetricDefinition<GoldProducerRecord
 
 /**
  * Every gold figure of one producer (spark, flink, airflow), per table: windows right, wrong, missing, extra,
- * rewritten; late events included and dropped; freshness (commit − the moment the window could close).
+ * rewritten; late events included and dropped; freshness (max(0, commit of the final version − the moment the
+ * window could close)) and the windows whose final version came before the close.
  */
 export const GOLD_METRICS: readonly MetricDefinition<GoldProducerRecord>[] = [
   ...tableMetrics('tenMinutes'),
@@ -55,7 +62,7 @@ export const GOLD_METRICS: readonly MetricDefinition<GoldProducerRecord>[] = [
 ];
 
 /** The gold producers of a run with their results, in a fixed order. */
-export function goldProducers(run: RunRecord): [string, GoldProducerRecord][] {
+export function goldProducers(run: Pick<RunRecord, 'gold'>): [string, GoldProducerRecord][] {
   const producers = run.gold?.producers ?? {};
   return (['spark', 'flink', 'airflow'] as const)
     .map((name): [string, GoldProducerRecord | undefined] => [name, producers[name]])

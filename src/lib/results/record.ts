@@ -10,6 +10,7 @@ import type { SourceStats } from '../producer/source.js';
 import type { SteadyStateWindow } from '../metrics/window.js';
 import type { GoldCheck } from '../metrics/gold-check.js';
 import type { GoldProducer } from '../engines/schema.js';
+import type { ClockRecord } from '../metrics/clock-offset.js';
 
 /**
  * Layout version of `run.json`. Bump it when a field is added, removed or changes meaning, and add an upgrade
@@ -78,6 +79,12 @@ export interface RunRecord {
    * absent in files from before supervision.
    */
   restarts?: RestartRecord[];
+  /**
+   * PostgreSQL's clock against the producer host's (docs/measurement.md#clocks-across-hosts): the offset
+   * estimated at the start and end of the run with its uncertainty, µs, and the offset subtracted from every
+   * commit time; absent in files from before it was measured (one host was assumed then).
+   */
+  clock?: ClockRecord;
 }
 
 /** Gold, checked (docs/measurement.md#gold): each producer's rows of the run against the truth of the events sent. */
@@ -103,14 +110,49 @@ export interface GoldProducerRecord {
   tables: Record<GoldTableName, GoldTableRecord>;
   /** What could not be checked, one sentence each. */
   problems: string[];
+  /**
+   * Airflow only, when the run asked for its gold (`run --gold-airflow`): the DAG run crypto-bench triggered
+   * for the run's windows; absent otherwise and in older files.
+   */
+  airflowRun?: AirflowGoldRun;
+}
+
+/** The `crypto_bench_gold` DAG run a run triggered for its windows (`run --gold-airflow`). */
+export interface AirflowGoldRun {
+  /** Airflow's id of the DAG run. */
+  dagRunId: string;
+  /** The engine whose raw table the DAG read (`crypto_prices_<engine>`). */
+  sourceEngine: Engine;
+  /**
+   * When it was triggered, epoch µs: the schedule moment Airflow's freshness counts from (every window of the
+   * run had ended by then).
+   */
+  triggeredAtUs: number;
+  /** Trigger to the end of the DAG run, ms; null when it did not finish. */
+  durationMs: number | null;
+  /**
+   * CPU seconds all of Airflow's processes (reaped task processes included) used from the trigger to the end of
+   * the DAG run: what building the run's gold cost; null when Airflow's processes could not be sampled.
+   */
+  cpuSeconds: number | null;
+  /** Resident memory of all of Airflow's processes when the DAG run ended, bytes; null when not sampled. */
+  rssBytes: number | null;
 }
 
 /** The two gold tables by window size. */
 export type GoldTableName = 'tenMinutes' | 'hourly';
 
 /** The verdict on one gold table: windows right, wrong, missing, extra; late events; freshness. */
-export interface GoldTableRecord extends Omit<GoldCheck, 'freshnessUs'> {
-  /** Commit of a closed window's row − the moment it could close, µs (negative: written before it closed). */
+export interface GoldTableRecord extends Omit<GoldCheck, 'freshnessUs' | 'finalBeforeCloseWindows'> {
+  /**
+   * Right windows whose final version was committed before the window could close (freshness 0); absent in
+   * files from before it was counted, whose freshness could be negative.
+   */
+  finalBeforeCloseWindows?: number;
+  /**
+   * Per right window, max(0, commit of the row's final version (last write) − the moment the window could
+   * close), µs (docs/measurement.md#gold); never negative since `finalBeforeCloseWindows` was added.
+   */
   freshness: { count: number; p50Us: number | null; p95Us: number | null; maxUs: number | null; meanUs: number | null };
 }
 

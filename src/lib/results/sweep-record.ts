@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from '../config/defaults.js';
+import type { Parallelism } from '../config/lists.js';
 import type { JobSettings } from '../config/stack-config.js';
 import { ConfigError } from '../errors.js';
 import type { SustainabilityVerdict } from '../metrics/throughput.js';
@@ -19,7 +20,9 @@ export interface SweepPointRecord {
   index: number;
   /** Offered rate, events/s. */
   rateEventsPerSec: number;
-  /** Job settings in force. */
+  /** Partitions of the topic at this point; absent in sweeps from before `sweep --partitions` (3 then). */
+  partitions?: number;
+  /** Job settings in force (the point's parallelism in `settings.parallelism`). */
   settings: JobSettings;
   /** Each engine's setting in words. */
   labels: Record<Engine, string>;
@@ -61,6 +64,18 @@ export interface RunVerdict extends SustainabilityVerdict {
   runId: string;
 }
 
+/** One `--find-max-rate` search of a sweep over scales (`--parallelism`, `--partitions`). */
+export interface ScaleSearch {
+  /** Partitions of the topic during the search. */
+  partitions: number;
+  /** Parallelism of every engine during the search. */
+  parallelism: Parallelism;
+  /** Each engine's sustainable throughput at this scale. */
+  maxRate: Partial<Record<Engine, MaxRateResult>>;
+  /** Why the stack could not be brought to this scale (the search did not run); absent when it ran. */
+  error?: string;
+}
+
 /** A sweep as saved in `results/<sweep-id>/sweep.json`. */
 export interface SweepRecord {
   /** Layout version. */
@@ -85,10 +100,29 @@ export interface SweepRecord {
   };
   /** Every point, in order. */
   points: SweepPointRecord[];
-  /** `--find-max-rate` result per engine; null without it. */
+  /**
+   * `--find-max-rate` result per engine; null without it. A search over several scales keeps each in
+   * `scaleSearches`, and here the first one's.
+   */
   maxRate: Partial<Record<Engine, MaxRateResult>> | null;
+  /**
+   * `--find-max-rate` with `--parallelism` or `--partitions`: one search per scale, in order; absent otherwise
+   * (and in older files). Read both through {@link maxRateSearches}.
+   */
+  scaleSearches?: ScaleSearch[];
   /** Interrupted by Ctrl-C before every point ran. */
   interrupted: boolean;
+}
+
+/**
+ * Every `--find-max-rate` search of a sweep, each with its scale when the sweep covered scales (else the one
+ * search, scale unknown); empty for a sweep without the search.
+ */
+export function maxRateSearches(
+  sweep: Pick<SweepRecord, 'maxRate' | 'scaleSearches'>,
+): { partitions?: number; parallelism?: Parallelism; maxRate: Partial<Record<Engine, MaxRateResult>> }[] {
+  if (sweep.scaleSearches?.length) return sweep.scaleSearches;
+  return sweep.maxRate ? [{ maxRate: sweep.maxRate }] : [];
 }
 
 /** `results/<sweep-id>/sweep.json`. */

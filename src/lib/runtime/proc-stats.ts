@@ -13,14 +13,18 @@ export interface ProcessTreeSample {
   rssBytes: number;
 }
 
-/** Samples a process tree from /proc; undefined when the root process is gone. */
-export function sampleProcessTree(pid: number): ProcessTreeSample | undefined {
+/**
+ * Samples a process tree from /proc; undefined when the root process is gone. `withReaped` also counts the CPU
+ * time of descendants that already exited and were waited for (cutime + cstime of each live member): what a
+ * process that forks short-lived workers (Airflow's DAG processor and task runners) spent in them.
+ */
+export function sampleProcessTree(pid: number, withReaped = false): ProcessTreeSample | undefined {
   const pids = processTree(pid);
   if (pids.length === 0) return undefined;
   let ticks = 0;
   let rssBytes = 0;
   for (const member of pids) {
-    ticks += cpuTicks(member);
+    ticks += cpuTicks(member, withReaped);
     rssBytes += rss(member);
   }
   return { atMs: Date.now(), cpuSeconds: ticks / CLOCK_TICKS_PER_SEC, rssBytes };
@@ -38,12 +42,13 @@ function processTree(pid: number): number[] {
   return [pid, ...children.flatMap((child) => processTree(child))];
 }
 
-/** utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the command name). */
-function cpuTicks(pid: number): number {
+/** utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the command name), + cutime + cstime. */
+function cpuTicks(pid: number, withReaped: boolean): number {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return 0;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const own = Number(fields[11]) + Number(fields[12]);
+  return withReaped ? own + Number(fields[13]) + Number(fields[14]) : own;
 }
 
 function rss(pid: number): number {

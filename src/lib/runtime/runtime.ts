@@ -62,6 +62,13 @@ export interface Runtime {
   startJobs(stateDir: string, engines: Engine[], options: StartJobsOptions): Promise<void>;
   /** Stops these engines' jobs, leaving the rest of the stack running. */
   stopJobs(stateDir: string, engines: Engine[]): Promise<void>;
+  /**
+   * Why this stack's topic cannot be deleted and created with other partitions (`sweep --partitions`), with the
+   * way out; undefined when it can.
+   */
+  topicRecreationProblem(config: StackConfig): string | undefined;
+  /** Deletes the jobs' checkpoints (their progress through the topic and their window state); jobs stopped. */
+  clearCheckpoints(stateDir: string): Promise<void>;
   /** A sampler of each engine's CPU time and memory (processes, containers, or what the cluster reports). */
   costSampler(stateDir: string): Promise<CostSampler>;
   /** The last `lines` lines a service (or one of its processes, e.g. `spark-worker`) logged. */

@@ -13,7 +13,8 @@ import type { ProgressOptions } from '../render/progress.js';
 import { airflowStatus, downAirflow } from '../airflow/status.js';
 import { allRuntimes, runtimeNamed, runtimeOf } from './registry.js';
 import type { CostSampler, Runtime, StartJobsOptions } from './runtime.js';
-import { readState, type StackState } from './state.js';
+import { recreateTopic } from '../engines/topic-reset.js';
+import { readState, updateState, type StackState } from './state.js';
 import type { DownResult, StackStatus, UpResult } from './types.js';
 
 /**
@@ -145,6 +146,39 @@ export async function startJobs(
   options: StartJobsOptions,
 ): Promise<void> {
   await requireStack(stateDir).runtime.startJobs(stateDir, engines, options);
+}
+
+/**
+ * Why the topic of the stack in `stack.stateDir` (or of the one `stack` would start) cannot be made again with
+ * other partitions, with the way out; undefined when it can (see {@link changeTopicPartitions}).
+ */
+export function topicRecreationProblem(stack: StackConfig): string | undefined {
+  const state = readState(stack.stateDir);
+  const runtime = runtimeOf(stack.stateDir) ?? runtimeNamed(stack.runtime);
+  return runtime.topicRecreationProblem(state?.config ?? stack);
+}
+
+/**
+ * Gives a running stack a topic of `partitions` partitions (`sweep --partitions`): stops every started job,
+ * deletes the topic and creates it again, forgets the jobs' progress through the old one (checkpoints, consumer
+ * groups, the baseline's stored offsets: `recreateTopic`), records the partitions in the state file, and starts
+ * the jobs again, with `options.settings` if given, waiting until each has committed a probe from every new
+ * partition. Window state in the checkpoints goes with them: gold starts again empty.
+ */
+export async function changeTopicPartitions(
+  stateDir: string,
+  partitions: number,
+  options: StartJobsOptions,
+): Promise<void> {
+  const { state, runtime } = requireStack(stateDir);
+  const problem = runtime.topicRecreationProblem(state.config);
+  if (problem) throw new UsageError(`--partitions: ${problem}`);
+  const jobs = await runtime.startedJobs(state);
+  await runtime.stopJobs(stateDir, jobs);
+  await runtime.clearCheckpoints(stateDir);
+  await recreateTopic({ ...state.config, partitions });
+  updateState(stateDir, (fresh) => (fresh.config.partitions = partitions));
+  await runtime.startJobs(stateDir, jobs, options);
 }
 
 /** A sampler of each engine's CPU time and memory, as its runtime measures it. */

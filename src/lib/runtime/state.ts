@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { RuntimeName, ServiceName } from '../config/defaults.js';
 import type { StackConfig, StackPorts } from '../config/stack-config.js';
+import type { ClusterScale } from './docker/scale.js';
 
 /** Version of the state file layout; bump when a field changes meaning. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -47,6 +49,11 @@ export interface ContainerRecord {
   role: string;
   /** The stack service it belongs to (the engine, for a Spark or Flink cluster process). */
   service: ServiceName;
+  /**
+   * The name it goes by when its role has several containers (`flink-taskmanager-2`); absent for a role's only
+   * container, and in state files from before the docker runtime scaled its clusters.
+   */
+  unit?: string;
 }
 
 /** What the Docker runtime started: containers, network and volumes, all labelled with the stack id. */
@@ -69,6 +76,11 @@ export interface DockerState {
   flinkJarId?: string;
   /** Software version of each service, as far as it could be read. */
   versions: Partial<Record<ServiceName, string>>;
+  /**
+   * What the Spark and Flink clusters were started with (containers, slots, cores; fixed until `down`); absent
+   * in state files from before the docker runtime scaled its clusters (one of each then).
+   */
+  scale?: ClusterScale;
 }
 
 /** What the cluster runtime submitted to the user's clusters: only these are ever cancelled or killed. */
@@ -119,6 +131,16 @@ export function statePaths(stateDir: string) {
     lock: path.join(stateDir, 'up.lock'),
     supervision: path.join(stateDir, 'supervision.json'),
   };
+}
+
+/**
+ * Deletes the jobs' checkpoints and scratch files under the state directory (the local runtime's jobs and a
+ * cluster's Spark driver and baseline keep them there; Flink on a cluster too, README), keeping the directory.
+ */
+export async function clearCheckpointsDir(stateDir: string): Promise<void> {
+  const dir = statePaths(stateDir).checkpoints;
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) await rm(path.join(dir, entry), { recursive: true, force: true });
 }
 
 /** Reads the state file, or undefined when no stack was started here. */

@@ -1,6 +1,8 @@
 import { ENGINES, type ServiceName } from '../../config/defaults.js';
 import { UsageError } from '../../errors.js';
+import { kafkaAccess } from '../../engines/access.js';
 import { tailFile } from '../processes.js';
+import { clearCheckpointsDir } from '../state.js';
 import { sampleProcessTree } from '../proc-stats.js';
 import type { Runtime } from '../runtime.js';
 import { downCluster } from './down.js';
@@ -21,6 +23,12 @@ export const clusterRuntime: Runtime = {
   status: clusterStatus,
   startJobs: startClusterJobs,
   stopJobs: stopClusterJobsIn,
+  // Only a topic crypto-bench creates is one it may delete (as `down --volumes` does).
+  topicRecreationProblem: (config) =>
+    kafkaAccess(config).createTopic
+      ? undefined
+      : `the topic ${kafkaAccess(config).topic} is the cluster's (kafka.topic.create: false), so crypto-bench will not delete it to change its partitions; sweep one partition count per topic, or let crypto-bench create its own topic (kafka.topic.create: true)`,
+  clearCheckpoints: clearCheckpointsDir,
   startedJobs: async (state) =>
     ENGINES.filter((engine) =>
       engine === 'flink' ? state.cluster?.flinkJobId !== undefined : state.services[engine] !== undefined,

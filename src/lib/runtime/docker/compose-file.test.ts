@@ -44,13 +44,47 @@ describe('crypto-bench compose', () => {
     ]);
     expect(services.topic?.command).toEqual(['kafka-topic', 'kafka:9094']);
     expect(services.topic?.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
-    expect(services['flink-submit']?.environment).toEqual({ FLINK_REST: 'http://flink-jobmanager:8081' });
+    expect(services['flink-submit']?.environment).toEqual({
+      FLINK_REST: 'http://flink-jobmanager:8081',
+      FLINK_SLOTS: '1',
+    });
     expect(services['flink-submit']?.command).toEqual(expect.arrayContaining(['--cluster', 'true']));
     expect(services['spark-driver']?.depends_on).toEqual({
       postgres: { condition: 'service_healthy' },
       topic: { condition: 'service_completed_successfully' },
       'spark-worker': { condition: 'service_started' },
     });
+  });
+
+  it('has a service per TaskManager and worker, and starts the jobs after all of them', () => {
+    const { services } = servicesOf({ taskmanagers: 2, 'spark-workers': 2 });
+    expect(Object.keys(services)).toEqual([
+      'postgres',
+      'kafka',
+      'topic',
+      'spark-master',
+      'spark-worker-1',
+      'spark-worker-2',
+      'flink-jobmanager',
+      'flink-taskmanager-1',
+      'flink-taskmanager-2',
+      'flink-submit',
+      'spark-driver',
+      'baseline',
+    ]);
+    expect(services['spark-worker-2']?.network_mode).toBe('service:spark-master');
+    expect(services['flink-taskmanager-2']?.depends_on).toEqual({
+      'flink-jobmanager': { condition: 'service_started' },
+    });
+    expect(services['spark-driver']?.depends_on).toMatchObject({
+      'spark-worker-1': { condition: 'service_started' },
+      'spark-worker-2': { condition: 'service_started' },
+    });
+    expect(services['flink-submit']?.depends_on).toMatchObject({
+      'flink-taskmanager-1': { condition: 'service_started' },
+      'flink-taskmanager-2': { condition: 'service_started' },
+    });
+    expect(services['flink-submit']?.environment).toMatchObject({ FLINK_SLOTS: '2' });
   });
 
   it('puts the Spark worker and driver in the network namespace of the master on a bridge network', () => {
@@ -68,7 +102,10 @@ describe('crypto-bench compose', () => {
       expect(service.ports, name).toBeUndefined();
     }
     expect(services.topic?.command).toEqual(['kafka-topic', '127.0.0.1:26092']);
-    expect(services['flink-submit']?.environment).toEqual({ FLINK_REST: 'http://127.0.0.1:26096' });
+    expect(services['flink-submit']?.environment).toEqual({
+      FLINK_REST: 'http://127.0.0.1:26096',
+      FLINK_SLOTS: '1',
+    });
     expect(services['spark-driver']?.command).toEqual(
       expect.arrayContaining(['--master', 'spark://127.0.0.1:26097']),
     );

@@ -6,12 +6,13 @@ import { ConfigError, UsageError, describe } from '../../errors.js';
 import { packageRoot } from '../java.js';
 import { YAML_WIDTH, yamlEntry, type YamlNode } from '../../render/yaml.js';
 import { imageRecipes } from './images.js';
+import { clusterScale, type Unit } from './scale.js';
 import {
   BRIDGE_INTERNAL_PORTS,
   containerSpec,
   dockerPlacement,
   flinkProgramArgs,
-  rolesOf,
+  unitsOf,
   volumeNames,
   type DockerPlan,
   type Role,
@@ -125,8 +126,13 @@ export function composeServices(plan: DockerPlan, context: string): Record<strin
   const host = plan.config.docker.network === 'host';
   const jobDependencies = { postgres: 'service_healthy', topic: 'service_completed_successfully' };
   const services: Record<string, ComposeService> = {};
-  for (const role of rolesOf(plan.config)) {
-    services[role] = roleService(plan, role, context);
+  const units = unitsOf(plan.config);
+  const namesOf = (role: Role) => units.filter((unit) => unit.role === role).map((unit) => unit.name);
+  const started = (role: Role) => Object.fromEntries(namesOf(role).map((name) => [name, 'service_started']));
+  for (const [index, unit] of units.entries()) {
+    const role = unit.role;
+    services[unit.name] = roleService(plan, unit, context);
+    const lastOfRole = units[index + 1]?.role !== role;
     if (role === 'kafka') {
       services.topic = {
         ...builtElsewhere('jvm', host),
@@ -134,31 +140,36 @@ export function composeServices(plan: DockerPlan, context: string): Record<strin
         depends_on: dependsOn({ kafka: 'service_healthy' }),
       };
     }
-    if (role === 'flink-taskmanager') {
+    if (role === 'flink-taskmanager' && lastOfRole) {
+      const { taskmanagers, slotsPerTaskManager } = clusterScale(plan.config);
       services['flink-submit'] = {
         ...builtElsewhere('jvm', host),
         command: ['flink-submit', ...flinkProgramArgs(plan), '--cluster', 'true'].map(escape),
         environment: {
           FLINK_REST: `http://${host ? DEFAULTS.host : 'flink-jobmanager'}:${placement.flinkUiPort}`,
+          // Submitted once every TaskManager has registered, so the job's subtasks spread over all of them.
+          FLINK_SLOTS: String(taskmanagers * slotsPerTaskManager),
         },
-        depends_on: dependsOn({ ...jobDependencies, 'flink-taskmanager': 'service_started' }),
+        depends_on: dependsOn({ ...jobDependencies, ...started('flink-taskmanager') }),
       };
     }
   }
   const after: Partial<Record<Role, Record<string, string>>> = {
     'spark-worker': { 'spark-master': 'service_started' },
-    'spark-driver': { ...jobDependencies, 'spark-worker': 'service_started' },
+    'spark-driver': { ...jobDependencies, ...started('spark-worker') },
     'flink-taskmanager': { 'flink-jobmanager': 'service_started' },
     baseline: jobDependencies,
   };
   for (const [role, conditions] of Object.entries(after))
-    if (services[role]) services[role].depends_on = dependsOn(conditions);
+    for (const name of namesOf(role as Role))
+      if (services[name]) services[name].depends_on = dependsOn(conditions);
   return services;
 }
 
-/** The service of one role, from the container the docker runtime would create for it. */
-function roleService(plan: DockerPlan, role: Role, context: string): ComposeService {
-  const spec = containerSpec(plan, role);
+/** The service of one container, from the container the docker runtime would create for it. */
+function roleService(plan: DockerPlan, unit: Unit, context: string): ComposeService {
+  const { role } = unit;
+  const spec = containerSpec(plan, role, unit.instance);
   const volumeKeys = Object.fromEntries(
     Object.entries(volumeNames(plan.id)).map(([key, name]) => [name, key]),
   );

@@ -98,6 +98,7 @@ export async function startContainer(
     id: container.id,
     role: spec.role,
     service: spec.service,
+    ...(spec.unit === spec.role ? {} : { unit: spec.unit }),
   };
   try {
     await container.start();
@@ -176,14 +177,28 @@ export function demux(raw: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** State of a container: running, exited (with its exit code) or gone. */
+/** State of a container: running (or paused), exited (with its exit code) or gone; and Docker's restarts of it. */
 export async function containerState(
   docker: Docker,
   name: string,
-): Promise<{ running: boolean; exitCode?: number; gone: boolean; pid?: number }> {
+): Promise<{
+  running: boolean;
+  paused?: boolean;
+  exitCode?: number;
+  gone: boolean;
+  pid?: number;
+  restartCount?: number;
+}> {
   try {
     const info = await docker.getContainer(name).inspect();
-    return { running: info.State.Running, exitCode: info.State.ExitCode, gone: false, pid: info.State.Pid };
+    return {
+      running: info.State.Running,
+      paused: info.State.Paused,
+      exitCode: info.State.ExitCode,
+      gone: false,
+      pid: info.State.Pid,
+      restartCount: info.RestartCount,
+    };
   } catch (error) {
     if (statusCode(error) === 404) return { running: false, gone: true };
     throw error;

@@ -1,4 +1,5 @@
 import { ENGINES } from '../../config/defaults.js';
+import { UsageError } from '../../errors.js';
 import type { Runtime } from '../runtime.js';
 import { downDocker } from './down.js';
 import { dockerJobs } from './jobs.js';
@@ -19,6 +20,15 @@ export const dockerRuntime: Runtime = {
   status: dockerStatus,
   startJobs: (stateDir, engines, options) => dockerJobs(stateDir).start(engines, options),
   stopJobs: (stateDir, engines) => dockerJobs(stateDir).stop(engines),
+  // The jobs' checkpoints live in a volume the jobs' containers share; clearing it between points is not
+  // built yet, so a new partition count is a new stack.
+  topicRecreationProblem: () =>
+    "the docker runtime cannot change the partitions of a running stack yet (the jobs' checkpoints are in a container volume); sweep one partition count at a time, with `down --volumes` and `up --runtime docker --partitions N` between, or use the local or cluster runtime",
+  clearCheckpoints: async () => {
+    throw new UsageError("The docker runtime cannot clear the jobs' checkpoints of a running stack", {
+      suggestions: ['Run `crypto-bench down --volumes`, then `up --runtime docker` again'],
+    });
+  },
   async startedJobs(state) {
     const roles = state.docker?.containers.map((c) => c.role) ?? [];
     return ENGINES.filter((engine) =>

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { DEFAULTS, type Engine } from '../../config/defaults.js';
-import { mergeJobSettings } from '../../config/stack-config.js';
-import { InfrastructureError, JobFailureError } from '../../errors.js';
+import { mergeJobSettings, type JobSettings } from '../../config/stack-config.js';
+import { InfrastructureError, JobFailureError, UsageError } from '../../errors.js';
 import { JOBS } from '../../engines/jobs.js';
 import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
 import { modulePaths } from '../java.js';
@@ -12,6 +12,7 @@ import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';
 import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
 import { FlinkRest } from '../../engines/flink-rest.js';
+import { capacityProblem, clusterScale } from './scale.js';
 import { containerSpec, flinkProgramArgs, type DockerPlan, type Role } from './topology.js';
 
 /** The container that runs each engine's job; Flink's job runs inside its cluster instead. */
@@ -119,27 +120,39 @@ async function assertFlinkJobAlive(state: StackState): Promise<void> {
   }
 }
 
-/** Waits until the Flink cluster has a TaskManager with a free slot. */
+/** Waits until every TaskManager of the stack has registered with the JobManager, with its free slots. */
 export async function waitForFlinkSlots(
   docker: Docker,
   state: StackState,
   timeoutMs: number,
 ): Promise<string> {
   const rest = flinkRest(state);
+  const scale = dockerState(state).scale ?? clusterScale(state.config);
+  const slots = scale.taskmanagers * scale.slotsPerTaskManager;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const container of dockerState(state).containers.filter((c) => c.service === 'flink'))
       await assertContainerRunning(docker, container);
     const overview = await rest.overview();
-    if (overview && overview.taskmanagers > 0 && overview['slots-available'] > 0)
+    if (overview && overview.taskmanagers >= scale.taskmanagers && overview['slots-available'] >= slots)
       return overview['flink-version'];
     if (Date.now() > deadline) {
-      throw new InfrastructureError(`The Flink cluster had no TaskManager slot after ${timeoutMs / 1000}s`, {
-        suggestions: ['See `crypto-bench status --logs flink-taskmanager`'],
-      });
+      const seen = overview
+        ? `${overview.taskmanagers} TaskManager(s) with ${overview['slots-available']} free slots`
+        : 'no answer from the JobManager';
+      throw new InfrastructureError(
+        `The Flink cluster did not offer ${scale.taskmanagers} TaskManager(s) with ${slots} free slots within ${timeoutMs / 1000}s (${seen})`,
+        { suggestions: ['See `crypto-bench status --logs flink-taskmanager`'] },
+      );
     }
     await sleep(500);
   }
+}
+
+/** Refuses job settings whose parallelism the stack's clusters, sized at `up`, cannot run (scale.ts). */
+export function assertCapacity(state: StackState, settings: JobSettings): void {
+  const problem = capacityProblem(dockerState(state).scale ?? clusterScale(state.config), settings);
+  if (problem) throw new UsageError(problem.message, { suggestions: [problem.fix] });
 }
 
 /** `startJobs`/`stopJobs` of the docker runtime (`--isolate`, `sweep`). */
@@ -159,7 +172,10 @@ export function dockerJobs(stateDir: string) {
     },
     async start(engines: Engine[], options: StartJobsOptions): Promise<void> {
       const docker = await connectDocker();
-      await stopDockerJobs(docker, load(), engines);
+      const before = load();
+      // Before any job stops: a parallelism the clusters cannot run is refused, naming the fix.
+      assertCapacity(before, mergeJobSettings(before.config.jobs, options.settings ?? {}));
+      await stopDockerJobs(docker, before, engines);
       const state = load();
       state.config = { ...state.config, jobs: mergeJobSettings(state.config.jobs, options.settings ?? {}) };
       writeState(stateDir, state);

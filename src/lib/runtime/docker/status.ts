@@ -5,6 +5,7 @@ import type { Endpoints, Health, ServiceStatus, StackStatus } from '../types.js'
 import { connectDocker } from './client.js';
 import { containerState } from './containers.js';
 import { flinkRest } from './jobs.js';
+import { unitOf } from './scale.js';
 import { sampleContainer } from './stats.js';
 import type Docker from 'dockerode';
 
@@ -70,7 +71,7 @@ async function containerStatus(
   state: StackState,
   container: ContainerRecord,
 ): Promise<ServiceStatus> {
-  const { running } = await containerState(docker, container.name);
+  const { running, restartCount } = await containerState(docker, container.name);
   const { port, uiPort } = portOf(state, container.role);
   const checked = uiPort ?? port;
   let health: Health = 'dead';
@@ -84,7 +85,8 @@ async function containerStatus(
   }
   return {
     name: container.service,
-    role: container.role,
+    // Each TaskManager and worker has its own row: `flink-taskmanager-2`.
+    role: unitOf(container),
     container: container.name,
     port,
     uiPort,
@@ -92,6 +94,7 @@ async function containerStatus(
     version: state.docker?.versions[container.service],
     rssBytes: running ? (await sampleContainer(docker, container.name))?.rssBytes : undefined,
     cpuLimit: state.config.docker.cpus[container.service],
+    ...(restartCount ? { restarts: restartCount } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   dockerBrokerLayout,
   dockerPlacement,
   rolesOf,
+  unitsOf,
   type DockerPlan,
 } from './topology.js';
 
@@ -110,6 +111,60 @@ describe('the docker topology', () => {
       'flink-jobmanager',
       'flink-taskmanager',
       'baseline',
+    ]);
+  });
+
+  it("starts as many TaskManagers and workers as asked, numbered, each under its engine's CPU limit", () => {
+    const scaled = plan({
+      network: 'host',
+      taskmanagers: 2,
+      'spark-workers': 2,
+      cpus: { spark: 1, flink: 1 },
+    });
+    scaled.config.jobs.parallelism = { spark: 3, flink: 3, baseline: 1 };
+    const units = unitsOf(scaled.config);
+    expect(units.map((u) => u.name)).toEqual([
+      'postgres',
+      'kafka',
+      'spark-master',
+      'spark-worker-1',
+      'spark-worker-2',
+      'flink-jobmanager',
+      'flink-taskmanager-1',
+      'flink-taskmanager-2',
+      'spark-driver',
+      'baseline',
+    ]);
+    const specs = units.map((u) => containerSpec(scaled, u.role, u.instance));
+    const tm = specs.filter((s) => s.role === 'flink-taskmanager');
+    expect(tm.map((s) => s.name)).toEqual(['cb-abc123-flink-taskmanager-1', 'cb-abc123-flink-taskmanager-2']);
+    // Parallelism 3 on 2 TaskManagers: 2 slots each; each TaskManager's resource id is its own name.
+    expect(tm[1]?.cmd).toEqual(
+      expect.arrayContaining([
+        '-Dtaskmanager.numberOfTaskSlots=2',
+        '-Dtaskmanager.resource-id=flink-taskmanager-2',
+      ]),
+    );
+    const workers = specs.filter((s) => s.role === 'spark-worker');
+    for (const worker of workers) expect(worker.cmd.join(' ')).toContain('--cores 2 --memory 1g');
+    expect(specs.find((s) => s.role === 'spark-driver')?.cmd).toEqual(
+      expect.arrayContaining(['-Dspark.cores.max=3', '--shuffle-partitions', '3']),
+    );
+    for (const spec of specs.filter((s) => s.service === 'spark' || s.service === 'flink'))
+      expect(spec.cpus, spec.name).toBe(1);
+  });
+
+  it('gives each TaskManager on a bridge network its own name to be reached at', () => {
+    const bridge = plan({ taskmanagers: 2 });
+    const second = containerSpec(bridge, 'flink-taskmanager', 2);
+    expect(second.network).toEqual({ mode: 'bridge', name: 'cb-abc123', alias: 'flink-taskmanager-2' });
+    expect(second.cmd).toEqual(expect.arrayContaining(['-Dtaskmanager.host=flink-taskmanager-2']));
+    expect(containerSpec(plan({}), 'flink-taskmanager').cmd).toEqual([
+      'flink-start',
+      'taskmanager',
+      '-Dtaskmanager.numberOfTaskSlots=1',
+      '-Dtaskmanager.resource-id=flink-taskmanager',
+      '-Dtaskmanager.host=flink-taskmanager',
     ]);
   });
 

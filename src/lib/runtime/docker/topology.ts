@@ -5,6 +5,7 @@ import { brokerProperties, type BrokerLayout } from '../../engines/kafka.js';
 import { serverSettings } from '../../engines/postgres.js';
 import { moduleClasspath } from '../java.js';
 import { statePaths } from '../state.js';
+import { clusterScale, sparkCoresFor, unitsOfRole, type Unit } from './scale.js';
 
 /**
  * The docker runtime's stack as data: which containers, on which network, with which commands, ports, volumes
@@ -85,7 +86,9 @@ export interface ContainerSpec {
   role: Role;
   /** The service it belongs to. */
   service: ServiceName;
-  /** Container name: `cb-<stack id>-<role>`. */
+  /** The name it goes by: the role, or `<role>-<n>` when the role has several containers. */
+  unit: string;
+  /** Container name: `cb-<stack id>-<unit>`. */
   name: string;
   /** Which of the stack's images. */
   image: 'jvm' | 'postgres';
@@ -117,9 +120,9 @@ export interface DockerPlan {
   internalPorts: InternalPorts;
 }
 
-/** Name of a stack's container for a role. */
-export function containerName(id: string, role: Role): string {
-  return `cb-${id}-${role}`;
+/** Name of a stack's container of a unit (a role, or `<role>-<n>` of a role with several containers). */
+export function containerName(id: string, unit: string): string {
+  return `cb-${id}-${unit}`;
 }
 
 /** Name of a stack's own network. */
@@ -140,6 +143,11 @@ export function rolesOf(config: StackConfig): Role[] {
   });
 }
 
+/** Every container a config runs, in start order: each role's containers (TaskManagers, workers) together. */
+export function unitsOf(config: StackConfig): Unit[] {
+  return rolesOf(config).flatMap((role) => unitsOfRole(config, role));
+}
+
 /** How the jobs reach Kafka and PostgreSQL, and where their files are, inside the containers. */
 export function dockerPlacement(plan: DockerPlan): JobPlacement {
   const { ports } = plan.config;
@@ -150,6 +158,7 @@ export function dockerPlacement(plan: DockerPlan): JobPlacement {
     passwordFile: PASSWORD_PATH,
     stateDir: STATE_MOUNT,
     sparkMaster: `spark://${DEFAULTS.host}:${plan.internalPorts.sparkMaster}`,
+    sparkCores: sparkCoresFor(plan.config.jobs),
     sparkUiPort: host ? ports.sparkUi : 4040,
     flinkUiPort: host ? ports.flinkUi : 8081,
   };
@@ -178,21 +187,24 @@ export function dockerBrokerLayout(plan: DockerPlan): BrokerLayout {
   };
 }
 
-/** The container of one role. */
-export function containerSpec(plan: DockerPlan, role: Role): ContainerSpec {
+/** The container of one role (the `instance`-th of a role with several, counted from 1). */
+export function containerSpec(plan: DockerPlan, role: Role, instance = 1): ContainerSpec {
   const { config, id } = plan;
   const host = config.docker.network === 'host';
   const service = SERVICE_OF[role];
   const volumes = volumeNames(id);
+  const unit = unitsOfRole(config, role)[instance - 1];
+  if (!unit) throw new Error(`containerSpec: ${role} has no container ${instance}`);
   const spec: ContainerSpec = {
     role,
     service,
-    name: containerName(id, role),
+    unit: unit.name,
+    name: containerName(id, unit.name),
     image: role === 'postgres' ? 'postgres' : 'jvm',
     cmd: [],
     env: {},
     published: [],
-    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(id), alias: role },
+    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(id), alias: unit.name },
     volumes: [],
     binds: [],
     memoryBytes: MEMORY_MIB[role] * MIB,
@@ -229,6 +241,7 @@ export function containerSpec(plan: DockerPlan, role: Role): ContainerSpec {
         'flink-start',
         role === 'flink-jobmanager' ? 'jobmanager' : 'taskmanager',
         ...flinkOverrides(plan),
+        ...(role === 'flink-taskmanager' ? taskManagerOverrides(plan, unit) : []),
       ];
       spec.volumes.push({ name: volumes.state, target: STATE_MOUNT });
       // The job's main() runs in the JobManager on submission and reads the password there.
@@ -288,6 +301,9 @@ function sparkContainer(plan: DockerPlan, role: Role): Partial<ContainerSpec> {
           '0',
           '--webui-port',
           '0',
+          // One executor per worker (768m: spark.executor.memory) with this worker's share of the cores.
+          '--cores',
+          String(clusterScale(plan.config).coresPerWorker),
           '--memory',
           '1g',
           master,
@@ -302,6 +318,8 @@ function sparkContainer(plan: DockerPlan, role: Role): Partial<ContainerSpec> {
           // Executors run in the worker's container, with the worker's jars ($SPARK_HOME/jars) and the job's.
           `-Dspark.executor.extraClassPath=${IMAGE_ROOT}/jobs/spark-job/target/spark-job.jar`,
           '-Dspark.executor.memory=768m',
+          // The cores the job asks for; the master spreads them over the workers, one executor on each.
+          `-Dspark.cores.max=${sparkCoresFor(plan.config.jobs)}`,
         ]),
         // On a bridge network the UI must listen beyond loopback to be published; the RPC stays on 127.0.0.1.
         env: host ? { SPARK_LOCAL_IP: loopback } : {},
@@ -331,6 +349,20 @@ function jobCommand(plan: DockerPlan, engine: 'spark' | 'baseline', jvmPropertie
 /** The Flink job's arguments, as the JobManager runs its main() on submission. */
 export function flinkProgramArgs(plan: DockerPlan): string[] {
   return jobArgs('flink', plan.config, dockerPlacement(plan));
+}
+
+/**
+ * What sets one TaskManager apart: its slots (scale.ts says how many), a resource id that is its unit name (so
+ * the JobManager's REST API says which container runs a subtask, and a restarted container registers as the
+ * TaskManager it replaces), and on a bridge network the address the others reach it at.
+ */
+function taskManagerOverrides(plan: DockerPlan, unit: Unit): string[] {
+  const overrides: Record<string, string> = {
+    'taskmanager.numberOfTaskSlots': String(clusterScale(plan.config).slotsPerTaskManager),
+    'taskmanager.resource-id': unit.name,
+  };
+  if (plan.config.docker.network !== 'host') overrides['taskmanager.host'] = unit.name;
+  return Object.entries(overrides).map(([key, value]) => `-D${key}=${value}`);
 }
 
 /**

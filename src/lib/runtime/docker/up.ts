@@ -20,10 +20,12 @@ import {
   STATE_SCHEMA_VERSION,
   statePaths,
   writeState,
+  type ContainerRecord,
   type StackState,
 } from '../state.js';
 import type { UpResult } from '../types.js';
 import { cgroupsFor, type CgroupEngine } from './cgroups.js';
+import { clusterScale, unitOf, unitsOfRole } from './scale.js';
 import { connectDocker, LABELS, stackContainers, stackId } from './client.js';
 import { assertContainerRunning, startContainer, waitForLog } from './containers.js';
 import { removeStack } from './down.js';
@@ -87,10 +89,12 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
         containers: [],
         internalPorts,
         versions: {},
+        scale: clusterScale(config),
       },
     },
   };
   const plan: DockerPlan = { config, id, internalPorts };
+  const scale = clusterScale(config);
   const engines = config.engines;
   const tasks = taskList<UpContext>(
     [
@@ -121,18 +125,22 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
           ),
       },
       {
-        title: 'Start the Spark cluster (master, worker)',
+        title: `Start the Spark cluster (master, ${plural(scale.sparkWorkers, 'worker')})`,
         enabled: () => engines.includes('spark'),
-        task: (c) => startSparkCluster(c, plan),
+        task: async (c, task) => {
+          await startSparkCluster(c, plan, waitMs(startedAt, config, 90_000));
+          task.title = `Spark cluster: master, ${plural(scale.sparkWorkers, 'worker')} of ${plural(scale.coresPerWorker, 'core')}`;
+        },
       },
       {
-        title: 'Start the Flink cluster (JobManager, TaskManager)',
+        title: `Start the Flink cluster (JobManager, ${plural(scale.taskmanagers, 'TaskManager')})`,
         enabled: () => engines.includes('flink'),
         task: async (c, task) => {
           await start(c, plan, 'flink-jobmanager');
-          await start(c, plan, 'flink-taskmanager');
-          const version = await waitForFlinkSlots(c.docker, c.state, 120_000);
-          task.title = `Flink ${version} cluster on http://${DEFAULTS.host}:${config.ports.flinkUi}`;
+          for (const unit of unitsOfRole(config, 'flink-taskmanager'))
+            await start(c, plan, 'flink-taskmanager', unit.instance);
+          const version = await waitForFlinkSlots(c.docker, c.state, waitMs(startedAt, config, 120_000));
+          task.title = `Flink ${version} cluster on http://${DEFAULTS.host}:${config.ports.flinkUi}: ${plural(scale.taskmanagers, 'TaskManager')} of ${plural(scale.slotsPerTaskManager, 'slot')}`;
         },
       },
       {
@@ -182,10 +190,11 @@ async function checkExisting(docker: Docker, config: StackConfig, id: string): P
   const state = readState(config.stateDir);
   const found = await stackContainers(docker, id);
   if (state?.docker && found.length > 0) {
-    const running = found.filter((c) => c.State === 'running').map((c) => c.Labels[LABELS.role]);
-    const recorded = state.docker.containers.map((c) => c.role);
-    if (recorded.every((role) => running.includes(role))) return 'running';
-    const stopped = recorded.filter((role) => !running.includes(role));
+    // By name: a role may have several containers (TaskManagers, workers), each of which must run.
+    const running = found.filter((c) => c.State === 'running').flatMap((c) => c.Names.map((n) => n.slice(1)));
+    const recorded = state.docker.containers;
+    if (recorded.every((c) => running.includes(c.name))) return 'running';
+    const stopped = recorded.filter((c) => !running.includes(c.name)).map(unitOf);
     throw new InfrastructureError(
       `A stack is partly running in ${config.stateDir}: ${stopped.join(', ')} stopped`,
       {
@@ -251,9 +260,9 @@ async function createNetworkAndVolumes(ctx: UpContext, plan: DockerPlan): Promis
   writeState(plan.config.stateDir, ctx.state);
 }
 
-async function start(ctx: UpContext, plan: DockerPlan, role: Role): Promise<void> {
+async function start(ctx: UpContext, plan: DockerPlan, role: Role, instance = 1): Promise<ContainerRecord> {
   const record = dockerState(ctx.state);
-  const container = await startContainer(ctx.docker, containerSpec(plan, role), {
+  const container = await startContainer(ctx.docker, containerSpec(plan, role, instance), {
     id: plan.id,
     stateDir: plan.config.stateDir,
     images: record.images,
@@ -261,6 +270,7 @@ async function start(ctx: UpContext, plan: DockerPlan, role: Role): Promise<void
   });
   record.containers.push(container);
   writeState(plan.config.stateDir, ctx.state);
+  return container;
 }
 
 async function startPostgres(ctx: UpContext, plan: DockerPlan, task: Task): Promise<void> {
@@ -289,14 +299,27 @@ async function startKafka(ctx: UpContext, plan: DockerPlan, task: Task): Promise
   task.title = `Kafka ${dockerState(ctx.state).versions.kafka ?? ''} on ${DEFAULTS.host}:${config.ports.kafka}`;
 }
 
-async function startSparkCluster(ctx: UpContext, plan: DockerPlan): Promise<void> {
-  await start(ctx, plan, 'spark-master');
-  const record = dockerState(ctx.state);
-  const container = (role: Role) =>
-    record.containers.find((c) => c.role === role) as (typeof record.containers)[0];
-  await waitForLog(ctx.docker, container('spark-master'), /I have been elected leader/, 90_000);
-  await start(ctx, plan, 'spark-worker');
-  await waitForLog(ctx.docker, container('spark-worker'), /Successfully registered with master/, 90_000);
+/** The master, then every worker, each waited for until it has registered (so executors can spread). */
+async function startSparkCluster(ctx: UpContext, plan: DockerPlan, timeoutMs: number): Promise<void> {
+  const master = await start(ctx, plan, 'spark-master');
+  await waitForLog(ctx.docker, master, /I have been elected leader/, timeoutMs);
+  for (const unit of unitsOfRole(plan.config, 'spark-worker')) {
+    const worker = await start(ctx, plan, 'spark-worker', unit.instance);
+    await waitForLog(ctx.docker, worker, /Successfully registered with master/, timeoutMs);
+  }
+}
+
+/**
+ * How long a cluster may take to start: what is left of `up`'s --timeout, and at least `leastMs` (on a busy
+ * machine a JobManager and its TaskManagers starting together under one engine's CPU limit take minutes).
+ */
+function waitMs(startedAt: number, config: StackConfig, leastMs: number): number {
+  return Math.max(leastMs, startedAt + config.upTimeoutMs - Date.now());
+}
+
+/** `2 workers`, `1 core`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Polls `check` until it returns a value; fails early, with the container's last log lines, if it exits. */

@@ -1,6 +1,7 @@
 import { ENGINES, type ServiceName } from '../../config/defaults.js';
 import { UsageError } from '../../errors.js';
 import { tailFile } from '../processes.js';
+import { clearCheckpointsDir } from '../state.js';
 import { sampleProcessTree } from '../proc-stats.js';
 import type { Runtime } from '../runtime.js';
 import { downLocal } from './down.js';
@@ -21,6 +22,8 @@ export const localRuntime: Runtime = {
   status: stackStatus,
   startJobs,
   stopJobs,
+  topicRecreationProblem: () => undefined,
+  clearCheckpoints: clearCheckpointsDir,
   startedJobs: async (state) => ENGINES.filter((engine) => state.services[engine] !== undefined),
   async costSampler(stateDir) {
     const status = await stackStatus(stateDir);
