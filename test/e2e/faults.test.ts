@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/lib/results/record.js';
 import { stopJobs } from '../../src/lib/runtime/stack.js';
 import { readState } from '../../src/lib/runtime/state.js';
-import { json, runCli } from '../support/cli.js';
+import { json, runCli, runFolders, untilNewRun } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 
 const { stateDir, resultsDir, stackArgs } = e2eStack('faults', 27092);
@@ -221,15 +221,11 @@ describe('faults: supervision, fault injection and recovery on the local runtime
     const off = await runCli(['up', ...stackArgs, '--no-supervise', '--json']);
     expect(off.code, off.stderr).toBe(0);
     expect(json<{ supervised: boolean }>(off).supervised).toBe(false);
-    const runFolders = () => (existsSync(resultsDir) ? readdirSync(resultsDir) : []);
-    const before = new Set(runFolders());
+    const before = runFolders(resultsDir);
     const running = runInBackground(['--duration', '30s', '--rate', '500', '--drain-timeout', '10s']);
     // Kill once the run is producing (its record is on disk from its start), not after a fixed time: on a loaded
     // machine the CLI may still be checking the stack then, and would rightly refuse a dead Flink (exit 4).
-    const started = Date.now();
-    while (!runFolders().some((name) => !before.has(name)) && Date.now() - started < 120_000) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await untilNewRun(resultsDir, before);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     process.kill(readState(stateDir)?.services.flink?.pid as number, 'SIGKILL');
     const { code, stdout, stderr } = await running;

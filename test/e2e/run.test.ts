@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectEngine, collectSeries } from '../../src/lib/bench/collect.js';
@@ -8,7 +8,7 @@ import type { WindowUs } from '../../src/lib/metrics/window.js';
 import { engineTables } from '../../src/lib/engines/schema.js';
 import { COMPARE_CSV_HEADER } from '../../src/lib/results/figures.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
-import { json, runCli } from '../support/cli.js';
+import { json, runCli, runFolders, untilNewRun } from '../support/cli.js';
 import { e2eStack } from '../support/stack.js';
 import { expectOneHostClock } from '../support/clock.js';
 import { CoinbaseStandin } from '../support/coinbase-standin.js';
@@ -379,6 +379,7 @@ describe('crypto-bench run and compare', () => {
   });
 
   it('saves what was measured when interrupted with Ctrl-C, marked interrupted', async () => {
+    const before = runFolders(resultsDir);
     const child = spawn(
       process.execPath,
       ['bin/run.js', 'run', ...runArgs, '--duration', '60s', '--rate', '200', '--json'],
@@ -388,12 +389,7 @@ describe('crypto-bench run and compare', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     // Ctrl-C once the run is under way (its record is on disk from the start), not after a fixed time: on a
     // loaded machine the CLI may take longer than that to start, and a Ctrl-C before then is not this test.
-    const runFolders = () => (existsSync(resultsDir) ? readdirSync(resultsDir) : []);
-    const before = new Set(runFolders());
-    const started = Date.now();
-    while (!runFolders().some((name) => !before.has(name)) && Date.now() - started < 120_000) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await untilNewRun(resultsDir, before);
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));

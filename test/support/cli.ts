@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,5 +42,21 @@ export function json<T>(result: CliResult): T {
     return JSON.parse(result.stdout) as T;
   } catch {
     throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
+  }
+}
+
+/** The run folders in `resultsDir` now (none while it does not exist yet). */
+export function runFolders(resultsDir: string): Set<string> {
+  return new Set(existsSync(resultsDir) ? readdirSync(resultsDir) : []);
+}
+
+/**
+ * Waits (at most 2 minutes) until a run folder not in `before` appears in `resultsDir`: a run's record is on disk
+ * from its start, after the stack was checked, so that run is under way.
+ */
+export async function untilNewRun(resultsDir: string, before: Set<string>): Promise<void> {
+  const started = Date.now();
+  while (![...runFolders(resultsDir)].some((name) => !before.has(name)) && Date.now() - started < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
