@@ -318,7 +318,7 @@ describe('the docker runtime', () => {
     expect(status.services.find((s) => s.role?.startsWith('flink-job'))?.health).toBe('healthy');
   });
 
-  it('kills a TaskManager and a Spark worker mid-run: Docker restarts them, the engines recover, nothing is lost', async () => {
+  it('kills a TaskManager and a Spark worker and stops PostgreSQL mid-run: Docker restarts them, the engines recover, nothing is lost', async () => {
     const result = await runCli([
       'run',
       ...stackArgs,
@@ -339,20 +339,24 @@ describe('the docker runtime', () => {
       'flink-taskmanager:kill@12s',
       '--fault',
       'spark-worker:kill@25s',
+      // PostgreSQL exits 0 after SIGTERM; its container's entrypoint makes that a failure, so Docker restarts it.
+      '--fault',
+      'postgres:stop@40s',
       '--json',
     ]);
     const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(record.faults?.map((f) => [f.text, f.outcome])).toEqual([
       ['flink-taskmanager:kill@12s', 'injected'],
       ['spark-worker:kill@25s', 'injected'],
+      ['postgres:stop@40s', 'injected'],
     ]);
     for (const fault of record.faults ?? []) console.info(`docker fault ${fault.text}: ${fault.detail}`);
-    const [tm, worker] = record.faults ?? [];
+    const [tm, worker, database] = record.faults ?? [];
     // The TaskManager hit is the one running the job (parallelism 1: the other one is the standby).
     expect(tm?.container).toMatch(/-flink-taskmanager-[12]$/);
     expect(tm?.detail).toMatch(/the one running \d+ of the Flink job's \d+ operators/);
     expect(worker?.container).toMatch(/-spark-worker-[12]$/);
-    for (const fault of [tm, worker]) {
+    for (const fault of [tm, worker, database]) {
       const unit = fault?.container?.replace(/^cb-\w+-/, '');
       expect(
         record.restarts?.some((r) => r.service === unit && r.atUs > (fault?.injectedAtUs ?? 0)),
@@ -371,7 +375,7 @@ describe('the docker runtime', () => {
       expect(record.engines[engine]?.completeness?.missingRows, engine).toBe(0);
     const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
     for (const service of status.services) expect(service.health, service.role).toMatch(/healthy|running/);
-    for (const fault of [tm, worker])
+    for (const fault of [tm, worker, database])
       expect(status.services.find((s) => s.container === fault?.container)?.restarts).toBe(1);
   });
 

@@ -7,8 +7,9 @@ import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
 
 /**
- * Sends awaiting their acknowledgement at once, unless the options say otherwise: one, because with either
- * client two sends in flight to one partition can land out of order or be lost (see `EventSender`).
+ * Sends awaiting their acknowledgement at once, unless the options say otherwise: one, because a client that
+ * does not say how many it keeps in order can land two sends to one partition out of order or lose one (see
+ * `EventSender.maxConcurrentSends`; a producer thread asks its sender).
  */
 export const DEFAULT_MAX_IN_FLIGHT_SENDS = 1;
 

@@ -30,8 +30,9 @@ export interface EventSender {
   /** Disconnects. */
   close(): Promise<void>;
   /**
-   * Most sends that may await their acknowledgement at once without losing or reordering events (both clients
-   * here: one; the events waiting meanwhile go out together in the next send); undefined when unlimited.
+   * Most sends that may await their acknowledgement at once without losing or reordering events (kafkajs: one,
+   * the events waiting meanwhile go out together in the next send; the record-batch sender: five, as Kafka's
+   * idempotent producer); undefined when unlimited.
    */
   readonly maxConcurrentSends?: number;
 }
@@ -118,9 +119,9 @@ async function platformaticSender(target: SenderTarget): Promise<EventSender> {
     // Fetches the producer id and the metadata now, so that a broker that is not there fails here.
     const producerInfo = await producer.initIdempotentProducer({});
     await producer.metadata({ topics: [target.topic] });
-    // @platformatic/kafka 1.x numbers an idempotent batch when it sends it, not in order of acknowledgement: two
-    // sends in flight to one partition got the same sequence here, and the broker dropped the second as a
-    // duplicate (20 concurrent sends: 19 lost, no error). The record-batch sender keeps that rule: one send at a time.
+    // @platformatic/kafka 1.x's own `send` cannot have two sends in flight to one partition (they got the same
+    // sequence here, and the broker dropped the second as a duplicate: 20 concurrent sends, 19 lost, no error).
+    // The record-batch sender numbers its batches itself, in order, and keeps up to five in flight.
     return new RecordBatchSender({
       producer,
       producerInfo: { producerId: producerInfo.producerId, producerEpoch: producerInfo.producerEpoch },

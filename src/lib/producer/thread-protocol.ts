@@ -1,4 +1,5 @@
 import { LatencyRecorder, type SerializedHistogram } from '../metrics/histogram.js';
+import type { ThreadPriority } from './priority.js';
 import type { ProducerReport } from './producer.js';
 import type { ProducerClient, SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -26,6 +27,8 @@ export interface ProducerThreadSetup {
   maxInFlightSends?: number;
   /** See `ProduceOptions.behindScheduleBoundUs`. */
   behindScheduleBoundUs?: number;
+  /** Whether the thread's load is light enough for the real-time policy (see `raiseThreadPriority`). */
+  realtime?: boolean;
 }
 
 /** Main thread to producer thread: start the schedule at `startUs` (epoch µs), or stop. */
@@ -38,7 +41,7 @@ export type WireProducerReport = Omit<ProducerReport, 'scheduleLagUs'> & {
 
 /** Producer thread to main thread. */
 export type FromProducerThread =
-  | { type: 'ready'; priorityRaised: boolean }
+  | { type: 'ready'; priority: ThreadPriority }
   | { type: 'progress'; sent: number; failed: number; scheduleLagP99Us: number }
   | { type: 'done'; report: WireProducerReport }
   | { type: 'failed'; message: string };
