@@ -83,8 +83,11 @@ public final class FlinkJob {
         env.setBufferTimeout(options.bufferTimeoutMs());
         env.enableCheckpointing(options.checkpointIntervalMs());
 
-        DataStream<KafkaMessage> messages = env.fromSource(
-                kafkaSource(options), WatermarkStrategy.noWatermarks(), "kafka");
+        GoldArgs gold = options.gold();
+        // Gold's event time and watermarks are assigned in the source, per Kafka partition (FlinkGold).
+        DataStream<KafkaMessage> messages = env.fromSource(kafkaSource(options),
+                gold.enabled() ? FlinkGold.sourceWatermarks(gold.watermarkDelay()) : WatermarkStrategy.noWatermarks(),
+                "kafka");
         JdbcExecutionOptions batching = JdbcExecutionOptions.builder()
                 .withBatchSize(options.batchSize())
                 .withBatchIntervalMs(options.batchIntervalMs())
@@ -97,14 +100,13 @@ public final class FlinkJob {
         DataStream<PriceRow> parsed = build(messages, prices,
                 jdbcSink(sink, batching, SinkStatements.insertDeadLetter(sink.deadLetterTable()),
                         new DeadLetterStatementBuilder()));
-        GoldArgs gold = options.gold();
         if (gold.enabled()) {
             Map<GoldWindow, Sink<GoldRow>> goldSinks = new EnumMap<>(GoldWindow.class);
             for (GoldWindow window : GoldWindow.values()) {
                 goldSinks.put(window, jdbcSink(sink, batching, GoldStatements.upsert(gold.table(window)),
                         new GoldRowStatementBuilder()));
             }
-            FlinkGold.build(parsed, gold.watermarkDelay(), goldSinks);
+            FlinkGold.build(parsed, goldSinks);
         }
 
         JobClient job = env.executeAsync("crypto-bench-flink");

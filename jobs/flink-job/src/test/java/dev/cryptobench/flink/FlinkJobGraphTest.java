@@ -8,7 +8,6 @@ import dev.cryptobench.common.GoldRow;
 import dev.cryptobench.common.GoldWindow;
 import dev.cryptobench.common.KafkaMessage;
 import dev.cryptobench.common.PriceRow;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +61,14 @@ class FlinkJobGraphTest {
         for (GoldWindow window : GoldWindow.values()) {
             gold.put(window, new DiscardingSink<>());
         }
-        FlinkGold.build(raw(env), Duration.ofSeconds(10), gold);
+        FlinkGold.build(raw(env), gold);
         List<JobVertex> tasks = env.getStreamGraph().getJobGraph().getVerticesSortedTopologicallyFromSources();
 
         assertEquals(4, tasks.size(), () -> names(tasks));
         for (JobVertex task : tasks.subList(1, 4)) {
             assertEquals("HASH", task.getInputs().get(0).getShipStrategyName(), task.getName());
         }
-        assertTrue(tasks.get(0).getName().contains("event-time"), tasks.get(0).getName());
+        assertTrue(tasks.get(0).getName().contains("gold-trades"), tasks.get(0).getName());
     }
 
     private static String names(List<JobVertex> tasks) {

@@ -79,12 +79,15 @@ class FlinkPipelineTest {
                 message(event("r", 3, "BTC-USD", "60000", "0", T0 + 12 * MINUTE_US), 17),
                 // Another run's ETH trade in the same window: a window of its own.
                 message(event("r2", 0, "ETH-USD", "1000", "2", T0 + 5 * MINUTE_US), 18));
+        // Timestamps and watermarks as the Kafka source assigns them (per partition; here one).
         DataStream<PriceRow> parsed = FlinkJob.build(
-                env.fromData(input, TypeInformation.of(KafkaMessage.class)), PRICES, DEAD_LETTERS);
+                env.fromData(input, TypeInformation.of(KafkaMessage.class))
+                        .assignTimestampsAndWatermarks(FlinkGold.sourceWatermarks(Duration.ofSeconds(10))),
+                PRICES, DEAD_LETTERS);
         Map<GoldWindow, Sink<GoldRow>> gold = new EnumMap<>(GoldWindow.class);
         gold.put(GoldWindow.TEN_MINUTES, GOLD_10MIN);
         gold.put(GoldWindow.HOURLY, GOLD_HOURLY);
-        FlinkGold.build(parsed, Duration.ofSeconds(10), gold);
+        FlinkGold.build(parsed, gold);
         env.execute("pipeline-test");
     }
 
