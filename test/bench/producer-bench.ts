@@ -9,7 +9,7 @@
  *
  *   npx vite-node test/bench/producer-bench.ts -- --bootstrap 127.0.0.1:29192 --client platformatic --producers 2 \
  *     [--rates 1000,10000,100000,max] [--symbols 10] [--seconds 20] [--warmup-seconds 5] [--batch 500] \
- *     [--in-flight N (default: as many as the client keeps in order)] [--perf-records 2000000] [--broker-pid PID]
+ *     [--in-flight 1] [--perf-records 2000000] [--broker-pid PID]
  *
  * Each rate runs the synthetic source open-loop for `--seconds` on a fresh 3-partition topic; a rate of `max`
  * asks for far more than the producers can give, so the achieved rate is their ceiling (that run ends on the
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     produced_at: 1_714_566_896_124_001,
   });
   console.log(
-    `${client}, ${producers} producer thread(s), ${pairs.length} symbols, batch ${values.batch}, in-flight ${values['in-flight'] ?? "the client's own"}, ${seconds}s per rate, event ~${sample.length} B`,
+    `${client}, ${producers} producer thread(s), ${pairs.length} symbols, batch ${values.batch}, in-flight ${values['in-flight'] ?? 1}, ${seconds}s per rate, event ~${sample.length} B`,
   );
   // A cold process (JIT, first connection, first topic) lags for a few seconds; measure a warm one.
   await runRate('10000', Number(values['warmup-seconds']));

@@ -58,18 +58,18 @@ function options(scripts: string[], reports: WireProducerReport[] = []): Threade
 }
 
 const finishes = script(`
-  post({ type: 'ready', priority: 'nice' });
+  post({ type: 'ready', priorityRaised: true });
   function started() { post({ type: 'done', report: workerData.report }); parentPort.unref(); }
 `);
 const diesAfterSending = script(`
-  post({ type: 'ready', priority: 'nice' });
+  post({ type: 'ready', priorityRaised: true });
   function started() {
     post({ type: 'progress', sent: 7, failed: 0, scheduleLagP99Us: 900 });
     setTimeout(() => { throw new Error('boom in the producer thread'); }, 50);
   }
 `);
 const waitsForStop = script(`
-  post({ type: 'ready', priority: 'nice' });
+  post({ type: 'ready', priorityRaised: true });
   function started() {}
 `);
 

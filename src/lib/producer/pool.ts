@@ -3,7 +3,6 @@ import { InfrastructureError } from '../errors.js';
 import { nowUs } from './clock.js';
 import type { ProducerProgress, ProducerReport } from './producer.js';
 import { PRODUCER_CLIENTS, type ProducerClient, type SenderTarget } from './senders.js';
-import { REALTIME_MAX_EVENTS_PER_SEC } from './priority.js';
 import type { SourceConfig } from './sources.js';
 import {
   fromWire,
@@ -111,7 +110,6 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
       maxBatchEvents: options.maxBatchEvents,
       maxInFlightSends: options.maxInFlightSends,
       behindScheduleBoundUs: options.behindScheduleBoundUs,
-      realtime: options.openLoop && lightPerThread(options.source, options.producers),
     };
     const thread: ThreadState = {
       worker: spawn(setup),
@@ -124,7 +122,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
       switch (message.type) {
         case 'ready':
           thread.ready = true;
-          if (message.priority === 'normal' && !priorityDenied) {
+          if (!message.priorityRaised && !priorityDenied) {
             priorityDenied = true;
             options.onPriorityDenied?.();
           }
@@ -200,15 +198,4 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
-}
-
-/**
- * Whether each of `producers` threads sends at most {@link REALTIME_MAX_EVENTS_PER_SEC} at the source's peak (a
- * synthetic source's rate times its burst multiplier): light enough for the real-time policy. Other sources'
- * rates are not known ahead, so their threads keep the nice value only.
- */
-export function lightPerThread(source: SourceConfig, producers: number): boolean {
-  if (source.kind !== 'synthetic') return false;
-  const peakEventsPerSec = source.rateEventsPerSec * Math.max(1, source.burst?.multiplier ?? 1);
-  return peakEventsPerSec / Math.max(1, producers) <= REALTIME_MAX_EVENTS_PER_SEC;
 }

@@ -7,9 +7,10 @@ import type { EventSender, OutgoingEvent } from './senders.js';
 import type { SourceStats, Tick, TickSource } from './source.js';
 
 /**
- * Sends awaiting their acknowledgement at once, unless the options say otherwise: one, because a client that
- * does not say how many it keeps in order can land two sends to one partition out of order or lose one (see
- * `EventSender.maxConcurrentSends`; a producer thread asks its sender).
+ * Sends awaiting their acknowledgement at once, unless the options say otherwise: one. kafkajs cannot keep two
+ * in order (see `EventSender.maxConcurrentSends`); the record-batch sender keeps up to five in order, but five
+ * in flight did not make the schedule lag beside the engines steadier in the runs measured (docs/measurement.md),
+ * so a run keeps one and `test/bench/producer-bench.ts --in-flight N` measures more.
  */
 export const DEFAULT_MAX_IN_FLIGHT_SENDS = 1;
 

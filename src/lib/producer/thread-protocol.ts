@@ -1,5 +1,4 @@
 import { LatencyRecorder, type SerializedHistogram } from '../metrics/histogram.js';
-import type { ThreadPriority } from './priority.js';
 import type { ProducerReport } from './producer.js';
 import type { ProducerClient, SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -27,8 +26,6 @@ export interface ProducerThreadSetup {
   maxInFlightSends?: number;
   /** See `ProduceOptions.behindScheduleBoundUs`. */
   behindScheduleBoundUs?: number;
-  /** Whether the thread's load is light enough for the real-time policy (see `raiseThreadPriority`). */
-  realtime?: boolean;
 }
 
 /** Main thread to producer thread: start the schedule at `startUs` (epoch µs), or stop. */
@@ -41,7 +38,7 @@ export type WireProducerReport = Omit<ProducerReport, 'scheduleLagUs'> & {
 
 /** Producer thread to main thread. */
 export type FromProducerThread =
-  | { type: 'ready'; priority: ThreadPriority }
+  | { type: 'ready'; priorityRaised: boolean }
   | { type: 'progress'; sent: number; failed: number; scheduleLagP99Us: number }
   | { type: 'done'; report: WireProducerReport }
   | { type: 'failed'; message: string };

@@ -35,9 +35,9 @@ const started = new Promise<number | undefined>((resolve) => {
 
 let sender: EventSender | undefined;
 try {
-  const priority = raiseThreadPriority({ realtime: setup.realtime ?? false });
+  const priorityRaised = raiseThreadPriority();
   sender = await connectSender(setup.client, setup.target);
-  post({ type: 'ready', priority });
+  post({ type: 'ready', priorityRaised });
   const startUs = await started;
   // A synthetic source makes only this thread's share of the ticks (the others' are skipped, not made).
   const source = await createSource(
@@ -53,9 +53,8 @@ try {
     share: { index: setup.index, of: setup.of },
     signal: stop.signal,
     maxBatchEvents: setup.maxBatchEvents,
-    // As many sends in flight as the client can keep in order, unless the setup asks for fewer.
     maxInFlightSends: Math.min(
-      setup.maxInFlightSends ?? sender.maxConcurrentSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS,
+      setup.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS,
       sender.maxConcurrentSends ?? Number.POSITIVE_INFINITY,
     ),
     behindScheduleBoundUs: setup.behindScheduleBoundUs,
