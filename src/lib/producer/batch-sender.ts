@@ -88,10 +88,9 @@ export const MAX_IN_FLIGHT_SENDS = 5;
  * The client's `send` builds a writer, a BigInt and several small buffers per record and concatenates them; that
  * was most of the producer's CPU per event. An `EventSender` of `senders.ts`.
  *
- * Up to {@link MAX_IN_FLIGHT_SENDS} sends are in flight, as Kafka's Java producer does: an event due while
- * earlier sends await their acknowledgement goes out at once instead of waiting for them, so the broker's
- * acknowledgement time is not the producer's schedule lag. Order and exactly-once delivery into the topic are
- * kept the way Kafka's idempotent producer keeps them:
+ * Up to {@link MAX_IN_FLIGHT_SENDS} sends may be in flight, as with Kafka's Java producer (runs keep one: see
+ * `DEFAULT_MAX_IN_FLIGHT_SENDS`; `producer-bench --in-flight N` uses more). Order and exactly-once delivery into
+ * the topic are kept the way Kafka's idempotent producer keeps them, with one send in flight or five:
  * - each batch takes its partition's next sequence numbers when it is encoded, and a connection writes its
  *   requests in order, so a partition's batches reach its leader in order; the broker refuses a batch whose
  *   sequence does not follow the last one it wrote, and drops a batch it already has;
