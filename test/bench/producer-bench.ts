@@ -43,7 +43,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '5' },
     batch: { type: 'string', default: '500' },
-    'in-flight': { type: 'string' },
+    'in-flight': { type: 'string', default: '1' },
     'perf-records': { type: 'string', default: '2000000' },
     client: { type: 'string', default: PRODUCER_CLIENTS[0] },
     producers: { type: 'string', default: '1' },
@@ -113,7 +113,7 @@ async function runRate(rateText: string, runSeconds = seconds): Promise<RateResu
     partitions: DEFAULTS.topicPartitions,
     openLoop: true,
     maxBatchEvents: Number(values.batch),
-    ...(values['in-flight'] ? { maxInFlightSends: Number(values['in-flight']) } : {}),
+    maxInFlightSends: Number(values['in-flight']),
     // The schedule ends after --seconds; at `max` the backlog would take far longer, so stop on the clock.
     stopAfterMs: runSeconds * 1000 + 500,
     spawn: (setup) => new Worker(THREAD_SCRIPT, { workerData: setup }),
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     produced_at: 1_714_566_896_124_001,
   });
   console.log(
-    `${client}, ${producers} producer thread(s), ${pairs.length} symbols, batch ${values.batch}, in-flight ${values['in-flight'] ?? 1}, ${seconds}s per rate, event ~${sample.length} B`,
+    `${client}, ${producers} producer thread(s), ${pairs.length} symbols, batch ${values.batch}, in-flight ${values['in-flight']}, ${seconds}s per rate, event ~${sample.length} B`,
   );
   // A cold process (JIT, first connection, first topic) lags for a few seconds; measure a warm one.
   await runRate('10000', Number(values['warmup-seconds']));

@@ -137,8 +137,11 @@ describe('the producer threads', () => {
     expect(seqs.size).toBe(events.length);
     expect(events.length).toBeGreaterThanOrEqual(report.sent);
     const bySymbol = new Map<string, number[]>();
-    for (const event of events)
-      bySymbol.set(event.symbol, [...(bySymbol.get(event.symbol) ?? []), event.seq]);
+    for (const event of events) {
+      const symbolSeqs = bySymbol.get(event.symbol) ?? [];
+      if (symbolSeqs.length === 0) bySymbol.set(event.symbol, symbolSeqs);
+      symbolSeqs.push(event.seq);
+    }
     for (const [symbol, symbolSeqs] of bySymbol) {
       expect(symbolSeqs, symbol).toEqual([...symbolSeqs].sort((a, b) => a - b));
     }

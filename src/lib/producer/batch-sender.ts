@@ -111,6 +111,7 @@ export class RecordBatchSender {
   private sequences = new Map<number, number>();
   /** A send failed for good: its sequences are a gap, so a new identity is needed before the next attempt. */
   private identityBroken = false;
+  /** The identity renewal under way, shared by every send that asks for one meanwhile. */
   private renewing: Promise<void> | undefined;
   /** Settles once every send started so far has settled. */
   private tail: Promise<void> = Promise.resolve();
