@@ -1,4 +1,7 @@
+import { AssignerProtocol } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StackConfig } from '../../src/lib/config/stack-config.js';
+import { connectAdmin } from '../../src/lib/engines/kafka.js';
 import { FlinkRest } from '../../src/lib/engines/flink-rest.js';
 import { SparkMaster } from '../../src/lib/engines/spark-master.js';
 import type { RunRecord } from '../../src/lib/results/record.js';
@@ -37,14 +40,14 @@ afterAll(async () => {
 const clusterArgs = () => ['--runtime', 'cluster', '--cluster', file, '--state-dir', stateDir];
 
 describe('the cluster runtime on a loopback cluster', () => {
-  it('comes up on the existing services with 6 partitions and parallelism 2', async () => {
+  it('comes up on the existing services with 6 partitions and parallelism 2 for every engine', async () => {
     const up = await runCli([
       'up',
       ...clusterArgs(),
       '--port-base',
       String(27192 + e2ePortOffset()),
       '--parallelism',
-      'spark=2,flink=2',
+      'spark=2,flink=2,baseline=2',
       '--json',
     ]);
     expect(up.code, up.stderr).toBe(0);
@@ -79,6 +82,22 @@ describe('the cluster runtime on a loopback cluster', () => {
         .map((w) => w.host)
         .sort(),
     ).toEqual(NODES.slice(1).map(String));
+  });
+
+  it('runs the baseline as two consumers of one group, three partitions each', async () => {
+    const config = readState(stateDir)?.config as StackConfig;
+    const admin = await connectAdmin(config);
+    try {
+      const { groups } = await admin.describeGroups(['crypto-bench-baseline']);
+      const members = groups[0]?.members ?? [];
+      const partitionsPerMember = members.map((member) => {
+        const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+        return Object.values(assignment?.assignment ?? {}).flat().length;
+      });
+      expect(partitionsPerMember).toEqual([3, 3]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('measures a run in which every engine commits every event', async () => {

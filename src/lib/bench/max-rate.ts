@@ -103,8 +103,9 @@ export async function judgeStep(
 /**
  * Each engine's sustainable throughput: rates double from the minimum until an engine no longer keeps up
  * (it is then stopped, so its backlog does not slow the others), then each bracket [last good, first bad] is
- * halved REFINE_STEPS times with that engine alone. The search stops early, and says so, when the producer
- * itself cannot offer the rate (the run is invalid): past that point nothing about the engines is known.
+ * halved REFINE_STEPS times with that engine alone. A rate the producer could not offer (the run is invalid) is
+ * tried once more; when it fails again the search stops, and says so: past that point nothing about the engines
+ * is known.
  */
 export async function findMaxRates(
   options: SweepOptions,
@@ -168,7 +169,13 @@ export async function findMaxRates(
       rate *= 2
     ) {
       if (options.signal.aborted) return results;
-      const run = await tryRate(rate, active);
+      let run = await tryRate(rate, active);
+      if (!offeredAsAsked(run) && run?.status !== 'interrupted' && !options.signal.aborted) {
+        // A load the producer could not offer once (a stall of the shared machine) is tried once more before the
+        // search gives up: both attempts stay in the steps.
+        note(`${rate} events/s was not offered as asked; trying it once more`, progress);
+        run = await tryRate(rate, active);
+      }
       if (!offeredAsAsked(run)) {
         note(
           `Stopping the search at ${rate} events/s: ${run?.statusReasons.join('; ') ?? 'no run was made'}`,

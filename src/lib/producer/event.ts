@@ -19,7 +19,7 @@ export interface TickEvent {
   event_time: number;
   /** When the open-loop schedule wanted it sent, epoch µs. */
   intended_at: number;
-  /** When the producer handed it to Kafka, epoch µs. */
+  /** When the producer accepted it for Kafka (the moment a Kafka client's `send()` takes a record), epoch µs. */
   produced_at: number;
 }
 

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InfrastructureError } from '../errors.js';
 import { nowUs } from './clock.js';
+import { raiseAutogroupPriority } from './priority.js';
 import type { ProducerProgress, ProducerReport } from './producer.js';
 import { PRODUCER_CLIENTS, type ProducerClient, type SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -164,8 +165,10 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
     });
     lastMark = { atMs: nowMs, sent };
   };
+  let restorePriority: (() => void) | undefined;
   try {
     await ready;
+    restorePriority = raiseAutogroupPriority();
     startedAtMs = Date.now();
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();
@@ -179,6 +182,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
     throw error;
   } finally {
+    restorePriority?.();
     clearInterval(timer);
     clearTimeout(stopTimer);
     options.signal?.removeEventListener('abort', onAbort);

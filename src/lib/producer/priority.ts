@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Nice value the producer threads ask for: ahead of the engines, so the load generator is not what falls behind. */
 export const PRODUCER_NICE = -10;
@@ -15,5 +16,34 @@ export function raiseThreadPriority(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+const AUTOGROUP = '/proc/self/autogroup';
+
+/**
+ * Gives this process's autogroup the weight of {@link PRODUCER_NICE} while the producer runs, when the kernel
+ * groups by session (`kernel.sched_autogroup_enabled`) and allows it; returns how to put the old value back, or
+ * undefined when nothing was changed. With autogroups on, CFS shares the CPU between sessions first, and a
+ * thread's nice only weighs inside its own session's group: every service of a stack runs in a session of its
+ * own, so a producer thread at nice −10 still waited behind whole JVM sessions. The CLI's group holds the CLI
+ * (and the shell it runs in); the restore runs when producing ends, and a process killed before that leaves
+ * the group at −10 until its session ends.
+ */
+export function raiseAutogroupPriority(): (() => void) | undefined {
+  try {
+    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return undefined;
+    const before = /nice\s+(-?\d+)/.exec(readFileSync(AUTOGROUP, 'utf8'))?.[1];
+    if (before === undefined || Number(before) <= PRODUCER_NICE) return undefined;
+    writeFileSync(AUTOGROUP, String(PRODUCER_NICE));
+    return () => {
+      try {
+        writeFileSync(AUTOGROUP, before);
+      } catch {
+        // The session's group is gone or no longer ours to change: nothing to restore.
+      }
+    };
+  } catch {
+    return undefined;
   }
 }

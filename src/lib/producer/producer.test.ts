@@ -98,6 +98,23 @@ describe('produce', () => {
     expect(report.lastProducedAtUs).toBeGreaterThan(report.firstProducedAtUs);
   });
 
+  it('stamps produced_at when it accepts a tick, so waiting for an acknowledgement is Kafka time, not schedule lag', async () => {
+    const kafka = new RecordingSend(40);
+    const report = await produce({
+      ...base,
+      sender: kafka,
+      source: synthetic(200, 1_000),
+      maxInFlightSends: 1,
+    });
+    const events = kafka.events();
+    expect(events).toHaveLength(200);
+    // Every send waits 40 ms for the one before it, yet each event was accepted on its 1 ms slot.
+    expect(kafka.records.length).toBeLessThan(20);
+    const lagsUs = events.map((event) => event.produced_at - event.intended_at).sort((a, b) => a - b);
+    expect(lagsUs[Math.floor(0.5 * lagsUs.length)]).toBeLessThan(5_000);
+    expect(report.behindSchedule).toBe(false);
+  });
+
   it('batches and keeps at most the allowed number of sends in flight', async () => {
     const kafka = new RecordingSend(5);
     await produce({

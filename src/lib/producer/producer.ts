@@ -95,12 +95,15 @@ export interface ProducerReport {
  * section 2), with `acks=all`, fixed partitions per symbol and a run-wide `seq` from 0: the tick's place in the
  * source's stream.
  *
- * Ticks wait in a queue while `maxInFlightSends` sends are unacknowledged, and the next send takes everything
- * queued (up to `maxBatchEvents`), so batches grow with the load, as a Kafka producer's accumulator does.
- * `produced_at` is stamped on each event as its record is built, immediately before the batch is handed to
- * the client. When the queue is full the source is not read; an open-loop source then falls behind its schedule,
- * and the schedule lag recorded for every event shows it. On abort, ticks not yet handed to Kafka are dropped
- * (they have no seq yet, so no gap appears) and sends in flight are awaited and counted.
+ * Each tick is accepted the moment the source yields it: `produced_at` is stamped and its event's JSON written
+ * then, as Kafka's own producer takes a record into its accumulator on `send()` (and OpenMessaging Benchmark
+ * stamps its publish time there). Accepted events wait in a queue while `maxInFlightSends` sends are
+ * unacknowledged, and the next send takes everything queued (up to `maxBatchEvents`), so batches grow with the
+ * load; that wait belongs to the Kafka stage (`kafka_ts − produced_at`) and to the end-to-end latency, never to
+ * the schedule lag, which is only how late the producer accepted each event against its schedule. When the
+ * queue is full the source is not read; an open-loop source then falls behind its schedule, and the schedule lag
+ * shows it. On abort, events not yet handed to Kafka are dropped (never sent, so counted nowhere) and sends in
+ * flight are awaited and counted.
  */
 export async function produce(options: ProduceOptions): Promise<ProducerReport> {
   const run = new ProducerRun(options);
@@ -115,6 +118,12 @@ export async function produce(options: ProduceOptions): Promise<ProducerReport> 
   return run.report(signal.aborted);
 }
 
+/** An event accepted from the source: its record's key, JSON and partition, and when it was accepted. */
+interface AcceptedEvent extends OutgoingEvent {
+  intendedAtUs: number;
+  producedAtUs: number;
+}
+
 /** State of one {@link produce} call. */
 class ProducerRun {
   private readonly partitioner: SymbolPartitioner;
@@ -123,8 +132,7 @@ class ProducerRun {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly startedAtMs = Date.now();
-  private queue: Tick[] = [];
-  private queueSeq: number[] = [];
+  private queue: AcceptedEvent[] = [];
   private queueHead = 0;
   private nextIndex = 0;
   private inFlight = 0;
@@ -153,8 +161,7 @@ class ProducerRun {
       for (const tick of batch) {
         const index = tick.seq ?? this.nextIndex++;
         if (share.of > 1 && this.partitioner.slotOf(tick.symbol) % share.of !== share.index) continue;
-        this.queue.push(tick);
-        this.queueSeq.push(index);
+        this.queue.push(this.accept(tick, index));
       }
       this.kick();
       while (this.pending() >= highWater && !signal.aborted) await this.sendSettled();
@@ -165,7 +172,6 @@ class ProducerRun {
   async drain(aborted: boolean): Promise<void> {
     if (aborted) {
       this.queue = [];
-      this.queueSeq = [];
       this.queueHead = 0;
     }
     while (this.pending() > 0 || this.inFlight > 0) {
@@ -215,36 +221,34 @@ class ProducerRun {
     return this.queue.length - this.queueHead;
   }
 
-  /** Starts sends while there are free slots and queued ticks. */
+  /** Starts sends while there are free slots and queued events. */
   private kick(): void {
     while (this.inFlight < this.maxInFlight && this.pending() > 0) {
       const start = this.queueHead;
       const end = Math.min(this.queue.length, start + this.maxBatch);
-      const events = new Array<OutgoingEvent>(end - start);
-      for (let i = start; i < end; i++) {
-        events[i - start] = this.toEvent(this.queue[i] as Tick, this.queueSeq[i] as number);
-      }
+      const batch = this.queue.slice(start, end);
       this.queueHead = end;
       if (this.queueHead === this.queue.length || this.queueHead >= 4 * this.maxBatch) {
         this.queue = this.queue.slice(this.queueHead);
-        this.queueSeq = this.queueSeq.slice(this.queueHead);
         this.queueHead = 0;
       }
-      this.send(events);
+      this.send(batch);
     }
   }
 
-  private send(events: OutgoingEvent[]): void {
+  private send(batch: AcceptedEvent[]): void {
     this.inFlight += 1;
     this.options.sender
-      .send(events)
+      .send(batch)
       .then(
         () => {
-          this.sent += events.length;
+          this.sent += batch.length;
+          this.countHanded(batch, true);
         },
         (error: unknown) => {
-          this.failed += events.length;
-          this.sendErrors.push(`${events.length} events not sent: ${describe(error)}`);
+          this.failed += batch.length;
+          this.countHanded(batch, false);
+          this.sendErrors.push(`${batch.length} events not sent: ${describe(error)}`);
           if (this.sendErrors.length > 10) this.sendErrors.shift();
         },
       )
@@ -257,12 +261,9 @@ class ProducerRun {
       });
   }
 
-  private toEvent(tick: Tick, seq: number): OutgoingEvent {
+  /** Stamps `produced_at`, records the schedule lag and writes the event's JSON: the tick is now the client's. */
+  private accept(tick: Tick, seq: number): AcceptedEvent {
     const producedAtUs = nowUs();
-    if (this.firstProducedAtUs === 0) this.firstProducedAtUs = producedAtUs;
-    this.lastProducedAtUs = producedAtUs;
-    if (tick.intendedAtUs < this.firstIntendedAtUs) this.firstIntendedAtUs = tick.intendedAtUs;
-    if (tick.intendedAtUs > this.lastIntendedAtUs) this.lastIntendedAtUs = tick.intendedAtUs;
     this.lag.record(producedAtUs - tick.intendedAtUs);
     const value = this.encoder.json(
       seq,
@@ -273,7 +274,24 @@ class ProducerRun {
       tick.intendedAtUs,
       producedAtUs,
     );
-    return { key: tick.symbol, value, partition: this.partitioner.partitionOf(tick.symbol) };
+    const partition = this.partitioner.partitionOf(tick.symbol);
+    return { key: tick.symbol, value, partition, intendedAtUs: tick.intendedAtUs, producedAtUs };
+  }
+
+  /**
+   * Widens the spans the rates are taken over: `intended_at` over every event handed to Kafka (offered),
+   * `produced_at` over the acknowledged ones (achieved).
+   */
+  private countHanded(batch: AcceptedEvent[], acknowledged: boolean): void {
+    for (const event of batch) {
+      if (event.intendedAtUs < this.firstIntendedAtUs) this.firstIntendedAtUs = event.intendedAtUs;
+      if (event.intendedAtUs > this.lastIntendedAtUs) this.lastIntendedAtUs = event.intendedAtUs;
+      if (!acknowledged) continue;
+      if (this.firstProducedAtUs === 0 || event.producedAtUs < this.firstProducedAtUs) {
+        this.firstProducedAtUs = event.producedAtUs;
+      }
+      if (event.producedAtUs > this.lastProducedAtUs) this.lastProducedAtUs = event.producedAtUs;
+    }
   }
 
   /** Resolves when any send settles. */
