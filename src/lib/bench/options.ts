@@ -1,4 +1,5 @@
 /** What `run` and `sweep` are asked, in one place: both sides of the bench services import these types. */
+import type { ProducerPriority } from '../producer/priority.js';
 import type { JobSettings, StackConfig } from '../config/stack-config.js';
 import type { FaultSpec } from '../config/fault-flags.js';
 import type { SourceConfig } from '../producer/sources.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   drainTimeoutMs: number;
   /** Schedule-lag p99 above which the run is invalid, µs. */
   scheduleLagBoundUs: number;
+  /** `--producer-priority`: whether the producer gets precedence over the engines on shared cores. */
+  producerPriority: ProducerPriority;
   /** Engines one at a time on the same workload instead of in parallel. */
   isolate: boolean;
   /** Runs to make (`--repeat`). */

@@ -270,6 +270,7 @@ function runConfig(
     isolate: options.isolate,
     runtime: status.runtime ?? options.stack.runtime,
     scheduleLagP99BoundUs: options.scheduleLagBoundUs,
+    producerPriority: options.producerPriority,
     // What the running jobs were started with, not what this command assumed.
     jobs: status.jobs ?? options.stack.jobs,
     repeat,
@@ -312,5 +313,6 @@ async function produceFor(
     onStart,
     onPriorityDenied,
     behindScheduleBoundUs: options.scheduleLagBoundUs,
+    priority: options.producerPriority,
   });
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InfrastructureError } from '../errors.js';
 import { nowUs } from './clock.js';
-import { raiseAutogroupPriority } from './priority.js';
+import { raiseAutogroupPriority, type ProducerPriority } from './priority.js';
 import type { ProducerProgress, ProducerReport } from './producer.js';
 import { PRODUCER_CLIENTS, type ProducerClient, type SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -35,6 +35,8 @@ export interface ThreadedProduceOptions {
   stopAfterMs?: number;
   /** Called about once a second with the threads' progress summed. */
   onProgress?: (progress: ProducerProgress) => void;
+  /** `--producer-priority`; default `normal`. */
+  priority?: ProducerPriority;
   /** Told when a thread could not raise its priority. */
   onPriorityDenied?: () => void;
   /** Called at the threads' common start, when the first event is due (faults are timed from here). */
@@ -168,7 +170,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
   let restorePriority: (() => void) | undefined;
   try {
     await ready;
-    restorePriority = raiseAutogroupPriority();
+    if (options.priority === 'high') restorePriority = raiseAutogroupPriority();
     startedAtMs = Date.now();
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();

@@ -1,6 +1,15 @@
 import os from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 
+/**
+ * How the producer is scheduled (`--producer-priority`). `normal` (the default): its threads ask for nice −10,
+ * which with the kernel's autogroups on only weighs inside the CLI's own session. `high`: while producing, the
+ * CLI's autogroup gets the same weight, so the producer is punctual beside the engines — and they pay for it
+ * (docs/measurement.md#the-schedule-lag-beside-the-engines).
+ */
+export const PRODUCER_PRIORITIES = ['high', 'normal'] as const;
+export type ProducerPriority = (typeof PRODUCER_PRIORITIES)[number];
+
 /** Nice value the producer threads ask for: ahead of the engines, so the load generator is not what falls behind. */
 export const PRODUCER_NICE = -10;
 

@@ -252,7 +252,8 @@ export function renderRunHeading(run: RunRecord): string {
   if (p) {
     lines.push(
       `  producer: sent ${p.sentEvents}, failed ${p.failedEvents}, achieved ${formatValue(p.achievedRateEventsPerSec, 'events_per_sec')}, schedule lag p99 ${formatValue(p.scheduleLag.p99Us, 'us')}` +
-        (p.sourceDelay ? `, source delay p50 ${formatValue(p.sourceDelay.p50Us, 'us')}` : ''),
+        (p.sourceDelay ? `, source delay p50 ${formatValue(p.sourceDelay.p50Us, 'us')}` : '') +
+        (run.config.producerPriority === 'high' ? ' (producer priority high)' : ''),
     );
     const sourceProblems = p.sourceStats ? describeStats(p.sourceStats) : [];
     if (sourceProblems.length > 0) lines.push(`  source: ${sourceProblems.join(', ')}`);

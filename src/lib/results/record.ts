@@ -198,6 +198,11 @@ export interface RunConfigRecord {
   runtime: RuntimeName;
   /** Bound on the producer's schedule-lag p99 beyond which the run is invalid, µs; null when not checked. */
   scheduleLagP99BoundUs: number | null;
+  /**
+   * `--producer-priority`: `normal` = the producer threads at nice −10 inside the CLI's session; `high` = the
+   * CLI's autogroup too, while producing. Absent in files from before it existed (as `normal`).
+   */
+  producerPriority?: 'high' | 'normal';
   /** Settings of the jobs (trigger, buffer timeout, batching); null in files upgraded from before schema 1. */
   jobs: JobSettings | null;
   /** Place of this run in a `--repeat N` series; null for a single run. */
