@@ -121,6 +121,57 @@ describe('judgeStep', () => {
   });
 });
 
+describe('judgeStep on jobs just started', () => {
+  it('repeats a failure and takes the repeat when it keeps up: a cold start is not the capacity', async () => {
+    const step = await judgeStep(
+      8000,
+      run(growing, 4_000_000),
+      'flink',
+      1_000_000,
+      async () => run(flat, 200_000, { runId: 'r2' }),
+      true,
+    );
+    expect(step.sustainable).toBe(true);
+    expect(step.runId).toBe('r2');
+    expect(step.reasons[0]).toMatch(
+      /^sustainable in the repeat \(r2\); the first run, on jobs just started, was not: /,
+    );
+    expect(step.verdicts?.map((v) => v.sustainable)).toEqual([false, true]);
+  });
+
+  it('calls the rate unsustainable only when the repeat fails too', async () => {
+    const step = await judgeStep(
+      8000,
+      run(growing, 4_000_000),
+      'flink',
+      1_000_000,
+      async () => run(growing, 3_000_000, { runId: 'r2' }),
+      true,
+    );
+    expect(step.sustainable).toBe(false);
+    expect(step.reasons.at(-1)).toBe(
+      'confirmed by a repeat: the first run, on jobs just started, was not sustainable either',
+    );
+  });
+
+  it('does not repeat a cold run that kept up', async () => {
+    let repeats = 0;
+    const step = await judgeStep(
+      8000,
+      run(flat, 200_000),
+      'flink',
+      1_000_000,
+      async () => {
+        repeats++;
+        return undefined;
+      },
+      true,
+    );
+    expect(repeats).toBe(0);
+    expect(step.sustainable).toBe(true);
+  });
+});
+
 describe('offeredAsAsked', () => {
   it('trusts a run whose producer kept its schedule, even one invalid for want of a steady state', () => {
     expect(offeredAsAsked({ ...run(flat, 1), status: 'invalid' })).toBe(true);

@@ -65,6 +65,11 @@ export function offeredAsAsked(run: RunRecord | undefined): boolean {
 /**
  * The step of one engine at one rate: the first run's verdict, confirmed by `repeat()` when it lies near the
  * boundary. A verdict the repeat contradicts is not sustainable: a sustainable rate must hold both times.
+ *
+ * `coldStart`: the engine's jobs were (re)started since its last step (the search's first point, or the first
+ * after the engine was stopped and started again), so this run may have met them cold — JIT, caches, the
+ * first fetches. A "not sustainable" there is repeated, and the repeat decides: a fresh start is not the
+ * engine's capacity, so the search never calls an engine below a rate on the strength of a cold run alone.
  */
 export async function judgeStep(
   rate: number,
@@ -72,6 +77,7 @@ export async function judgeStep(
   engine: Engine,
   sloP99Us: number,
   repeat: () => Promise<RunRecord | undefined>,
+  coldStart = false,
 ): Promise<MaxRateStep> {
   const first: RunVerdict = { runId: run.runId, ...verdictOf(run, engine, sloP99Us) };
   const step: MaxRateStep = {
@@ -81,6 +87,7 @@ export async function judgeStep(
     reasons: [...first.reasons],
     verdicts: [first],
   };
+  if (coldStart && !first.sustainable) return judgeAfterColdStart(step, engine, sloP99Us, repeat);
   if (!first.nearBoundary) return step;
   const again = await repeat();
   if (!again || !offeredAsAsked(again)) {
@@ -100,10 +107,38 @@ export async function judgeStep(
   return step;
 }
 
+async function judgeAfterColdStart(
+  step: MaxRateStep,
+  engine: Engine,
+  sloP99Us: number,
+  repeat: () => Promise<RunRecord | undefined>,
+): Promise<MaxRateStep> {
+  const again = await repeat();
+  if (!again || !offeredAsAsked(again)) {
+    step.reasons.push('on jobs just started, and the repeat could not offer the load: not confirmed');
+    return step;
+  }
+  const second: RunVerdict = { runId: again.runId, ...verdictOf(again, engine, sloP99Us) };
+  step.verdicts?.push(second);
+  step.sustainable = second.sustainable;
+  step.runId = again.runId;
+  step.reasons = second.sustainable
+    ? [
+        `sustainable in the repeat (${again.runId}); the first run, on jobs just started, was not: ${step.reasons.join('; ')}`,
+      ]
+    : [
+        ...second.reasons,
+        `confirmed by a repeat: the first run, on jobs just started, was not sustainable either`,
+      ];
+  return step;
+}
+
 /**
  * Each engine's sustainable throughput: rates double from the minimum until an engine no longer keeps up
  * (it is then stopped, so its backlog does not slow the others), then each bracket [last good, first bad] is
- * halved REFINE_STEPS times with that engine alone. A rate the producer could not offer (the run is invalid) is
+ * halved REFINE_STEPS times with that engine alone. An engine's first point after its jobs were started (the
+ * search's first, and the first of its refinement, which restarts it) is repeated when it fails
+ * ({@link judgeStep}'s cold start). A rate the producer could not offer (the run is invalid) is
  * tried once more; when it fails again the search stops, and says so: past that point nothing about the engines
  * is known.
  */
@@ -121,6 +156,8 @@ export async function findMaxRates(
       steps: [],
     };
   }
+  // Every engine may be cold at the first point: `up`, or a previous search's restart, may just have started it.
+  const coldEngines = new Set<Engine>(options.stack.engines);
   const tryRate = async (rate: number, engines: Engine[]): Promise<RunRecord | undefined> => {
     note(`Trying ${rate} events/s on ${engines.join(', ')}`, progress);
     const point: SweepPoint = {
@@ -142,7 +179,7 @@ export async function findMaxRates(
       const result = results[engine] as MaxRateResult;
       const step =
         run && offeredAsAsked(run)
-          ? await judgeStep(rate, run, engine, options.sloP99Us, repeat)
+          ? await judgeStep(rate, run, engine, options.sloP99Us, repeat, coldEngines.has(engine))
           : {
               rateEventsPerSec: rate,
               sustainable: null,
@@ -150,6 +187,7 @@ export async function findMaxRates(
               reasons: run?.statusReasons ?? ['no run'],
             };
       result.steps.push(step);
+      coldEngines.delete(engine);
       if (step.sustainable === true)
         result.sustainableRateEventsPerSec = Math.max(result.sustainableRateEventsPerSec ?? 0, rate);
       else if (step.sustainable === false)
@@ -187,7 +225,7 @@ export async function findMaxRates(
       if (failed.length > 0) await stopJobs(options.stack.stateDir, failed);
       active = active.filter((engine) => !failed.includes(engine));
     }
-    await refine(options, results, tryRate);
+    await refine(options, results, tryRate, (engine) => coldEngines.add(engine));
   } finally {
     await restartAll(options);
   }
@@ -198,6 +236,7 @@ async function refine(
   options: SweepOptions,
   results: Partial<Record<Engine, MaxRateResult>>,
   tryRate: (rate: number, engines: Engine[]) => Promise<RunRecord | undefined>,
+  started: (engine: Engine) => void,
 ): Promise<void> {
   for (const engine of options.stack.engines) {
     const result = results[engine] as MaxRateResult;
@@ -206,6 +245,7 @@ async function refine(
     const others = options.stack.engines.filter((e) => e !== engine);
     await stopJobs(options.stack.stateDir, others);
     await startJobs(options.stack.stateDir, [engine], { timeoutMs: options.stack.upTimeoutMs });
+    started(engine);
     for (let step = 0; step < REFINE_STEPS && !options.signal.aborted; step++) {
       const good = result.sustainableRateEventsPerSec as number;
       const bad = result.firstUnsustainableRateEventsPerSec as number;
