@@ -18,7 +18,8 @@ export default class Run extends BaseCommand {
   static override description = `Brings the stack up if it is not (and down again afterwards), gives the run a fresh id, produces from the chosen source for --duration while a live panel shows rates, latencies and freshness, waits until every engine has drained, then reads every committed row's latency from PostgreSQL and saves results/<run-id>/ (run.json, latency.csv, timeseries.csv). Ctrl-C stops producing and still saves what was measured, marked interrupted.`;
 
   static override examples = [
-    '<%= config.bin %> run --duration 3m --rate 1000',
+    '<%= config.bin %> run --duration 5m --rate 1000',
+    '<%= config.bin %> run --duration 3m --rate 1000 --producer-priority high',
     '<%= config.bin %> run --duration 5m --engines spark,flink --repeat 3',
     '<%= config.bin %> run --duration 1m --rate 5000 --isolate',
     '<%= config.bin %> run --duration 1m --rate 250000 --producers 2 --symbols 10',
