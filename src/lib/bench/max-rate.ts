@@ -187,7 +187,8 @@ export async function findMaxRates(
               reasons: run?.statusReasons ?? ['no run'],
             };
       result.steps.push(step);
-      coldEngines.delete(engine);
+      // A point that could not be offered judged nothing: the engine may still be cold at the next one.
+      if (step.sustainable !== null) coldEngines.delete(engine);
       if (step.sustainable === true)
         result.sustainableRateEventsPerSec = Math.max(result.sustainableRateEventsPerSec ?? 0, rate);
       else if (step.sustainable === false)
