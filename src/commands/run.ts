@@ -9,7 +9,6 @@ import { loadFlags, resolveSource, sourceFlags } from '../lib/config/source-flag
 import { resolveStackConfig } from '../lib/config/stack-config.js';
 import { EXIT, UsageError } from '../lib/errors.js';
 import { faultFlag } from '../lib/config/fault-flags.js';
-import type { ProducerPriority } from '../lib/producer/priority.js';
 import { renderRunSummary } from '../lib/render/summary.js';
 
 export default class Run extends BaseCommand {
@@ -105,7 +104,7 @@ export default class Run extends BaseCommand {
           source: resolveSource(flags, flags.duration),
           symbols: flags.symbols,
           producers: flags.producers,
-          producerPriority: flags['producer-priority'] as ProducerPriority,
+          producerPriority: flags['producer-priority'],
           partitions: flags.partitions,
           durationMs: flags.duration,
           warmupMs: flags.warmup,

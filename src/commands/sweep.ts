@@ -11,7 +11,6 @@ import { sweepFlags } from '../lib/config/sweep-flags.js';
 import { loadFlags } from '../lib/config/source-flags.js';
 import { EXIT, UsageError } from '../lib/errors.js';
 import { faultFlag } from '../lib/config/fault-flags.js';
-import type { ProducerPriority } from '../lib/producer/priority.js';
 import { renderSweep, sweepCsv } from '../lib/render/sweep.js';
 import { writeFileAtomic } from '../lib/results/store.js';
 import { sweepReportFile } from '../lib/results/sweep-record.js';
@@ -106,7 +105,7 @@ Scale is outermost: each --partitions count (the topic deleted and created again
           seed: flags.seed,
           symbols: flags.symbols,
           producers: flags.producers,
-          producerPriority: flags['producer-priority'] as ProducerPriority,
+          producerPriority: flags['producer-priority'],
           durationMs: flags.duration,
           warmupMs: flags.warmup,
           resultsDir,

@@ -89,22 +89,34 @@ export async function judgeStep(
   };
   if (coldStart && !first.sustainable) return judgeAfterColdStart(step, engine, sloP99Us, repeat);
   if (!first.nearBoundary) return step;
-  const again = await repeat();
-  if (!again || !offeredAsAsked(again)) {
+  const second = await repeatedVerdict(step, engine, sloP99Us, repeat);
+  if (!second) {
     step.reasons.push('near the boundary, but the repeat could not offer the load: not confirmed');
     return step;
   }
-  const second: RunVerdict = { runId: again.runId, ...verdictOf(again, engine, sloP99Us) };
-  step.verdicts?.push(second);
   if (second.sustainable === first.sustainable) {
-    step.reasons.push(`near the boundary: confirmed by a repeat (${again.runId})`);
+    step.reasons.push(`near the boundary: confirmed by a repeat (${second.runId})`);
   } else {
     step.sustainable = false;
     step.reasons.push(
-      `near the boundary, and the repeat (${again.runId}) gave ${second.sustainable ? 'sustainable' : `not sustainable: ${second.reasons.join('; ')}`}: not sustainable both times`,
+      `near the boundary, and the repeat (${second.runId}) gave ${second.sustainable ? 'sustainable' : `not sustainable: ${second.reasons.join('; ')}`}: not sustainable both times`,
     );
   }
   return step;
+}
+
+/** The repeat's verdict, added to the step's verdicts; undefined when the repeat could not offer the load. */
+async function repeatedVerdict(
+  step: MaxRateStep,
+  engine: Engine,
+  sloP99Us: number,
+  repeat: () => Promise<RunRecord | undefined>,
+): Promise<RunVerdict | undefined> {
+  const again = await repeat();
+  if (!again || !offeredAsAsked(again)) return undefined;
+  const verdict: RunVerdict = { runId: again.runId, ...verdictOf(again, engine, sloP99Us) };
+  step.verdicts?.push(verdict);
+  return verdict;
 }
 
 async function judgeAfterColdStart(
@@ -113,18 +125,16 @@ async function judgeAfterColdStart(
   sloP99Us: number,
   repeat: () => Promise<RunRecord | undefined>,
 ): Promise<MaxRateStep> {
-  const again = await repeat();
-  if (!again || !offeredAsAsked(again)) {
+  const second = await repeatedVerdict(step, engine, sloP99Us, repeat);
+  if (!second) {
     step.reasons.push('on jobs just started, and the repeat could not offer the load: not confirmed');
     return step;
   }
-  const second: RunVerdict = { runId: again.runId, ...verdictOf(again, engine, sloP99Us) };
-  step.verdicts?.push(second);
   step.sustainable = second.sustainable;
-  step.runId = again.runId;
+  step.runId = second.runId;
   step.reasons = second.sustainable
     ? [
-        `sustainable in the repeat (${again.runId}); the first run, on jobs just started, was not: ${step.reasons.join('; ')}`,
+        `sustainable in the repeat (${second.runId}); the first run, on jobs just started, was not: ${step.reasons.join('; ')}`,
       ]
     : [
         ...second.reasons,

@@ -101,12 +101,12 @@ export const sourceFlags = {
 
 /** Flags shaping the synthetic load and who sends it, shared by `run` and `sweep`. */
 export const loadFlags = {
-  'producer-priority': Flags.string({
+  'producer-priority': Flags.option({
     description:
       "normal: the producer threads run at nice -10 inside the CLI's session; high: the session's autogroup too, while producing, so the load is offered on time on cores shared with the engines, which pay for it (see docs/measurement.md)",
-    options: [...PRODUCER_PRIORITIES],
+    options: PRODUCER_PRIORITIES,
     default: 'normal',
-  }),
+  })(),
   symbols: Flags.integer({
     description:
       'Symbols of the synthetic source: the pairs first, then generated SYM06-USD, SYM07-USD, … [default: the pairs, or one per partition if there are more partitions]',
