@@ -4,7 +4,6 @@ import { kafkaTarget } from '../engines/access.js';
 import { produceInThreads } from '../producer/pool.js';
 import type { ProducerReport as RawProducerReport } from '../producer/producer.js';
 import type { EventTimeOptions } from '../producer/event-time.js';
-import { PRODUCER_NICE } from '../producer/priority.js';
 import { createSource, openLoopOf } from '../producer/sources.js';
 import { LivePanel, type PanelState } from '../render/panel.js';
 import { renderRunsReport } from '../render/report.js';
@@ -214,11 +213,8 @@ async function segment(
       },
       // The faults' clock is the run's: it starts when the producer threads do.
       (startedAtMs) => faults.start(startedAtMs),
-      () =>
-        note(
-          `Could not raise the producer threads' priority (nice ${PRODUCER_NICE}); on a busy machine they may fall behind`,
-          progress,
-        ),
+      (why) =>
+        note(`Producer priority not given: ${why}; on a busy machine the producer may fall behind`, progress),
     );
     if (report.failure) note(`The producer stopped: ${report.failure}`, progress);
     const openLoop = openLoopOf(options.source);
@@ -294,7 +290,7 @@ async function produceFor(
   runId: string,
   onProgress: (p: PanelState['producer']) => void,
   onStart: (startedAtMs: number) => void,
-  onPriorityDenied: () => void,
+  onPriorityDenied: (why: string) => void,
 ): Promise<RawProducerReport> {
   // The synthetic source stops by itself after the duration, so every --isolate segment and repeat gets the
   // very same events; live and replay sources are cut at the duration.

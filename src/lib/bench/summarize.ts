@@ -217,6 +217,7 @@ export async function finishRecord(
         record.config.rateEventsPerSec === null ? null : first.report.offeredRateEventsPerSec,
       achievedRateEventsPerSec: first.report.achievedRateEventsPerSec,
       sourceStats: first.report.sourceStats,
+      ...(first.report.priorityNotGiven ? { priorityNotGiven: first.report.priorityNotGiven } : {}),
       scheduleLag: lags[0] as LatencySummary,
       sourceDelay: isLive(record)
         ? await rowDifference(

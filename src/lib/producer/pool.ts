@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InfrastructureError } from '../errors.js';
 import { nowUs } from './clock.js';
-import { raiseAutogroupPriority, type ProducerPriority } from './priority.js';
+import { PRODUCER_NICE, raiseAutogroupPriority, type ProducerPriority } from './priority.js';
 import type { ProducerProgress, ProducerReport } from './producer.js';
 import { PRODUCER_CLIENTS, type ProducerClient, type SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -37,8 +37,8 @@ export interface ThreadedProduceOptions {
   onProgress?: (progress: ProducerProgress) => void;
   /** `--producer-priority`; default `normal`. */
   priority?: ProducerPriority;
-  /** Told when a thread could not raise its priority. */
-  onPriorityDenied?: () => void;
+  /** Told, once per cause, when the producer could not get the priority it asked for; the report keeps it too. */
+  onPriorityDenied?: (why: string) => void;
   /** Called at the threads' common start, when the first event is due (faults are timed from here). */
   onStart?: (startedAtMs: number) => void;
   /** p99 schedule lag above which an open-loop run is behind schedule. Default 50 ms. */
@@ -77,7 +77,12 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
   const spawn = options.spawn ?? ((setup) => new Worker(THREAD_SCRIPT, { workerData: setup }));
   const threads: ThreadState[] = [];
   let failure: string | undefined;
-  let priorityDenied = false;
+  const priorityNotGiven: string[] = [];
+  const denied = (why: string) => {
+    if (priorityNotGiven.includes(why)) return;
+    priorityNotGiven.push(why);
+    options.onPriorityDenied?.(why);
+  };
   let startedAtMs = 0;
   let everyoneReady: () => void = () => undefined;
   let setupFailed: (error: Error) => void = () => undefined;
@@ -125,9 +130,10 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
       switch (message.type) {
         case 'ready':
           thread.ready = true;
-          if (!message.priorityRaised && !priorityDenied) {
-            priorityDenied = true;
-            options.onPriorityDenied?.();
+          if (!message.priorityRaised) {
+            denied(
+              `the producer threads could not get nice ${PRODUCER_NICE} (it needs root or CAP_SYS_NICE)`,
+            );
           }
           if (threads.length === options.producers && threads.every((t) => t.ready)) everyoneReady();
           break;
@@ -170,7 +176,11 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
   let restorePriority: (() => void) | undefined;
   try {
     await ready;
-    if (options.priority === 'high') restorePriority = raiseAutogroupPriority();
+    if (options.priority === 'high') {
+      const raise = raiseAutogroupPriority();
+      restorePriority = raise.restore;
+      if (raise.notGiven) denied(raise.notGiven);
+    }
     startedAtMs = Date.now();
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();
@@ -191,7 +201,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
   }
   const reports = threads.flatMap((t) => (t.report ? [t.report] : []));
   const lost = threads.filter((t) => !t.report).map((t) => t.progress);
-  return mergeReports(
+  const report = mergeReports(
     reports,
     { openLoop: options.openLoop, behindScheduleBoundUs: options.behindScheduleBoundUs ?? 50_000 },
     {
@@ -200,6 +210,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
       ...(failure ? { failure } : {}),
     },
   );
+  return priorityNotGiven.length > 0 ? { ...report, priorityNotGiven } : report;
 }
 
 function sum(values: number[]): number {

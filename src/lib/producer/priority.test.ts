@@ -2,28 +2,39 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRODUCER_NICE, raiseAutogroupPriority } from './priority.js';
 
-const autogroupNice = () => Number(/nice\s+(-?\d+)/.exec(readFileSync('/proc/self/autogroup', 'utf8'))?.[1]);
-const autogroupsOn =
-  existsSync('/proc/sys/kernel/sched_autogroup_enabled') &&
-  readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+const autogroupNice = () => /nice\s+(-?\d+)/.exec(read('/proc/self/autogroup'))?.[1];
+const autogroupsOn = read('/proc/sys/kernel/sched_autogroup_enabled').trim() === '1';
+// In the root group (a container whose processes never started a session of their own) the file is empty.
+const hasAutogroup = autogroupNice() !== undefined;
 
 describe('raiseAutogroupPriority', () => {
-  it.runIf(autogroupsOn && process.getuid?.() === 0)(
+  it.runIf(autogroupsOn && hasAutogroup && process.getuid?.() === 0)(
     "gives this session's autogroup the producer's nice while producing, then puts the old value back",
     () => {
-      const before = autogroupNice();
-      const restore = raiseAutogroupPriority();
+      const before = Number(autogroupNice());
+      const raise = raiseAutogroupPriority();
       try {
-        if (before <= PRODUCER_NICE) expect(restore).toBeUndefined();
-        else expect(autogroupNice()).toBe(PRODUCER_NICE);
+        expect(raise.notGiven).toBeUndefined();
+        if (before <= PRODUCER_NICE) expect(raise.restore).toBeUndefined();
+        else expect(Number(autogroupNice())).toBe(PRODUCER_NICE);
       } finally {
-        restore?.();
+        raise.restore?.();
       }
-      expect(autogroupNice()).toBe(before);
+      expect(Number(autogroupNice())).toBe(before);
+    },
+  );
+
+  it.runIf(autogroupsOn && !hasAutogroup)(
+    'says why high cannot be given to a process without an autogroup of its own, and changes nothing',
+    () => {
+      const raise = raiseAutogroupPriority();
+      expect(raise.restore).toBeUndefined();
+      expect(raise.notGiven).toMatch(/no session autogroup.*changes nothing here/);
     },
   );
 
   it.runIf(!autogroupsOn)('changes nothing where the kernel does not group by session', () => {
-    expect(raiseAutogroupPriority()).toBeUndefined();
+    expect(raiseAutogroupPriority()).toEqual({});
   });
 });

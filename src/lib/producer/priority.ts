@@ -29,29 +29,60 @@ export function raiseThreadPriority(): boolean {
 }
 
 const AUTOGROUP = '/proc/self/autogroup';
+const AUTOGROUP_ENABLED = '/proc/sys/kernel/sched_autogroup_enabled';
+
+/**
+ * What {@link raiseAutogroupPriority} did: `restore` puts the old value back when it changed one; `notGiven` says
+ * why `high` could not be given where the kernel groups by session; neither when nothing was needed (autogroups
+ * off, so the threads' own nice already weighs against every process; or the group already as high).
+ */
+export interface AutogroupRaise {
+  restore?: () => void;
+  notGiven?: string;
+}
 
 /**
  * Gives this process's autogroup the weight of {@link PRODUCER_NICE} while the producer runs, when the kernel
- * groups by session (`kernel.sched_autogroup_enabled`) and allows it; returns how to put the old value back, or
- * undefined when nothing was changed. With autogroups on, CFS shares the CPU between sessions first, and a
- * thread's nice only weighs inside its own session's group: every service of a stack runs in a session of its
- * own, so a producer thread at nice −10 still waited behind whole JVM sessions. The CLI's group holds the CLI
- * (and the shell it runs in); the restore runs when producing ends, and a process killed before that leaves
- * the group at −10 until its session ends.
+ * groups by session (`kernel.sched_autogroup_enabled`) and allows it. With autogroups on, CFS shares the CPU
+ * between sessions first, and a thread's nice only weighs inside its own session's group: every service of a
+ * stack runs in a session of its own, so a producer thread at nice −10 still waited behind whole JVM sessions.
+ * The CLI's group holds the CLI (and the shell it runs in); the restore runs when producing ends, and a process
+ * killed before that leaves the group at −10 until its session ends. A process in the root group (its session
+ * never set apart, as in many containers) has no autogroup of its own: `/proc/self/autogroup` is empty and
+ * nothing can be given — nor is anything needed against processes in that same group.
  */
-export function raiseAutogroupPriority(): (() => void) | undefined {
+export function raiseAutogroupPriority(): AutogroupRaise {
+  const enabled = readIfExists(AUTOGROUP_ENABLED);
+  if (enabled === undefined || enabled.trim() !== '1') return {};
+  const before = /nice\s+(-?\d+)/.exec(readIfExists(AUTOGROUP) ?? '')?.[1];
+  if (before === undefined) {
+    return {
+      notGiven: `this process has no session autogroup of its own (${AUTOGROUP} is empty: it runs in the root group, as in a container whose processes share one session), so --producer-priority high changes nothing here`,
+    };
+  }
+  if (Number(before) <= PRODUCER_NICE) return {};
   try {
-    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return undefined;
-    const before = /nice\s+(-?\d+)/.exec(readFileSync(AUTOGROUP, 'utf8'))?.[1];
-    if (before === undefined || Number(before) <= PRODUCER_NICE) return undefined;
     writeFileSync(AUTOGROUP, String(PRODUCER_NICE));
-    return () => {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return {
+      notGiven: `could not give this session's autogroup nice ${PRODUCER_NICE} (${code}): --producer-priority high needs root or CAP_SYS_NICE`,
+    };
+  }
+  return {
+    restore: () => {
       try {
         writeFileSync(AUTOGROUP, before);
       } catch {
         // The session's group is gone or no longer ours to change: nothing to restore.
       }
-    };
+    },
+  };
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

@@ -88,6 +88,8 @@ export interface ProducerReport {
   interrupted: boolean;
   /** Why producing stopped early when a producer thread died (see `produceInThreads`); absent otherwise. */
   failure?: string;
+  /** The scheduling priority asked for and not given, one sentence per cause; absent when all was given. */
+  priorityNotGiven?: string[];
 }
 
 /**

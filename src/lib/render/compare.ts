@@ -255,6 +255,7 @@ export function renderRunHeading(run: RunRecord): string {
         (p.sourceDelay ? `, source delay p50 ${formatValue(p.sourceDelay.p50Us, 'us')}` : '') +
         (run.config.producerPriority === 'high' ? ' (producer priority high)' : ''),
     );
+    for (const why of p.priorityNotGiven ?? []) lines.push(`  producer priority not given: ${why}`);
     const sourceProblems = p.sourceStats ? describeStats(p.sourceStats) : [];
     if (sourceProblems.length > 0) lines.push(`  source: ${sourceProblems.join(', ')}`);
   }

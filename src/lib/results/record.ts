@@ -302,6 +302,11 @@ export interface ProducerReport {
   sourceDelay: LatencySummary | null;
   /** The source's counters (retries, 429s, 5xx, timeouts, malformed, reconnects); absent in early files. */
   sourceStats?: SourceStats | null;
+  /**
+   * The scheduling priority the producer asked for and did not get (`--producer-priority`), one sentence per
+   * cause; absent when it got all of it.
+   */
+  priorityNotGiven?: string[];
 }
 
 /** Every figure of one engine over the steady-state window. Null = not measured (see `problems`). */
