@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { formatDurationMs, parseDurationMs } from './units.js';
 
 /**
- * `--fault TARGET:ACTION@TIME[+DURATION]` (DESIGN section 9), e.g. `flink:kill@60s`, `kafka:pause@30s+5s`,
+ * `--fault TARGET:ACTION@TIME[+DURATION]` (docs/measurement.md#faults-and-recovery), e.g. `flink:kill@60s`, `kafka:pause@30s+5s`,
  * `postgres:restart@1m`. Parsed here on its own; checked against the run (its length) and the stack (the
  * targets its runtime has) by {@link validateFaults} before anything starts.
  */

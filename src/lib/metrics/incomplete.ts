@@ -1,7 +1,7 @@
 import type { CompletenessReport } from './completeness.js';
 
 /**
- * When a run is complete (DESIGN section 8): only when every engine committed every event produced. An engine
+ * When a run is complete (docs/measurement.md#run-status): only when every engine committed every event produced. An engine
  * whose job died, that lost events, or that did not drain in time makes the run `incomplete`; its latency
  * figures then cover only the rows that arrived (survivorship: the rows that never arrived would have been the
  * slowest), and every place that shows them says so.

@@ -1,7 +1,7 @@
 import { percentileCont, sortAscending } from './summary.js';
 
 /**
- * Recovery of one engine from one fault (DESIGN section 9), from its per-second series: how long it delivered
+ * Recovery of one engine from one fault (docs/measurement.md#faults-and-recovery), from its per-second series: how long it delivered
  * nothing new, how long until it was back to normal, how bad it got. Pure: no I/O, no clock.
  */
 

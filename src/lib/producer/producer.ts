@@ -93,8 +93,8 @@ export interface ProducerReport {
 }
 
 /**
- * Sends a source's ticks (or this producer's share of them) to Kafka as events of the contract (DESIGN
- * section 2), with `acks=all`, fixed partitions per symbol and a run-wide `seq` from 0: the tick's place in the
+ * Sends a source's ticks (or this producer's share of them) to Kafka as events of the contract
+ * (docs/architecture.md#event-contract), with `acks=all`, fixed partitions per symbol and a run-wide `seq` from 0: the tick's place in the
  * source's stream.
  *
  * Each tick is accepted the moment the source yields it: `produced_at` is stamped and its event's JSON written
