@@ -318,17 +318,17 @@ describe('the docker runtime', () => {
     expect(status.services.find((s) => s.role?.startsWith('flink-job'))?.health).toBe('healthy');
   });
 
-  it('kills a TaskManager and a Spark worker and stops PostgreSQL mid-run: Docker restarts them, the engines recover, nothing is lost', async () => {
+  it('kills a TaskManager, a Spark worker and the JobManager and stops PostgreSQL mid-run: Docker restarts them, the lost Flink job is submitted again, the engines recover, nothing is lost', async () => {
     const result = await runCli([
       'run',
       ...stackArgs,
       '--results-dir',
       resultsDir,
       '--duration',
-      '50s',
+      '65s',
       '--rate',
       '300',
-      // A crash in a 50 s run is a transient on purpose: the window is set rather than found by MSER-5.
+      // A crash in a short run is a transient on purpose: the window is set rather than found by MSER-5.
       '--warmup',
       '3s',
       '--schedule-lag-bound',
@@ -339,34 +339,47 @@ describe('the docker runtime', () => {
       'flink-taskmanager:kill@12s',
       '--fault',
       'spark-worker:kill@25s',
+      // The JobManager has no HA: it comes back without the job, which crypto-bench submits again.
+      '--fault',
+      'flink:kill@35s',
       // PostgreSQL exits 0 after SIGTERM; its container's entrypoint makes that a failure, so Docker restarts it.
       '--fault',
-      'postgres:stop@40s',
+      'postgres:stop@52s',
       '--json',
     ]);
     const record = json<{ runs: RunRecord[] }>(result).runs[0] as RunRecord;
     expect(record.faults?.map((f) => [f.text, f.outcome])).toEqual([
       ['flink-taskmanager:kill@12s', 'injected'],
       ['spark-worker:kill@25s', 'injected'],
-      ['postgres:stop@40s', 'injected'],
+      ['flink:kill@35s', 'injected'],
+      ['postgres:stop@52s', 'injected'],
     ]);
     for (const fault of record.faults ?? []) console.info(`docker fault ${fault.text}: ${fault.detail}`);
-    const [tm, worker, database] = record.faults ?? [];
+    for (const restart of record.restarts ?? []) console.info(`docker restart: ${JSON.stringify(restart)}`);
+    const [tm, worker, jobManager, database] = record.faults ?? [];
     // The TaskManager hit is the one running the job (parallelism 1: the other one is the standby).
     expect(tm?.container).toMatch(/-flink-taskmanager-[12]$/);
     expect(tm?.detail).toMatch(/the one running \d+ of the Flink job's \d+ operators/);
     expect(worker?.container).toMatch(/-spark-worker-[12]$/);
-    for (const fault of [tm, worker, database]) {
+    expect(jobManager?.container).toMatch(/-flink-jobmanager$/);
+    for (const fault of [tm, worker, jobManager, database]) {
       const unit = fault?.container?.replace(/^cb-\w+-/, '');
       expect(
         record.restarts?.some((r) => r.service === unit && r.atUs > (fault?.injectedAtUs ?? 0)),
         `${unit} restarted by Docker`,
       ).toBe(true);
     }
-    for (const engine of ['flink', 'spark'] as const) {
-      const recovery = (engine === 'flink' ? tm : worker)?.recovery[engine];
+    const resubmitted = record.restarts?.find((r) => r.service === 'flink');
+    expect(resubmitted?.exitReason).toMatch(/came back without its job .* submitted again by crypto-bench/);
+    expect(resubmitted?.atUs).toBeGreaterThan(jobManager?.injectedAtUs ?? Infinity);
+    for (const [engine, fault] of [
+      ['flink', tm],
+      ['spark', worker],
+      ['flink', jobManager],
+    ] as const) {
+      const recovery = fault?.recovery[engine];
       console.info(
-        `docker ${engine} after the kill: downtime ${((recovery?.downtimeUs ?? 0) / 1e6).toFixed(1)} s, recovery ${recovery?.recoveryUs === null ? 'none' : `${((recovery?.recoveryUs ?? 0) / 1e6).toFixed(1)} s`}, lost ${record.engines[engine]?.completeness?.missingRows}, duplicates ${record.engines[engine]?.duplicateDeliveries}`,
+        `docker ${engine} after ${fault?.text}: downtime ${((recovery?.downtimeUs ?? 0) / 1e6).toFixed(1)} s, recovery ${recovery?.recoveryUs === null ? 'none' : `${((recovery?.recoveryUs ?? 0) / 1e6).toFixed(1)} s`}, lost ${record.engines[engine]?.completeness?.missingRows}, duplicates ${record.engines[engine]?.duplicateDeliveries}`,
       );
     }
     expect(result.code, `${record.status}: ${record.statusReasons.join('; ')}`).toBe(0);
@@ -375,8 +388,9 @@ describe('the docker runtime', () => {
       expect(record.engines[engine]?.completeness?.missingRows, engine).toBe(0);
     const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
     for (const service of status.services) expect(service.health, service.role).toMatch(/healthy|running/);
-    for (const fault of [tm, worker, database])
+    for (const fault of [tm, worker, jobManager, database])
       expect(status.services.find((s) => s.container === fault?.container)?.restarts).toBe(1);
+    expect(status.services.find((s) => s.role?.startsWith('flink-job '))?.health).toBe('healthy');
   });
 
   it('goes down leaving no container, network or listening port behind, and a second down is harmless', async () => {

@@ -18,6 +18,7 @@ import {
   checkFaults,
   costSampler,
   downStack,
+  keepStackJobs,
   stackRestarts,
   startedJobs,
   startJobs,
@@ -198,6 +199,9 @@ async function segment(
   const redraw = setInterval(() => panel.draw(panelState), 1000);
   const faults = new FaultInjector(options.stack.stateDir, options.faults ?? [], progress);
   const startedUs = Date.now() * 1000;
+  const stopKeeping = keepStackJobs(options.stack.stateDir, (problem) =>
+    note(`Could not bring back a lost job: ${problem}`, progress),
+  );
   try {
     monitor.start();
     note(
@@ -222,6 +226,7 @@ async function segment(
     const undrained = await drain(client, engines, eventRunId, report.sent, options, progress);
     await monitor.stop();
     const injected = await faults.stop();
+    await stopKeeping();
     const deadParts = await deadJobParts(options.stack.stateDir, engines);
     const restarts = await stackRestarts(options.stack.stateDir, startedUs);
     panelState.phase = 'collecting';
@@ -242,6 +247,7 @@ async function segment(
     await monitor.stop();
     // Never leaves a paused process frozen, whatever happened.
     await faults.stop();
+    await stopKeeping();
   }
 }
 

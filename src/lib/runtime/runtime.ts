@@ -84,4 +84,11 @@ export interface Runtime {
   supervise(stateDir: string, on: boolean): Promise<void>;
   /** Every restart of a service (by the supervisor or the Docker engine) from `sinceUs` on, in time order. */
   restarts(stateDir: string, sinceUs: number): Promise<RestartRecord[]>;
+  /**
+   * One pass of the supervision a supervised stack's services cannot do themselves, made while a run watches
+   * the stack: the docker runtime's Flink job, lost when its JobManager restarts (no HA), is submitted again
+   * and restores its newest checkpoint. Records what it restarted, so `restarts` lists it. Nothing elsewhere:
+   * the local supervisor restarts whole processes, and a user's cluster is the user's.
+   */
+  keepJobs(stateDir: string): Promise<void>;
 }

@@ -6,7 +6,7 @@ import {
   type JobSettings,
   type StackConfig,
 } from '../config/stack-config.js';
-import { InfrastructureError, UsageError } from '../errors.js';
+import { describe, InfrastructureError, UsageError } from '../errors.js';
 import { FAULT_TARGETS, validateFaults, type FaultSpec } from '../config/fault-flags.js';
 import type { RestartRecord } from '../results/fault-record.js';
 import type { ProgressOptions } from '../render/progress.js';
@@ -217,6 +217,35 @@ export async function stackRestarts(stateDir: string, sinceUs: number): Promise<
       ?.restarts(stateDir, sinceUs)
       .catch(() => [])) ?? []
   );
+}
+
+/**
+ * While a run watches the stack: the runtime's `keepJobs` pass every `everyMs`, one pass at a time, so a job its
+ * services cannot bring back themselves is brought back (docker: the Flink job after a JobManager restart).
+ * A pass that fails is told once per message and tried again next time. Returns how to stop (waits for a pass).
+ */
+export function keepStackJobs(
+  stateDir: string,
+  onProblem: (message: string) => void,
+  everyMs = 2000,
+): () => Promise<void> {
+  const runtime = runtimeOf(stateDir);
+  if (!runtime) return async () => undefined;
+  const told = new Set<string>();
+  let pass: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    pass = pass.then(() =>
+      runtime.keepJobs(stateDir).catch((error: unknown) => {
+        const message = describe(error);
+        if (!told.has(message)) onProblem(message);
+        told.add(message);
+      }),
+    );
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await pass;
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import type { RuntimeName, ServiceName } from '../config/defaults.js';
 import type { StackConfig, StackPorts } from '../config/stack-config.js';
 import type { ClusterScale } from './docker/scale.js';
+import type { RestartRecord } from '../results/fault-record.js';
 
 /** Version of the state file layout; bump when a field changes meaning. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -74,6 +75,10 @@ export interface DockerState {
   flinkJobId?: string;
   /** Id of the jar uploaded to the JobManager. */
   flinkJarId?: string;
+  /** Whether Docker restarts the containers and the CLI resubmits a lost Flink job (`up --no-supervise`: no). */
+  supervised?: boolean;
+  /** Every time the CLI submitted the Flink job again after its JobManager lost it, in time order. */
+  jobRestarts?: RestartRecord[];
   /** Software version of each service, as far as it could be read. */
   versions: Partial<Record<ServiceName, string>>;
   /**

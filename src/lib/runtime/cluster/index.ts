@@ -58,6 +58,7 @@ export const clusterRuntime: Runtime = {
   // and the baseline run unsupervised here (README: the cluster runtime).
   supervise: async () => undefined,
   restarts: async () => [],
+  keepJobs: async () => undefined,
   async logs(state, service, lines) {
     const record = state.services[service as ServiceName];
     if (!record) {

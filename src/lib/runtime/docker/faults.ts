@@ -2,7 +2,7 @@ import { FAULT_TARGETS, type FaultTarget } from '../../config/fault-flags.js';
 import { describe } from '../../errors.js';
 import type { RestartRecord } from '../../results/fault-record.js';
 import type { FaultInjection, InjectableAction } from '../runtime.js';
-import { readState, type StackState } from '../state.js';
+import { readState, updateState, type StackState } from '../state.js';
 import type Docker from 'dockerode';
 import type { ContainerRecord } from '../state.js';
 import { connectDocker } from './client.js';
@@ -154,6 +154,9 @@ export async function superviseDocker(stateDir: string, on: boolean): Promise<vo
   for (const record of readState(stateDir)?.docker?.containers ?? []) {
     await docker.getContainer(record.id).update({ RestartPolicy: on ? RESTART_POLICY : { Name: 'no' } });
   }
+  updateState(stateDir, (state) => {
+    if (state.docker) state.docker.supervised = on;
+  });
 }
 
 /**
@@ -179,5 +182,6 @@ export async function dockerRestarts(stateDir: string, sinceUs: number): Promise
       attempt: inspected.RestartCount,
     });
   }
+  restarts.push(...(readState(stateDir)?.docker?.jobRestarts ?? []).filter((r) => r.atUs >= sinceUs));
   return restarts.sort((a, b) => a.atUs - b.atUs);
 }

@@ -2,7 +2,7 @@ import { ENGINES } from '../../config/defaults.js';
 import { UsageError } from '../../errors.js';
 import type { Runtime } from '../runtime.js';
 import { downDocker } from './down.js';
-import { dockerJobs } from './jobs.js';
+import { dockerJobs, keepDockerFlinkJob } from './jobs.js';
 import { dockerLogs } from './logs.js';
 import { dockerCostSampler } from './stats.js';
 import { dockerStatus } from './status.js';
@@ -43,4 +43,5 @@ export const dockerRuntime: Runtime = {
   injectFault: injectDockerFault,
   supervise: superviseDocker,
   restarts: dockerRestarts,
+  keepJobs: (stateDir) => keepDockerFlinkJob(stateDir),
 };

@@ -7,7 +7,7 @@ import { JOBS } from '../../engines/jobs.js';
 import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
 import { modulePaths } from '../java.js';
 import type { StartJobsOptions } from '../runtime.js';
-import { readState, writeState, type DockerState, type StackState } from '../state.js';
+import { readState, updateState, writeState, type DockerState, type StackState } from '../state.js';
 import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';
 import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
@@ -72,6 +72,46 @@ async function submitFlinkJob(state: StackState): Promise<void> {
     [...flinkProgramArgs(planOf(state)), '--cluster', 'true'],
     1,
   );
+}
+
+/**
+ * Brings back the Flink job of a supervised docker stack when its JobManager lost it. The JobManager runs
+ * without high availability, so when Docker restarts its container (a crash, a `flink:kill` fault) it comes
+ * back with no job at all; a job that FAILED (its restart strategy gave up) is gone the same way. Either way
+ * the job is submitted again as `up` submitted it, and restores the newest checkpoint on the shared volume
+ * (the Flink job's CheckpointResume) — what HA or an operator would do. A JobManager that does not answer yet
+ * is left to Docker; a job cancelled on purpose (`stopJobs` cancels it before forgetting its id) is left alone.
+ * Each resubmission is recorded in the state, so the run's restarts list it. `up` on a running stack brings the
+ * job back even when the stack is not supervised (`always`): the user asked for a stack that runs.
+ */
+export async function keepDockerFlinkJob(stateDir: string, always = false): Promise<void> {
+  const state = readState(stateDir);
+  const jobId = state?.docker?.flinkJobId;
+  if (!state?.docker || !jobId || (state.docker.supervised === false && !always)) return;
+  const rest = flinkRest(state);
+  if (!(await rest.overview())) return;
+  const known = await rest.jobs().catch(() => undefined);
+  if (!known) return;
+  const job = known.find((j) => j.id === jobId);
+  if (job && job.status !== 'FAILED') return;
+  const why = job ? `its job ${jobId} FAILED` : `the JobManager came back without its job ${jobId} (no HA)`;
+  await submitFlinkJob(state);
+  const atUs = Date.now() * 1000;
+  updateState(stateDir, (fresh) => {
+    if (!fresh.docker || fresh.docker.flinkJobId !== jobId) return;
+    const restarts = fresh.docker.jobRestarts ?? [];
+    fresh.docker.flinkJobId = state.docker?.flinkJobId;
+    fresh.docker.flinkJarId = state.docker?.flinkJarId;
+    fresh.docker.jobRestarts = [
+      ...restarts,
+      {
+        service: 'flink',
+        atUs,
+        exitReason: `${why}; submitted again by crypto-bench`,
+        attempt: restarts.filter((r) => r.service === 'flink').length + 1,
+      },
+    ];
+  });
 }
 
 /** Stops the job of each engine, leaving the rest of the stack (Spark and Flink clusters too) running. */

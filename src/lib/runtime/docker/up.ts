@@ -30,7 +30,7 @@ import { connectDocker, LABELS, stackContainers, stackId } from './client.js';
 import { assertContainerRunning, startContainer, waitForLog } from './containers.js';
 import { removeStack } from './down.js';
 import { imageRecipes, ensureImage } from './images.js';
-import { dockerState, dockerWatch, launchDockerJobs, waitForFlinkSlots } from './jobs.js';
+import { dockerState, dockerWatch, keepDockerFlinkJob, launchDockerJobs, waitForFlinkSlots } from './jobs.js';
 import { dockerStatus } from './status.js';
 import {
   BRIDGE_INTERNAL_PORTS,
@@ -62,6 +62,7 @@ export async function upDocker(config: StackConfig, progress: ProgressOptions): 
   const id = stackId(config.stateDir);
   const existing = await checkExisting(docker, config, id);
   if (existing === 'running') {
+    await keepDockerFlinkJob(config.stateDir, true);
     return { ...(await dockerStatus(config.stateDir)), alreadyRunning: true, upMs: 0, clearedStale: [] };
   }
   // Before anything starts: an engine whose cgroups --cpus cannot use fails here.

@@ -47,4 +47,6 @@ export const localRuntime: Runtime = {
   async restarts(stateDir, sinceUs) {
     return (readSupervision(stateDir)?.restarts ?? []).filter((r) => r.atUs >= sinceUs);
   },
+  // The supervisor process restarts a job's whole process, which resumes from its checkpoint by itself.
+  keepJobs: async () => undefined,
 };
