@@ -1,7 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { InfrastructureError } from '../errors.js';
 import { nowUs } from './clock.js';
-import { PRODUCER_NICE, raiseAutogroupPriority, type ProducerPriority } from './priority.js';
+import {
+  PRODUCER_NICE,
+  putBackLeftAutogroup,
+  raiseAutogroupPriority,
+  type ProducerPriority,
+} from './priority.js';
 import type { ProducerProgress, ProducerReport } from './producer.js';
 import { PRODUCER_CLIENTS, type ProducerClient, type SenderTarget } from './senders.js';
 import type { SourceConfig } from './sources.js';
@@ -180,7 +185,7 @@ export async function produceInThreads(options: ThreadedProduceOptions): Promise
       const raise = raiseAutogroupPriority();
       restorePriority = raise.restore;
       if (raise.notGiven) denied(raise.notGiven);
-    }
+    } else putBackLeftAutogroup();
     startedAtMs = Date.now();
     lastMark = { atMs: startedAtMs, sent: 0 };
     const startUs = nowUs();

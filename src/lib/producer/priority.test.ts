@@ -1,6 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRODUCER_NICE, raiseAutogroupPriority } from './priority.js';
+import { PRODUCER_NICE, putBackLeftAutogroup, raiseAutogroupPriority } from './priority.js';
 
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 const autogroupNice = () => /nice\s+(-?\d+)/.exec(read('/proc/self/autogroup'))?.[1];
@@ -22,6 +25,26 @@ describe('raiseAutogroupPriority', () => {
         raise.restore?.();
       }
       expect(Number(autogroupNice())).toBe(before);
+    },
+  );
+
+  it.runIf(autogroupsOn && hasAutogroup && process.getuid?.() === 0)(
+    'puts back a group left raised by a CLI killed while producing, when the next one produces at normal priority',
+    () => {
+      const before = autogroupNice() as string;
+      const group = /^\/(autogroup-\d+)/.exec(read('/proc/self/autogroup'))?.[1] as string;
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+      // What a CLI killed before its restore leaves: the group raised, and its mark.
+      writeFileSync('/proc/self/autogroup', String(PRODUCER_NICE));
+      const mark = path.join(os.tmpdir(), `crypto-bench-${group}-raised.json`);
+      writeFileSync(mark, JSON.stringify({ before, pid: gone }));
+      try {
+        putBackLeftAutogroup();
+        expect(autogroupNice()).toBe(before);
+        expect(existsSync(mark)).toBe(false);
+      } finally {
+        writeFileSync('/proc/self/autogroup', before);
+      }
     },
   );
 
