@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.js';
 import { checkPythonVersion, constraintsFile, venvDir } from './install.js';
 
 describe('the Airflow install', () => {
@@ -14,7 +14,7 @@ describe('the Airflow install', () => {
   });
 
   it('keys the cached virtual environment by the constraints file and the Python minor version', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cb-constraints-'));
+    const dir = scratchDir('cb-constraints');
     const a = path.join(dir, 'a.txt');
     const b = path.join(dir, 'b.txt');
     writeFileSync(a, 'apache-airflow==3.3.2\n');

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.js';
 import { checkOutputDir, checkOutputFile } from './output-paths.js';
 
-const scratch = () => mkdtempSync(path.join(tmpdir(), 'cb-output-paths-'));
+const scratch = () => scratchDir('cb-output-paths');
 
 describe('checkOutputDir', () => {
   it('accepts a directory that exists, or that can be made below one', () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../errors.js';
 import { record } from './recorder.js';
@@ -9,7 +9,7 @@ import { openReplay } from './replay.js';
 import type { Tick } from './source.js';
 import { SyntheticSource } from './synthetic.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'crypto-bench-record-'));
+const dir = scratchDir('crypto-bench-record');
 const synthetic = (count?: number) =>
   new SyntheticSource({ pairs: DEFAULTS.pairs, rateEventsPerSec: 1_000, seed: 5, count });
 

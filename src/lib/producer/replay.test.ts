@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.js';
 import { ConfigError } from '../errors.js';
 import { nowUs } from './clock.js';
 import { openReplay, parseSpeed } from './replay.js';
 import type { Tick } from './source.js';
 import { headerLine, tickLine } from './tick-file.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'crypto-bench-replay-'));
+const dir = scratchDir('crypto-bench-replay');
 const HEADER = headerLine({
   format: 'crypto-bench-ticks',
   version: 1,

@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../test/support/scratch.js';
 import { resolveStackConfig } from '../config/stack-config.js';
 import {
   clearState,
@@ -13,7 +12,7 @@ import {
 } from './state.js';
 
 function freshDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'cb-state-'));
+  return scratchDir('cb-state');
 }
 
 describe('stack state', () => {
