@@ -242,7 +242,7 @@ describe('the docker runtime', () => {
     }
   });
 
-  it("sweeps Flink's buffer timeout by resubmitting its job over REST, then restores the stack's setting", async () => {
+  it("sweeps Flink's buffer timeout on a topic of 4 partitions: the checkpoints in the volume cleared, the job resubmitted over REST, then the stack's topic and setting restored", async () => {
     const result = await runCli([
       'sweep',
       ...stackArgs,
@@ -250,6 +250,8 @@ describe('the docker runtime', () => {
       resultsDir,
       '--engines',
       'flink,baseline',
+      '--partitions',
+      '4',
       '--buffer-timeout',
       '0,50ms',
       '--rate',
@@ -271,11 +273,18 @@ describe('the docker runtime', () => {
     for (const point of sweep.points) {
       const run = runs[point.runIds[0] as string];
       expect(run?.config.runtime).toBe('docker');
+      expect(run?.config.partitions).toBe(4);
       expect(run?.config.jobs?.flinkBufferTimeoutMs).toBe(point.settings.flinkBufferTimeoutMs);
-      expect(run?.engines.flink?.completeness?.missingRows).toBe(0);
+      for (const engine of ['flink', 'baseline'] as const) {
+        const completeness = run?.engines[engine]?.completeness;
+        expect(completeness?.missingRows, `${engine} at point ${point.index + 1}`).toBe(0);
+        expect(completeness?.committedDistinctRows).toBe(completeness?.producedRows);
+      }
     }
+    expect(readState(stateDir)?.config.partitions).toBe(3);
     const status = json<StackStatus>(await runCli(['status', '--state-dir', stateDir, '--json']));
     expect(status.jobs?.flinkBufferTimeoutMs).toBe(100);
+    for (const service of status.services) expect(service.health, service.role).toMatch(/healthy|running/);
     expect(status.services.find((s) => s.role?.startsWith('flink-job'))?.health).toBe('healthy');
   });
 

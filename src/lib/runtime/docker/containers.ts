@@ -163,6 +163,27 @@ export async function tailContainer(docker: Docker, name: string, lines = 30): P
 }
 
 /**
+ * Runs a shell command inside a running container and waits for it; returns its exit code (null when Docker
+ * could not tell, e.g. the container stopped with it) and what it printed.
+ */
+export async function execInContainer(
+  container: Docker.Container,
+  command: string,
+): Promise<{ code: number | null; output: string }> {
+  const exec = await container.exec({ Cmd: ['sh', '-c', command], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const output: Buffer[] = [];
+  await new Promise<void>((resolve) => {
+    stream.on('data', (chunk: Buffer) => output.push(chunk));
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  const { ExitCode: code } = await exec.inspect().catch(() => ({ ExitCode: null }));
+  return { code, output: demux(Buffer.concat(output)).trim() };
+}
+
+/**
  * The text of a container log as the API sends it without a terminal: frames of an 8-byte header (stream
  * type, three zero bytes, big-endian length) and the payload.
  */

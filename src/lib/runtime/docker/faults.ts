@@ -6,7 +6,7 @@ import { readState, updateState, type StackState } from '../state.js';
 import type Docker from 'dockerode';
 import type { ContainerRecord } from '../state.js';
 import { connectDocker } from './client.js';
-import { containerState, demux } from './containers.js';
+import { containerState, execInContainer } from './containers.js';
 import { flinkRest } from './jobs.js';
 import { unitOf } from './scale.js';
 
@@ -127,25 +127,10 @@ export async function chooseContainer(
  * init); init then ends with them. The exec may itself be ended by the container stopping, which is fine.
  */
 async function signalEveryProcess(container: Docker.Container, signal: 'KILL' | 'TERM'): Promise<void> {
-  const exec = await container.exec({
-    Cmd: ['sh', '-c', `kill -s ${signal} -- -1`],
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = await exec.start({});
-  const output: Buffer[] = [];
-  await new Promise<void>((resolve) => {
-    stream.on('data', (chunk: Buffer) => output.push(chunk));
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', () => resolve());
-  });
-  const { ExitCode: code } = await exec.inspect().catch(() => ({ ExitCode: null }));
+  const { code, output } = await execInContainer(container, `kill -s ${signal} -- -1`);
   // 137/143: the exec ended with the container; anything else non-zero is the shell saying why not.
   if (code !== null && code !== 0 && code !== 137 && code !== 143)
-    throw new Error(
-      `kill -s ${signal} -1 in the container exited with ${code}: ${demux(Buffer.concat(output)).trim()}`,
-    );
+    throw new Error(`kill -s ${signal} -1 in the container exited with ${code}: ${output}`);
 }
 
 /** Sets every container's restart policy: on-failure (capped) when on, none when off. */

@@ -1,8 +1,7 @@
 import { ENGINES } from '../../config/defaults.js';
-import { UsageError } from '../../errors.js';
 import type { Runtime } from '../runtime.js';
 import { downDocker } from './down.js';
-import { dockerJobs, keepDockerFlinkJob } from './jobs.js';
+import { clearDockerCheckpoints, dockerJobs, keepDockerFlinkJob } from './jobs.js';
 import { dockerLogs } from './logs.js';
 import { dockerCostSampler } from './stats.js';
 import { dockerStatus } from './status.js';
@@ -20,15 +19,9 @@ export const dockerRuntime: Runtime = {
   status: dockerStatus,
   startJobs: (stateDir, engines, options) => dockerJobs(stateDir).start(engines, options),
   stopJobs: (stateDir, engines) => dockerJobs(stateDir).stop(engines),
-  // The jobs' checkpoints live in a volume the jobs' containers share; clearing it between points is not
-  // built yet, so a new partition count is a new stack.
-  topicRecreationProblem: () =>
-    "the docker runtime cannot change the partitions of a running stack yet (the jobs' checkpoints are in a container volume); sweep one partition count at a time, with `down --volumes` and `up --runtime docker --partitions N` between, or use the local or cluster runtime",
-  clearCheckpoints: async () => {
-    throw new UsageError("The docker runtime cannot clear the jobs' checkpoints of a running stack", {
-      suggestions: ['Run `crypto-bench down --volumes`, then `up --runtime docker` again'],
-    });
-  },
+  // Checkpoints live in the stack's volume, cleared from inside a container that mounts it.
+  topicRecreationProblem: () => undefined,
+  clearCheckpoints: clearDockerCheckpoints,
   async startedJobs(state) {
     const roles = state.docker?.containers.map((c) => c.role) ?? [];
     return ENGINES.filter((engine) =>

@@ -7,13 +7,20 @@ import { JOBS } from '../../engines/jobs.js';
 import { waitUntilConsuming, type ConsumeWatch } from '../../engines/probe.js';
 import { modulePaths } from '../java.js';
 import type { StartJobsOptions } from '../runtime.js';
-import { readState, updateState, writeState, type DockerState, type StackState } from '../state.js';
+import {
+  readState,
+  statePaths,
+  updateState,
+  writeState,
+  type DockerState,
+  type StackState,
+} from '../state.js';
 import { cgroupsFor } from './cgroups.js';
 import { connectDocker } from './client.js';
-import { assertContainerRunning, removeContainer, startContainer } from './containers.js';
+import { assertContainerRunning, execInContainer, removeContainer, startContainer } from './containers.js';
 import { FlinkRest } from '../../engines/flink-rest.js';
 import { capacityProblem, clusterScale } from './scale.js';
-import { containerSpec, flinkProgramArgs, type DockerPlan, type Role } from './topology.js';
+import { containerSpec, flinkProgramArgs, STATE_MOUNT, type DockerPlan, type Role } from './topology.js';
 
 /** The container that runs each engine's job; Flink's job runs inside its cluster instead. */
 const JOB_ROLE: Record<Exclude<Engine, 'flink'>, Role> = { spark: 'spark-driver', baseline: 'baseline' };
@@ -112,6 +119,36 @@ export async function keepDockerFlinkJob(stateDir: string, always = false): Prom
       },
     ];
   });
+}
+
+/** Roles whose containers mount the volume of checkpoints (Flink's cluster, Spark's workers and driver). */
+const CHECKPOINT_ROLES: readonly string[] = ['flink-jobmanager', 'flink-taskmanager', 'spark-worker', 'spark-driver'];
+
+/**
+ * Deletes the jobs' checkpoints and scratch files in the stack's shared volume (jobs stopped): from inside a
+ * running container that mounts it, as nothing on the host can reach a named volume's files. A stack with no
+ * such container (the baseline alone) has no checkpoints: the baseline keeps its offsets in PostgreSQL.
+ */
+export async function clearDockerCheckpoints(stateDir: string): Promise<void> {
+  const state = readState(stateDir);
+  if (!state) return;
+  const docker = await connectDocker();
+  const dir = statePaths(STATE_MOUNT).checkpoints;
+  for (const record of dockerState(state).containers.filter((c) => CHECKPOINT_ROLES.includes(c.role))) {
+    const container = docker.getContainer(record.id);
+    const running = await container
+      .inspect()
+      .then((info) => info.State.Running && !info.State.Paused)
+      .catch(() => false);
+    if (!running) continue;
+    const { code, output } = await execInContainer(container, `rm -rf ${dir} && mkdir -p ${dir}`);
+    if (code !== 0)
+      throw new InfrastructureError(
+        `Could not delete the jobs' checkpoints in ${record.name} (exit ${code}): ${output}`,
+        { suggestions: ['Run `crypto-bench down --volumes`, then `up --runtime docker` again'] },
+      );
+    return;
+  }
 }
 
 /** Stops the job of each engine, leaving the rest of the stack (Spark and Flink clusters too) running. */
