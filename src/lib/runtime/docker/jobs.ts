@@ -39,8 +39,8 @@ export function planOf(state: StackState): DockerPlan {
 }
 
 /** The Flink JobManager's REST API of a stack, from the host. */
-export function flinkRest(state: StackState): FlinkRest {
-  return new FlinkRest(`http://${DEFAULTS.host}:${state.config.ports.flinkUi}`);
+export function flinkRest(state: StackState, timeoutMs?: number): FlinkRest {
+  return new FlinkRest(`http://${DEFAULTS.host}:${state.config.ports.flinkUi}`, timeoutMs);
 }
 
 /** Starts the job of each engine: a driver or consumer container, or a Flink job submitted over REST. */
@@ -95,7 +95,8 @@ export async function keepDockerFlinkJob(stateDir: string, always = false): Prom
   const state = readState(stateDir);
   const jobId = state?.docker?.flinkJobId;
   if (!state?.docker || !jobId || (state.docker.supervised === false && !always)) return;
-  const rest = flinkRest(state);
+  // A frozen JobManager (a pause fault) must not hold the run up: its questions get a few seconds.
+  const rest = flinkRest(state, 5000);
   if (!(await rest.overview())) return;
   const known = await rest.jobs().catch(() => undefined);
   if (!known) return;
