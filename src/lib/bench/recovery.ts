@@ -68,6 +68,10 @@ export async function measureRecovery(
           ? [{ startUs: earlier.injectedAtUs as number, endUs: hit.incidentEndUs }]
           : [];
       });
+      const next = injected.find(
+        (later) =>
+          (later.injectedAtUs as number) > faultUs && enginesHitBy(later.target, engines).includes(engine),
+      );
       const table = engineTables(engine).timed;
       const first = await client.query<{ t: string | null }>(
         `SELECT min(${commit}) AS t FROM ${table} WHERE run_id = $1 AND produced_at_us >= $2`,
@@ -79,6 +83,7 @@ export async function measureRecovery(
         seconds,
         normalFromUs: series.normalFromUs,
         disturbedUs,
+        ...(next ? { horizonUs: next.injectedAtUs as number } : {}),
         firstCommitAfterFaultUs:
           firstCommit === null || firstCommit === undefined ? null : Number(firstCommit),
       });

@@ -47,6 +47,50 @@ describe('recoveryFigures', () => {
     expect(figures.notes).toEqual([]);
   });
 
+  describe('an effect that comes late (a JobManager killed: the tasks run on until the TaskManagers notice)', () => {
+    // Normal to 10 s, the fault at 10.0 s, still delivering to 15 s, nothing from 15 to 19 s, catch-up, normal from 21 s.
+    const late = [...Array(15).fill(100), 0, 0, 0, 0, 500, 100, 100, 100, 100, 100];
+    const lateP99 = [...Array(15).fill(50), null, null, null, null, 5000, 60, 50, 50, 50, 50];
+
+    it("counts an outage after a first recovery and before the next fault as the fault's, saying so", () => {
+      const figures = recoveryFigures({
+        faultUs: T0 + 10 * S,
+        seconds: series(late, lateP99),
+        firstCommitAfterFaultUs: T0 + 10 * S + 400_000,
+      });
+      expect(figures.downtimeUs).toBe(400_000);
+      // Looked recovered at 11 s; nothing from 15 s (a second's events still count as drained, so the outage
+      // shows from 16 s); normal and drained again from 20 s.
+      expect(figures.recoveryUs).toBe(10 * S);
+      expect(figures.peakP99Us).toBe(5_000_000);
+      expect(figures.notes).toEqual([
+        'the engine stopped delivering again 6 s after the fault (it looked recovered at 1 s), before any other fault hit it: recovery counts from the end of that outage',
+      ]);
+    });
+
+    it('leaves an outage that begins after the next fault to that fault', () => {
+      const figures = recoveryFigures({
+        faultUs: T0 + 10 * S,
+        seconds: series(late, lateP99),
+        firstCommitAfterFaultUs: T0 + 10 * S + 400_000,
+        horizonUs: T0 + 14 * S,
+      });
+      expect(figures.recoveryUs).toBe(1 * S);
+      expect(figures.notes).toEqual([]);
+    });
+
+    it('does not take a while of high latency with commits every second for an outage', () => {
+      const slow = [...Array(30).fill(100)];
+      const slowP99 = [...Array(15).fill(50), 400, 400, 400, 400, 400, ...Array(10).fill(50)];
+      const figures = recoveryFigures({
+        faultUs: T0 + 10 * S,
+        seconds: series(slow, slowP99),
+        firstCommitAfterFaultUs: T0 + 10 * S + 400_000,
+      });
+      expect(figures.recoveryUs).toBe(1 * S);
+    });
+  });
+
   it('does not count a low p99 as recovered while the backlog is still there', () => {
     // The engine commits at the offered rate with a low p99 but never catches up the 400 it missed.
     const stuck = [...Array(10).fill(100), 0, 0, 0, 0, 100, 100, 100, 100, 100, 100];

@@ -43,6 +43,11 @@ export interface RecoveryInput {
   disturbedUs?: readonly { startUs: number; endUs: number }[];
   /** Seconds the engine must stay normal to count as recovered (null-p99 seconds do not break it); default 3. */
   stableSeconds?: number;
+  /**
+   * Where this fault's incident must have ended, epoch µs: the next fault that hits the engine; default the end
+   * of the series. An outage that begins after a first recovery and before it is this fault's too.
+   */
+  horizonUs?: number;
   /** p99 counts as normal up to this multiple of the pre-fault level; default 2. */
   p99Factor?: number;
 }
@@ -53,7 +58,8 @@ export interface RecoveryFigures {
   downtimeUs: number | null;
   /**
    * Fault to the start of the first second from which the engine stays normal (p99 within `p99Factor` × the
-   * pre-fault level and backlog drained) for `stableSeconds`, µs; null when it did not recover in the run.
+   * pre-fault level and backlog drained) for `stableSeconds`, after the last outage before the next fault, µs;
+   * null when it did not recover in the run.
    */
   recoveryUs: number | null;
   /** Median of the per-second p99 over the seconds before the fault, µs; null when no second before it had commits. */
@@ -137,15 +143,53 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
   // from before it) and not before the first commit after the fault: a downtime cannot count as recovered.
   const downUntil = input.firstCommitAfterFaultUs ?? Infinity;
   const searchFrom = seconds.findIndex((s, i) => i > firstAfter && s.startUs + 1_000_000 > downUntil);
-  let recoveredIndex: number | null = null;
-  if (p99BoundUs !== null && searchFrom !== -1) {
-    for (let i = searchFrom; i < seconds.length && recoveredIndex === null; i++) {
+  const firstStable = (from: number): number | null => {
+    for (let i = from; i < seconds.length; i++) {
       if (normal(i) !== 'yes') continue;
       let holds = true;
       for (let j = i + 1; j < Math.min(seconds.length, i + stableSeconds); j++) {
         if (normal(j) === 'no') holds = false;
       }
-      if (holds) recoveredIndex = i;
+      if (holds) return i;
+    }
+    return null;
+  };
+  const horizonIndex =
+    input.horizonUs === undefined
+      ? seconds.length
+      : (() => {
+          const i = seconds.findIndex((s) => s.startUs >= (input.horizonUs as number));
+          return i === -1 ? seconds.length : i;
+        })();
+  // The start of the first outage in [from, to): stableSeconds or more seconds in a row not normal, one of them
+  // without commits; null when there is none.
+  const outageFrom = (from: number, to: number): number | null => {
+    let runStart = -1;
+    let silent = false;
+    for (let i = from; i < to; i++) {
+      if (normal(i) !== 'no') {
+        runStart = -1;
+        silent = false;
+        continue;
+      }
+      if (runStart === -1) runStart = i;
+      if ((seconds[i] as RecoverySecond).committedEvents === 0) silent = true;
+      if (silent && i - runStart + 1 >= stableSeconds) return runStart;
+    }
+    return null;
+  };
+  let recoveredIndex: number | null = null;
+  if (p99BoundUs !== null && searchFrom !== -1) {
+    recoveredIndex = firstStable(searchFrom);
+    while (recoveredIndex !== null) {
+      const relapse = outageFrom(recoveredIndex + 1, horizonIndex);
+      if (relapse === null) break;
+      const at = (((seconds[relapse] as RecoverySecond).startUs - faultUs) / 1e6).toFixed(0);
+      const first = (((seconds[recoveredIndex] as RecoverySecond).startUs - faultUs) / 1e6).toFixed(0);
+      notes.push(
+        `the engine stopped delivering again ${at} s after the fault (it looked recovered at ${first} s), before any other fault hit it: recovery counts from the end of that outage`,
+      );
+      recoveredIndex = firstStable(relapse + 1);
     }
   }
   if (p99BoundUs !== null && recoveredIndex === null) {
