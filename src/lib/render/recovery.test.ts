@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../results/fault-record.js';
 import type { RunRecord } from '../results/record.js';
-import { recoveryRows } from './recovery.js';
+import { faultLines, recoveryRows } from './recovery.js';
 
 const base = JSON.parse(
   readFileSync(new URL('../results/fixtures/run-v1.json', import.meta.url), 'utf8'),
@@ -48,5 +48,16 @@ describe('recoveryRows', () => {
     const [row] = recoveryRows([runWith(2_000_000, 5_000_000), runWith(null, null)]);
     expect(row?.[3]).toBe('no commit after it in 1 of 2');
     expect(row?.[4]).toBe('not recovered in 1 of 2');
+  });
+});
+
+describe('faultLines', () => {
+  it('says under each fault what its recovery figures need said, per engine', () => {
+    const run = runWith(400_000, 25_000_000);
+    const late = 'the engine stopped delivering again 12 s after the fault (it looked recovered at 1 s)';
+    (run.faults?.[0]?.recovery.flink as { notes: string[] }).notes = [late];
+    const lines = faultLines(run);
+    expect(lines[0]).toMatch(/^ {2}fault flink:kill@60s: injected at /);
+    expect(lines[1]).toBe(`    flink: ${late}`);
   });
 });

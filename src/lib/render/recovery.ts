@@ -79,14 +79,22 @@ export function recoveryRows(runs: readonly RunRecord[]): string[][] {
   });
 }
 
-/** Lines under a run's heading: each fault as planned and injected, and each restart during the run. */
+/**
+ * Lines under a run's heading: each fault as planned and injected, with what its recovery figures need said
+ * (a figure left out and why, an outage that came late), and each restart during the run.
+ */
 export function faultLines(run: RunRecord): string[] {
   const start = run.timeseries[0]?.startUs ?? Date.parse(run.startedAt) * 1000;
   const at = (us: number) => `${((us - start) / 1e6).toFixed(3)}s`;
-  const lines = (run.faults ?? []).map((fault) => {
+  const lines = (run.faults ?? []).flatMap((fault) => {
     const when = fault.injectedAtUs === null ? 'not reached' : `at ${at(fault.injectedAtUs)}`;
     const resumed = fault.resumedAtUs === null ? '' : `, resumed at ${at(fault.resumedAtUs)}`;
-    return `  fault ${fault.text}: ${fault.outcome} ${when}${resumed} (${fault.detail})`;
+    return [
+      `  fault ${fault.text}: ${fault.outcome} ${when}${resumed} (${fault.detail})`,
+      ...Object.entries(fault.recovery).flatMap(([engine, recovery]) =>
+        (recovery?.notes ?? []).map((note) => `    ${engine}: ${note}`),
+      ),
+    ];
   });
   for (const restart of run.restarts ?? []) {
     lines.push(
