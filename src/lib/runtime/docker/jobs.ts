@@ -123,7 +123,12 @@ export async function keepDockerFlinkJob(stateDir: string, always = false): Prom
 }
 
 /** Roles whose containers mount the volume of checkpoints (Flink's cluster, Spark's workers and driver). */
-const CHECKPOINT_ROLES: readonly string[] = ['flink-jobmanager', 'flink-taskmanager', 'spark-worker', 'spark-driver'];
+const CHECKPOINT_ROLES: readonly string[] = [
+  'flink-jobmanager',
+  'flink-taskmanager',
+  'spark-worker',
+  'spark-driver',
+];
 
 /**
  * Deletes the jobs' checkpoints and scratch files in the stack's shared volume (jobs stopped): from inside a
