@@ -20,6 +20,7 @@ import { connectDocker } from './client.js';
 import { assertContainerRunning, execInContainer, removeContainer, startContainer } from './containers.js';
 import { FlinkRest } from '../../engines/flink-rest.js';
 import { capacityProblem, clusterScale } from './scale.js';
+import { nextRestart } from '../supervision-policy.js';
 import { containerSpec, flinkProgramArgs, STATE_MOUNT, type DockerPlan, type Role } from './topology.js';
 
 /** The container that runs each engine's job; Flink's job runs inside its cluster instead. */
@@ -88,8 +89,10 @@ async function submitFlinkJob(state: StackState): Promise<void> {
  * the job is submitted again as `up` submitted it, and restores the newest checkpoint on the shared volume
  * (the Flink job's CheckpointResume) — what HA or an operator would do. A JobManager that does not answer yet
  * is left to Docker; a job cancelled on purpose (`stopJobs` cancels it before forgetting its id) is left alone.
- * Each resubmission is recorded in the state, so the run's restarts list it. `up` on a running stack brings the
- * job back even when the stack is not supervised (`always`): the user asked for a stack that runs.
+ * Resubmissions follow the supervisors' policy (backoff; given up on, with an error, after 5 within 5 minutes, so
+ * a job that cannot start is reported instead of resubmitted forever), and each is recorded in the state, so
+ * the run's restarts list it. `up` on a running stack brings the job back even when the stack is not supervised
+ * (`always`): the user asked for a stack that runs.
  */
 export async function keepDockerFlinkJob(stateDir: string, always = false): Promise<void> {
   const state = readState(stateDir);
@@ -103,10 +106,24 @@ export async function keepDockerFlinkJob(stateDir: string, always = false): Prom
   const job = known.find((j) => j.id === jobId);
   if (job && job.status !== 'FAILED') return;
   const why = job ? `its job ${jobId} FAILED` : `the JobManager came back without its job ${jobId} (no HA)`;
+  const earlier = (state.docker.jobRestarts ?? []).filter((r) => r.service === 'flink');
+  const decision = nextRestart(
+    earlier.map((r) => r.atUs / 1000),
+    Date.now(),
+  );
+  if (decision.action === 'give-up') {
+    throw new JobFailureError(`The Flink job was not submitted again: ${why}, and ${decision.reason}`, {
+      suggestions: ['See `crypto-bench status --logs flink-jobmanager`'],
+    });
+  }
+  const lastMs = (earlier.at(-1)?.atUs ?? 0) / 1000;
+  if (Date.now() - lastMs < decision.delayMs) return;
   await submitFlinkJob(state);
   const atUs = Date.now() * 1000;
+  let recorded = false;
   updateState(stateDir, (fresh) => {
     if (!fresh.docker || fresh.docker.flinkJobId !== jobId) return;
+    recorded = true;
     const restarts = fresh.docker.jobRestarts ?? [];
     fresh.docker.flinkJobId = state.docker?.flinkJobId;
     fresh.docker.flinkJarId = state.docker?.flinkJarId;
@@ -120,6 +137,9 @@ export async function keepDockerFlinkJob(stateDir: string, always = false): Prom
       },
     ];
   });
+  // The job was stopped or replaced on purpose meanwhile: the one just submitted is nobody's.
+  const submitted = state.docker.flinkJobId;
+  if (!recorded && submitted) await rest.cancel(submitted).catch(() => undefined);
 }
 
 /** Roles whose containers mount the volume of checkpoints (Flink's cluster, Spark's workers and driver). */

@@ -8,7 +8,7 @@ import { isOurs, startDetached, stopGroup } from '../processes.js';
 import { readState, statePaths, updateState, type ServiceRecord } from '../state.js';
 import { deadJobReason } from './job-health.js';
 import { respawnService, supervisedServices } from './respawn.js';
-import { nextRestart } from './supervision-policy.js';
+import { nextRestart } from '../supervision-policy.js';
 
 /**
  * The local runtime's supervisor. The CLI is not a daemon: each command starts, acts and exits, while the stack's

@@ -1,7 +1,8 @@
 /**
- * When the local supervisor restarts a service that exited unexpectedly: at once the first time, then with
- * exponential backoff, and not at all once it keeps crashing (a cap per window), so a job that cannot start is
- * reported instead of restarted forever. Pure: times are passed in.
+ * When a supervisor restarts a service that exited unexpectedly (the local runtime's supervisor process, the
+ * docker runtime's Flink job keeper): at once the first time, then with exponential backoff, and not at all once
+ * it keeps crashing (a cap per window), so a job that cannot start is reported instead of restarted forever.
+ * Pure: times are passed in.
  */
 
 /** The supervisor's restart policy. */
