@@ -48,7 +48,7 @@ describe('recoveryFigures', () => {
   });
 
   describe('an effect that comes late (a JobManager killed: the tasks run on until the TaskManagers notice)', () => {
-    // Normal to 10 s, the fault at 10.0 s, still delivering to 15 s, nothing from 15 to 19 s, catch-up, normal from 21 s.
+    // Normal to 10 s, the fault at 10.0 s, still delivering to 15 s, nothing from 15 to 19 s, catch-up, normal from 20 s.
     const late = [...Array(15).fill(100), 0, 0, 0, 0, 500, 100, 100, 100, 100, 100];
     const lateP99 = [...Array(15).fill(50), null, null, null, null, 5000, 60, 50, 50, 50, 50];
 

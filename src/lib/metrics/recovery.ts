@@ -154,13 +154,9 @@ export function recoveryFigures(input: RecoveryInput): RecoveryFigures {
     }
     return null;
   };
-  const horizonIndex =
-    input.horizonUs === undefined
-      ? seconds.length
-      : (() => {
-          const i = seconds.findIndex((s) => s.startUs >= (input.horizonUs as number));
-          return i === -1 ? seconds.length : i;
-        })();
+  const horizonUs = input.horizonUs ?? Infinity;
+  const beyond = seconds.findIndex((s) => s.startUs >= horizonUs);
+  const horizonIndex = beyond === -1 ? seconds.length : beyond;
   // The start of the first outage in [from, to): stableSeconds or more seconds in a row not normal, one of them
   // without commits; null when there is none.
   const outageFrom = (from: number, to: number): number | null => {

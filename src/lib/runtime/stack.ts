@@ -222,7 +222,8 @@ export async function stackRestarts(stateDir: string, sinceUs: number): Promise<
 /**
  * While a run watches the stack: the runtime's `keepJobs` pass every `everyMs`, one pass at a time, so a job its
  * services cannot bring back themselves is brought back (docker: the Flink job after a JobManager restart).
- * A pass that fails is told once per message and tried again next time. Returns how to stop (waits for a pass).
+ * A tick while a pass still runs is skipped; a pass that fails is told once per message and tried again next
+ * time. Returns how to stop (waits for a pass in flight).
  */
 export function keepStackJobs(
   stateDir: string,
@@ -232,15 +233,18 @@ export function keepStackJobs(
   const runtime = runtimeOf(stateDir);
   if (!runtime) return async () => undefined;
   const told = new Set<string>();
-  let pass: Promise<void> = Promise.resolve();
+  let pass: Promise<void> | undefined;
   const timer = setInterval(() => {
-    pass = pass.then(() =>
-      runtime.keepJobs(stateDir).catch((error: unknown) => {
+    // A pass still going (a resubmission uploads a jar) is not queued behind: the next tick looks again.
+    if (pass) return;
+    pass = runtime
+      .keepJobs(stateDir)
+      .catch((error: unknown) => {
         const message = describe(error);
         if (!told.has(message)) onProblem(message);
         told.add(message);
-      }),
-    );
+      })
+      .finally(() => (pass = undefined));
   }, everyMs);
   return async () => {
     clearInterval(timer);
